@@ -1,0 +1,17 @@
+# Project-wide warning and sanitizer flags, applied through an interface target so that
+# third-party code found with find_package is never compiled with them.
+add_library(tiersim_warnings INTERFACE)
+add_library(tiersim::warnings ALIAS tiersim_warnings)
+target_compile_options(tiersim_warnings INTERFACE
+  -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion -Wnon-virtual-dtor
+  -Wold-style-cast -Woverloaded-virtual -Wnull-dereference -Wdouble-promotion -Wformat=2)
+if(TIERSIM_WERROR)
+  target_compile_options(tiersim_warnings INTERFACE -Werror)
+endif()
+if(TIERSIM_CHECKS OR CMAKE_BUILD_TYPE STREQUAL "Debug")
+  target_compile_definitions(tiersim_warnings INTERFACE TIERSIM_CHECKS=1)
+endif()
+if(TIERSIM_SANITIZE)
+  target_compile_options(tiersim_warnings INTERFACE -fsanitize=${TIERSIM_SANITIZE} -fno-omit-frame-pointer -fno-sanitize-recover=all)
+  target_link_options(tiersim_warnings INTERFACE -fsanitize=${TIERSIM_SANITIZE})
+endif()

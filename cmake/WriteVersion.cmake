@@ -1,0 +1,15 @@
+execute_process(COMMAND git -C ${SRC} rev-parse HEAD OUTPUT_VARIABLE sha
+                OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0 OR sha STREQUAL "")
+  set(sha "unknown")
+else()
+  execute_process(COMMAND git -C ${SRC} status --porcelain --untracked-files=no
+                  OUTPUT_VARIABLE dirty OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
+  if(NOT dirty STREQUAL "")
+    set(sha "${sha}-dirty")
+  endif()
+endif()
+set(TIERSIM_GIT_SHA ${sha})
+set(TIERSIM_VERSION ${VERSION})
+configure_file(${IN} ${OUT}.tmp @ONLY)
+file(COPY_FILE ${OUT}.tmp ${OUT} ONLY_IF_DIFFERENT)

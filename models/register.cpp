@@ -1,0 +1,13 @@
+#include "models/register.hpp"
+
+#include "models/bass/bass_model.hpp"
+
+namespace tiersim::models {
+
+engine::ModelCatalog catalog() {
+  engine::ModelCatalog c;
+  c.add(bass::model_type());
+  return c;
+}
+
+}  // namespace tiersim::models

@@ -1,0 +1,197 @@
+#include "sim/config/node.hpp"
+
+#include <algorithm>
+#include <sstream>
+
+namespace tiersim::config {
+
+std::string Origin::describe() const {
+  if (line <= 0) return file;
+  return file + ":" + std::to_string(line) + ":" + std::to_string(column);
+}
+
+Node Node::scalar(std::string text, Origin origin, bool quoted) {
+  Node n;
+  n.kind_ = Kind::scalar;
+  n.text_ = std::move(text);
+  n.quoted_ = quoted;
+  n.origin_ = std::move(origin);
+  return n;
+}
+
+Node Node::map(Origin origin) {
+  Node n;
+  n.kind_ = Kind::map;
+  n.origin_ = std::move(origin);
+  return n;
+}
+
+Node Node::seq(Origin origin) {
+  Node n;
+  n.kind_ = Kind::seq;
+  n.origin_ = std::move(origin);
+  return n;
+}
+
+Node Node::null(Origin origin) {
+  Node n;
+  n.origin_ = std::move(origin);
+  return n;
+}
+
+std::string Node::kind_name() const {
+  switch (kind_) {
+    case Kind::null: return "nothing (null)";
+    case Kind::scalar: return "a single value";
+    case Kind::map: return "a mapping (key: value pairs)";
+    case Kind::seq: return "a list";
+  }
+  return "?";
+}
+
+void Node::relocate(const Origin& origin) {
+  origin_ = origin;
+  for (auto& e : entries_) {
+    e.key_origin = origin;
+    e.value.relocate(origin);
+  }
+  for (auto& i : items_) i.relocate(origin);
+}
+
+const Node* Node::find(const std::string& key) const {
+  auto it = std::find_if(entries_.begin(), entries_.end(),
+                         [&](const Entry& e) { return e.key == key; });
+  return it == entries_.end() ? nullptr : &it->value;
+}
+
+Node* Node::find(const std::string& key) {
+  return const_cast<Node*>(std::as_const(*this).find(key));
+}
+
+Node& Node::set(const std::string& key, Node value, Origin key_origin) {
+  if (kind_ != Kind::map) {
+    *this = Node::map(key_origin);
+  }
+  for (auto& e : entries_) {
+    if (e.key == key) {
+      e.value = std::move(value);
+      e.key_origin = std::move(key_origin);
+      return e.value;
+    }
+  }
+  entries_.push_back(Entry{key, std::move(key_origin), std::move(value)});
+  return entries_.back().value;
+}
+
+bool Node::erase(const std::string& key) {
+  auto it = std::find_if(entries_.begin(), entries_.end(),
+                         [&](const Entry& e) { return e.key == key; });
+  if (it == entries_.end()) return false;
+  entries_.erase(it);
+  return true;
+}
+
+void merge_into(Node& base, const Node& top) {
+  if (!top.is_map() || !base.is_map()) {
+    base = top;
+    return;
+  }
+  for (const auto& e : top.entries()) {
+    if (e.value.is_null()) {
+      base.erase(e.key);
+      continue;
+    }
+    Node* existing = base.find(e.key);
+    if (existing != nullptr && existing->is_map() && e.value.is_map()) {
+      merge_into(*existing, e.value);
+    } else {
+      base.set(e.key, e.value, e.key_origin);
+    }
+  }
+}
+
+namespace {
+
+bool needs_quotes(const std::string& s) {
+  if (s.empty()) return true;
+  static const std::string special = ":#{}[],&*!|>'\"%@`";
+  if (s.front() == ' ' || s.back() == ' ' || s.front() == '-' || s.front() == '?') return true;
+  return s.find_first_of(special) != std::string::npos || s.find('\n') != std::string::npos;
+}
+
+std::string quote(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string scalar_text(const Node& n) {
+  return (n.quoted() || needs_quotes(n.text())) ? quote(n.text()) : n.text();
+}
+
+bool is_flow_seq(const Node& n) {
+  return n.is_seq() && std::all_of(n.items().begin(), n.items().end(),
+                                   [](const Node& i) { return i.is_scalar(); });
+}
+
+void emit(std::ostringstream& os, const Node& n, int indent) {
+  const std::string pad(static_cast<std::size_t>(indent), ' ');
+  if (n.is_map()) {
+    for (const auto& e : n.entries()) {
+      os << pad << e.key << ":";
+      if (e.value.is_map() && e.value.entries().empty()) {
+        os << " {}\n";
+      } else if (e.value.is_map()) {
+        os << "\n";
+        emit(os, e.value, indent + 2);
+      } else if (e.value.is_seq() && !is_flow_seq(e.value)) {
+        os << "\n";
+        emit(os, e.value, indent + 2);
+      } else {
+        os << " ";
+        emit(os, e.value, 0);
+      }
+    }
+  } else if (n.is_seq()) {
+    if (is_flow_seq(n)) {
+      os << "[";
+      for (std::size_t i = 0; i < n.items().size(); ++i) {
+        os << (i ? ", " : "") << scalar_text(n.items()[i]);
+      }
+      os << "]\n";
+      return;
+    }
+    for (const auto& item : n.items()) {
+      os << pad << "-";
+      if (item.is_map()) {
+        os << "\n";
+        emit(os, item, indent + 2);
+      } else {
+        os << " ";
+        emit(os, item, 0);
+      }
+    }
+  } else if (n.is_scalar()) {
+    os << scalar_text(n) << "\n";
+  } else {
+    os << "null\n";
+  }
+}
+
+}  // namespace
+
+std::string to_yaml(const Node& node) {
+  std::ostringstream os;
+  if (node.is_map() && node.entries().empty()) return "{}\n";
+  emit(os, node, 0);
+  return os.str();
+}
+
+}  // namespace tiersim::config

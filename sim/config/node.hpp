@@ -1,0 +1,79 @@
+#pragma once
+// The configuration as a tree that remembers where every value came from. YAML files,
+// `base:` parents and `--set` overrides are merged at this level, before any decoding,
+// so that every error can name the file, line and column of the offending key.
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace tiersim::config {
+
+/// Where a node was written: a file and 1-based line/column, or the command line.
+struct Origin {
+  std::string file;  ///< path as given, or "<command line>"
+  int line = 0;      ///< 1-based; 0 if not applicable
+  int column = 0;    ///< 1-based; 0 if not applicable
+  std::string describe() const;  ///< "file:line:col" or "file"
+};
+
+class Node {
+ public:
+  enum class Kind { null, scalar, map, seq };
+  struct Entry;
+
+  Node() = default;
+  static Node scalar(std::string text, Origin origin, bool quoted = false);
+  static Node map(Origin origin);
+  static Node seq(Origin origin);
+  static Node null(Origin origin);
+
+  Kind kind() const { return kind_; }
+  bool is_map() const { return kind_ == Kind::map; }
+  bool is_seq() const { return kind_ == Kind::seq; }
+  bool is_scalar() const { return kind_ == Kind::scalar; }
+  bool is_null() const { return kind_ == Kind::null; }
+  /// Scalar text as written (quotes removed).
+  const std::string& text() const { return text_; }
+  /// True if the scalar was quoted in YAML (so "1" is a string, not a number).
+  bool quoted() const { return quoted_; }
+  const Origin& origin() const { return origin_; }
+  std::string kind_name() const;
+  /// Give this node and everything below it a new origin (for command-line overrides).
+  void relocate(const Origin& origin);
+
+  // Map access (insertion order is preserved).
+  const std::vector<Entry>& entries() const { return entries_; }
+  const Node* find(const std::string& key) const;
+  Node* find(const std::string& key);
+  /// Insert or replace; returns the stored node.
+  Node& set(const std::string& key, Node value, Origin key_origin);
+  bool erase(const std::string& key);
+
+  // Sequence access.
+  const std::vector<Node>& items() const { return items_; }
+  void push_back(Node value) { items_.push_back(std::move(value)); }
+
+ private:
+  Kind kind_ = Kind::null;
+  std::string text_;
+  bool quoted_ = false;
+  Origin origin_;
+  std::vector<Entry> entries_;
+  std::vector<Node> items_;
+};
+
+struct Node::Entry {
+  std::string key;
+  Origin key_origin;
+  Node value;
+};
+
+/// Overlay `top` onto `base`: maps merge key by key (recursively), anything else in `top`
+/// replaces what `base` had. A null value in `top` removes the key.
+void merge_into(Node& base, const Node& top);
+
+/// Render a node as YAML text (block style, keys in stored order).
+std::string to_yaml(const Node& node);
+
+}  // namespace tiersim::config

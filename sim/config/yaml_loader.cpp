@@ -1,0 +1,176 @@
+#include "sim/config/yaml_loader.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "sim/core/error.hpp"
+
+namespace tiersim::config {
+namespace {
+
+namespace fs = std::filesystem;
+
+Origin origin_of(const YAML::Mark& mark, const std::string& source) {
+  // yaml-cpp marks are 0-based; users count from 1.
+  return Origin{source, mark.line + 1, mark.column + 1};
+}
+
+Node convert(const YAML::Node& y, const std::string& source) {
+  const Origin here = origin_of(y.Mark(), source);
+  switch (y.Type()) {
+    case YAML::NodeType::Null:
+    case YAML::NodeType::Undefined:
+      return Node::null(here);
+    case YAML::NodeType::Scalar:
+      // yaml-cpp tags plain scalars "?" and quoted ones "!".
+      return Node::scalar(y.Scalar(), here, y.Tag() == "!");
+    case YAML::NodeType::Sequence: {
+      Node out = Node::seq(here);
+      for (const auto& item : y) out.push_back(convert(item, source));
+      return out;
+    }
+    case YAML::NodeType::Map: {
+      Node out = Node::map(here);
+      for (const auto& kv : y) {
+        const Origin key_origin = origin_of(kv.first.Mark(), source);
+        if (!kv.first.IsScalar()) {
+          throw InputError(key_origin.describe() + ": keys must be plain names, not " +
+                           (kv.first.IsMap() ? "mappings" : "lists"));
+        }
+        const std::string key = kv.first.Scalar();
+        if (const Node* prev = out.find(key); prev != nullptr) {
+          // Find the first occurrence's key origin for the message.
+          std::string first_at;
+          for (const auto& e : out.entries()) {
+            if (e.key == key) first_at = e.key_origin.describe();
+          }
+          throw InputError(key_origin.describe() + ": key '" + key +
+                           "' appears twice in the same mapping (first at " + first_at + ")");
+        }
+        out.set(key, convert(kv.second, source), key_origin);
+      }
+      return out;
+    }
+  }
+  return Node::null(here);
+}
+
+std::string read_text(const fs::path& path) {
+  std::error_code ec;
+  if (!fs::exists(path, ec)) {
+    throw InputError(path.string() + ": file not found");
+  }
+  if (fs::is_directory(path, ec)) {
+    throw InputError(path.string() + ": is a directory, expected a YAML file");
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(path.string() + ": cannot be read (permission denied?)");
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+Node load_with_bases(const fs::path& path, std::vector<fs::path>& chain) {
+  const fs::path canonical = fs::weakly_canonical(path);
+  for (const auto& seen : chain) {
+    if (seen == canonical) {
+      std::string msg = path.string() + ": 'base:' inheritance forms a cycle: ";
+      for (const auto& c : chain) msg += c.string() + " -> ";
+      throw InputError(msg + canonical.string());
+    }
+  }
+  chain.push_back(canonical);
+  Node doc = load_yaml_file(path);
+  if (!doc.is_map()) {
+    throw InputError(doc.origin().describe() + ": a config file must be a mapping of keys, got " +
+                     doc.kind_name());
+  }
+  const Node* base = doc.find("base");
+  if (base == nullptr) {
+    chain.pop_back();
+    return doc;
+  }
+  if (!base->is_scalar() || base->text().empty()) {
+    throw InputError(base->origin().describe() + ": key 'base': expected a file path");
+  }
+  const fs::path base_path = path.parent_path() / base->text();
+  std::error_code ec;
+  if (!fs::exists(base_path, ec)) {
+    throw InputError(base->origin().describe() + ": key 'base': file not found: " +
+                     base_path.string());
+  }
+  Node merged = load_with_bases(base_path, chain);
+  doc.erase("base");
+  merge_into(merged, doc);
+  chain.pop_back();
+  return merged;
+}
+
+}  // namespace
+
+Node parse_yaml(const std::string& text, const std::string& source_name) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    throw InputError(origin_of(e.mark, source_name).describe() + ": invalid YAML: " + e.msg);
+  }
+  try {
+    return convert(root, source_name);
+  } catch (const YAML::Exception& e) {
+    throw InputError(origin_of(e.mark, source_name).describe() + ": invalid YAML: " + e.msg);
+  }
+}
+
+Node load_yaml_file(const fs::path& path) {
+  const std::string text = read_text(path);
+  Node doc = parse_yaml(text, path.string());
+  if (doc.is_null()) throw InputError(path.string() + ": file is empty");
+  return doc;
+}
+
+Node load_config_file(const fs::path& path) {
+  std::vector<fs::path> chain;
+  return load_with_bases(path, chain);
+}
+
+void apply_override(Node& root, const std::string& assignment) {
+  const Origin cli{"<command line> --set " + assignment, 0, 0};
+  const auto eq = assignment.find('=');
+  if (eq == std::string::npos || eq == 0) {
+    throw InputError(cli.describe() + ": expected KEY=VALUE, e.g. --set seed=7");
+  }
+  const std::string path = assignment.substr(0, eq);
+  const std::string value_text = assignment.substr(eq + 1);
+  Node value = parse_yaml(value_text.empty() ? "\"\"" : value_text, cli.file);
+  value.relocate(cli);  // errors point at the command line, not "<line 1>"
+  std::vector<std::string> parts;
+  std::stringstream ss(path);
+  for (std::string part; std::getline(ss, part, '.');) {
+    if (part.empty()) throw InputError(cli.describe() + ": empty component in key '" + path + "'");
+    parts.push_back(part);
+  }
+  if (!root.is_map()) root = Node::map(cli);
+  Node* cur = &root;
+  for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
+    Node* next = cur->find(parts[i]);
+    if (next == nullptr) {
+      next = &cur->set(parts[i], Node::map(cli), cli);
+    } else if (!next->is_map()) {
+      throw InputError(cli.describe() + ": key '" + parts[i] + "' holds " + next->kind_name() +
+                       " (set at " + next->origin().describe() + "), cannot set '" + path + "'");
+    }
+    cur = next;
+  }
+  Node* target = cur->find(parts.back());
+  if (target != nullptr && target->is_map() && value.is_map()) {
+    merge_into(*target, value);
+  } else {
+    cur->set(parts.back(), value, cli);
+  }
+}
+
+}  // namespace tiersim::config

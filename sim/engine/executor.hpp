@@ -1,0 +1,80 @@
+#pragma once
+// Data-parallel loops with results that do not depend on the thread count.
+//
+// Work is cut into fixed-size blocks (a property of the problem size, never of the number
+// of threads); reductions combine per-block partial results in block order. So a sum over
+// 10^6 buyers is the same bit pattern at 1, 2 or 64 threads. There are no floating-point
+// atomics anywhere in tiersim.
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
+#include <algorithm>
+#include <cstddef>
+#include <memory>
+#include <vector>
+
+namespace tiersim::engine {
+
+/// Items per block for deterministic loops. Large enough to amortise scheduling, small
+/// enough to balance 10^4 agents over a few cores (measured in bench/, docs/performance.md).
+inline constexpr std::size_t kBlockSize = 2048;
+
+class Executor {
+ public:
+  /// `threads` <= 0 means all available cores.
+  explicit Executor(int threads = 0);
+  int threads() const { return threads_; }
+
+  /// Run f() inside this executor's thread arena (parallel loops inside it use its threads).
+  template <class F>
+  auto run(F&& f) const -> decltype(f()) {
+    return arena_->execute(std::forward<F>(f));
+  }
+
+  /// f(begin, end) over [0, n) in blocks of kBlockSize (or `block` if given).
+  template <class F>
+  void for_blocks(std::size_t n, F&& f, std::size_t block = kBlockSize) const {
+    const std::size_t blocks = (n + block - 1) / block;
+    auto body = [&](const tbb::blocked_range<std::size_t>& r) {
+      for (std::size_t b = r.begin(); b != r.end(); ++b) f(b * block, std::min(n, (b + 1) * block));
+    };
+    if (threads_ == 1 || blocks <= 1) {
+      body(tbb::blocked_range<std::size_t>(0, blocks));
+      return;
+    }
+    arena_->execute([&] { tbb::parallel_for(tbb::blocked_range<std::size_t>(0, blocks, 1), body); });
+  }
+
+  /// Deterministic reduction: partial(begin, end) -> T per block, then combined in block
+  /// order with combine(T&, const T&). T must be default-constructible as the identity.
+  template <class T, class Partial, class Combine>
+  T reduce(std::size_t n, Partial&& partial, Combine&& combine, std::size_t block = kBlockSize) const {
+    const std::size_t blocks = (n + block - 1) / block;
+    std::vector<T> parts(blocks);
+    for_blocks(
+        n, [&](std::size_t b, std::size_t e) { parts[b / block] = partial(b, e); }, block);
+    T total{};
+    for (const auto& p : parts) combine(total, p);
+    return total;
+  }
+
+  /// Deterministic sum of f(i) over [0, n).
+  template <class F>
+  double sum(std::size_t n, F&& f) const {
+    return reduce<double>(
+        n,
+        [&](std::size_t b, std::size_t e) {
+          double s = 0.0;
+          for (std::size_t i = b; i < e; ++i) s += f(i);
+          return s;
+        },
+        [](double& a, double b) { a += b; });
+  }
+
+ private:
+  int threads_;
+  std::unique_ptr<tbb::task_arena> arena_;
+};
+
+}  // namespace tiersim::engine

@@ -1,0 +1,80 @@
+#pragma once
+// How models plug into the engine. sim/ knows models only through this interface; the
+// executable registers the concrete models (models/register.cpp).
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sim/config/node.hpp"
+#include "sim/config/schema.hpp"
+#include "sim/engine/executor.hpp"
+#include "sim/engine/registry.hpp"
+#include "sim/time/calendar.hpp"
+
+namespace tiersim::engine {
+
+/// Everything a model instance may use from the engine. No globals: many instances can
+/// run side by side.
+struct ModelContext {
+  const time::Calendar& calendar;
+  std::uint64_t seed;
+  std::uint32_t run_index;
+  const Executor& executor;
+  std::filesystem::path config_dir;  ///< for data paths relative to the config file
+};
+
+/// One run's mutable state. Construction builds the initial state; declare() registers
+/// phases, dimensions, observables and summaries.
+class Model {
+ public:
+  virtual ~Model() = default;
+  virtual void declare(Registry& registry) = 0;
+};
+
+/// A model type: decodes and validates its parameters, documents them, creates instances.
+struct ModelType {
+  std::string name;
+  std::string summary;
+  /// Decode `params` (InputError on bad input) and return the fully resolved parameters.
+  std::function<config::Node(const config::Node& params)> resolve;
+  std::function<std::vector<config::ParamRow>()> document;
+  std::function<std::unique_ptr<Model>(const config::Node& params, const ModelContext&)> create;
+};
+
+/// Build a ModelType from a parameter struct P (with visit(), optionally
+/// `void check(const config::Node& where) const` for cross-field rules) and a model class M
+/// constructible from (const P&, const ModelContext&).
+template <class P, class M>
+ModelType make_model_type(std::string name, std::string summary) {
+  auto decode_params = [](const config::Node& node) {
+    P p;
+    config::decode(node, p, "params");
+    if constexpr (requires(const P& q, const config::Node& n) { q.check(n); }) p.check(node);
+    return p;
+  };
+  ModelType t;
+  t.name = std::move(name);
+  t.summary = std::move(summary);
+  t.resolve = [decode_params](const config::Node& node) { return config::encode(decode_params(node)); };
+  t.document = [] { return config::document(P{}, "params"); };
+  t.create = [decode_params](const config::Node& node, const ModelContext& ctx) -> std::unique_ptr<Model> {
+    return std::make_unique<M>(decode_params(node), ctx);
+  };
+  return t;
+}
+
+class ModelCatalog {
+ public:
+  void add(ModelType t);
+  /// InputError naming the closest model if `name` is unknown.
+  const ModelType& get(const std::string& name) const;
+  const std::vector<ModelType>& all() const { return types_; }
+
+ private:
+  std::vector<ModelType> types_;
+};
+
+}  // namespace tiersim::engine

@@ -1,0 +1,85 @@
+#include "sim/engine/simulation.hpp"
+
+#include "sim/config/yaml_loader.hpp"
+#include "sim/core/error.hpp"
+
+namespace tiersim::engine {
+
+std::string ResolvedConfig::to_yaml() const {
+  RunConfig copy = run;
+  copy.params = params;
+  return config::to_yaml(config::encode(copy));
+}
+
+std::string ResolvedConfig::record_origin(std::size_t i) const {
+  const config::Node* rec = source.find("record");
+  if (rec != nullptr && rec->is_seq() && i < rec->items().size()) return rec->items()[i].origin().describe();
+  return rec != nullptr ? rec->origin().describe() : source.origin().describe();
+}
+
+ResolvedConfig resolve_config(const config::Node& root, const ModelCatalog& catalog,
+                              const std::filesystem::path& config_dir) {
+  ResolvedConfig out;
+  out.source = root;
+  out.config_dir = config_dir;
+  config::decode(root, out.run);
+  const config::Node* model_node = root.find("model");
+  if (out.run.model.empty() || model_node == nullptr) {
+    throw InputError(root.origin().describe() + ": key 'model' is missing; name the model to run, e.g. 'model: diffusion'");
+  }
+  try {
+    out.type = &catalog.get(out.run.model);
+  } catch (const InputError& e) {
+    throw InputError(model_node->origin().describe() + ": key 'model': " + e.what());
+  }
+  const config::Node* params = root.find("params");
+  out.params = out.type->resolve(params != nullptr ? *params : config::Node::map(root.origin()));
+  return out;
+}
+
+ResolvedConfig load_run_config(const std::filesystem::path& file, const std::vector<std::string>& overrides,
+                               const ModelCatalog& catalog) {
+  config::Node root = config::load_config_file(file);
+  for (const auto& o : overrides) config::apply_override(root, o);
+  return resolve_config(root, catalog, file.parent_path());
+}
+
+Simulation::Simulation(const ResolvedConfig& cfg, std::uint32_t run_index, const Executor& executor)
+    : calendar_(cfg.run.calendar.start, cfg.run.calendar.months) {
+  const ModelContext ctx{calendar_, static_cast<std::uint64_t>(cfg.run.seed), run_index, executor, cfg.config_dir};
+  model_ = cfg.type->create(cfg.params, ctx);
+  model_->declare(registry_);
+  recorders_ = std::make_unique<output::Recorders>(registry_, cfg.run.record, calendar_,
+                                                   [&cfg](std::size_t i) { return cfg.record_origin(i); });
+  registry_.schedule().add(Phase::record, "recorders", [this](const StepContext& s) { recorders_->record(s.step); });
+}
+
+Simulation::~Simulation() = default;
+
+const output::Layout& Simulation::layout() const { return recorders_->layout(); }
+
+output::RunData Simulation::run(const std::function<void(int, int)>& on_step) {
+  for (int step = 0; step < calendar_.steps(); ++step) {
+    const StepContext ctx{step, calendar_.month_at(step), &calendar_};
+    registry_.schedule().run_step(ctx);
+    if (on_step) on_step(step + 1, calendar_.steps());
+  }
+  return recorders_->finish();
+}
+
+void ModelCatalog::add(ModelType t) { types_.push_back(std::move(t)); }
+
+const ModelType& ModelCatalog::get(const std::string& name) const {
+  std::vector<std::string> names;
+  for (const auto& t : types_) {
+    if (t.name == name) return t;
+    names.push_back(t.name);
+  }
+  const std::string guess = config::nearest_key(name, names);
+  std::string all;
+  for (const auto& n : names) all += (all.empty() ? "" : ", ") + n;
+  throw InputError("unknown model '" + name + "'" + (guess.empty() ? "" : "; did you mean '" + guess + "'?") +
+                   " (available: " + all + ")");
+}
+
+}  // namespace tiersim::engine

@@ -1,0 +1,129 @@
+#pragma once
+// A small, netCDF-4 compatible HDF5 file: named dimensions stored as HDF5 dimension scales
+// with coordinate variables, so that `xarray.open_dataset(path)` (netCDF4 engine) reads it
+// with no extra code. The only place in tiersim that calls the HDF5 API.
+//
+// Files are created under a temporary name (`<path>.partial`) and renamed to `<path>` by
+// commit(); a file that was never committed is removed by the destructor, so a crash never
+// leaves a file at `path` that looks complete. Files opened for update (resume) are written
+// in place and carry an explicit completion marker instead (root attribute `complete`).
+//
+// HDF5 (Debian's serial build) is not thread-safe: every NcFile method takes one
+// process-wide mutex, so several threads may share one NcFile or use different ones.
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace tiersim::output {
+
+/// Element types a variable can hold.
+enum class DType { f64, i64, i32, i8, str };
+
+/// An attribute value: text, integer or floating point (scalar).
+using AttrValue = std::variant<std::string, std::int64_t, double>;
+
+struct Attr {
+  std::string name;
+  AttrValue value;
+};
+
+struct VarSpec {
+  std::string name;
+  DType dtype = DType::f64;
+  std::vector<std::string> dims;  ///< dimension names, slowest-varying first
+  std::vector<Attr> attrs;        ///< e.g. units, long_name
+  /// Chunk shape; empty = chosen automatically (whole extent along all dims but the first).
+  std::vector<std::size_t> chunks;
+  int deflate_level = 4;          ///< 0 = no compression; shuffle filter is on when > 0
+};
+
+class NcFile {
+ public:
+  /// Create a new file at `path + ".partial"`. Refuses (InputError) if `path` already exists
+  /// unless `overwrite` is true. The parent directory must exist (InputError otherwise).
+  static NcFile create(const std::filesystem::path& path, bool overwrite = false);
+  /// Open an existing, complete or incomplete tiersim file for update in place.
+  /// InputError if it is missing, not HDF5, or not a tiersim file (no `tiersim_format`).
+  static NcFile open_update(const std::filesystem::path& path);
+  /// Open read-only. InputError as above.
+  static NcFile open_read(const std::filesystem::path& path);
+
+  NcFile(NcFile&&) noexcept;
+  NcFile& operator=(NcFile&&) noexcept;
+  ~NcFile();  ///< closes; removes the `.partial` file if create()d and not committed
+
+  /// A dimension of fixed size.
+  void define_dimension(const std::string& name, std::size_t size);
+  /// Coordinate variable for a dimension (same name as the dimension), written whole.
+  void write_coordinate(const std::string& dim, std::span<const std::string> labels,
+                        const std::vector<Attr>& attrs = {});
+  void write_coordinate(const std::string& dim, std::span<const std::int64_t> values,
+                        const std::vector<Attr>& attrs = {});
+  void write_coordinate(const std::string& dim, std::span<const double> values,
+                        const std::vector<Attr>& attrs = {});
+
+  /// Define a data variable over previously defined dimensions. Numeric variables are
+  /// filled with NaN (f64) or 0 (integers) until written; `_FillValue` is set accordingly.
+  void define_variable(const VarSpec& spec);
+
+  /// Write a hyperslab: `start` and `count` have one entry per dimension of the variable,
+  /// data is row-major with size = product(count).
+  void write(const std::string& var, std::span<const std::size_t> start,
+             std::span<const std::size_t> count, std::span<const double> data);
+  void write(const std::string& var, std::span<const std::size_t> start,
+             std::span<const std::size_t> count, std::span<const std::int64_t> data);
+  void write(const std::string& var, std::span<const std::size_t> start,
+             std::span<const std::size_t> count, std::span<const std::int32_t> data);
+  void write(const std::string& var, std::span<const std::size_t> start,
+             std::span<const std::size_t> count, std::span<const std::int8_t> data);
+  void write(const std::string& var, std::span<const std::size_t> start,
+             std::span<const std::size_t> count, std::span<const std::string> data);
+
+  /// Read back a hyperslab (for resume and merge).
+  std::vector<double> read_f64(const std::string& var, std::span<const std::size_t> start,
+                               std::span<const std::size_t> count) const;
+  std::vector<std::int64_t> read_i64(const std::string& var, std::span<const std::size_t> start,
+                                     std::span<const std::size_t> count) const;
+  std::vector<std::int8_t> read_i8(const std::string& var, std::span<const std::size_t> start,
+                                   std::span<const std::size_t> count) const;
+  std::vector<std::string> read_str(const std::string& var) const;  ///< whole 1-d variable
+
+  bool has_variable(const std::string& name) const;
+  std::vector<std::string> variable_names() const;  ///< data + coordinate variables, sorted
+  std::vector<std::string> dimensions_of(const std::string& var) const;
+  std::vector<std::size_t> shape_of(const std::string& var) const;
+  std::optional<std::size_t> dimension_size(const std::string& dim) const;
+  std::vector<std::pair<std::string, std::size_t>> dimensions() const;
+
+  /// Root (global) attributes.
+  void set_attribute(const std::string& name, const AttrValue& value);
+  std::optional<AttrValue> attribute(const std::string& name) const;
+  /// Attributes of a variable.
+  std::optional<AttrValue> variable_attribute(const std::string& var, const std::string& name) const;
+
+  /// Flush to disk (used after each completed sweep run).
+  void flush();
+  /// Flush, close and (for create()d files) rename `.partial` to the final path.
+  void commit();
+
+  const std::filesystem::path& path() const;  ///< the final path
+
+ private:
+  struct Impl;
+  explicit NcFile(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+/// SHA-256 (hex) over the scientific content of a file: every variable's name, dimension
+/// names, shape, dtype and values, in name order, plus the variables' attributes. Root
+/// attributes (provenance: host, time, thread count) are excluded, so two runs that computed
+/// the same numbers have the same digest whatever machine or thread count produced them.
+std::string content_digest(const std::filesystem::path& path);
+
+}  // namespace tiersim::output

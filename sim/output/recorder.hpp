@@ -1,0 +1,92 @@
+#pragma once
+// Declarative recorders: turn RecordSpecs from the config into output variables, and
+// collect their values step by step from the model's observables. Pure computation, no
+// file I/O: the writers (run_file, sweep_file) put the collected data into HDF5.
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "sim/engine/registry.hpp"
+#include "sim/engine/run_config.hpp"
+#include "sim/time/calendar.hpp"
+
+namespace tiersim::output {
+
+struct OutputDim {
+  std::string name;
+  std::vector<std::string> labels;  ///< empty for time dimensions
+  std::vector<int> steps;           ///< for time dimensions: the recorded step indices
+  bool is_time = false;
+  std::string long_name;
+  std::size_t size() const { return is_time ? steps.size() : labels.size(); }
+};
+
+struct OutputVar {
+  std::string name;
+  std::string units;
+  std::string long_name;
+  std::string level;
+  std::vector<std::string> dims;  ///< first is a time dimension
+  std::vector<std::size_t> shape;
+  std::size_t size() const;
+};
+
+struct SummaryVar {
+  std::string name;
+  std::string units;
+  std::string long_name;
+};
+
+/// The shape of a run's output; identical for every run of a sweep.
+struct Layout {
+  std::vector<OutputDim> dims;
+  std::vector<OutputVar> vars;
+  std::vector<SummaryVar> summaries;
+  time::YearMonth start;
+  const OutputDim& dim(const std::string& name) const;
+  bool operator==(const Layout& other) const;
+};
+
+/// All numbers one run produced.
+struct RunData {
+  std::vector<std::vector<double>> vars;  ///< per Layout::vars entry, row-major
+  std::vector<double> summaries;          ///< per Layout::summaries entry
+};
+
+class Recorders {
+ public:
+  /// `spec_origin(i)` describes where record spec i was written, for error messages.
+  /// Throws InputError on unknown variables or levels, or duplicate output names.
+  Recorders(const engine::Registry& registry, std::vector<engine::RecordSpec> specs,
+            const time::Calendar& calendar, const std::function<std::string(std::size_t)>& spec_origin);
+
+  const Layout& layout() const { return layout_; }
+  /// Record whatever is due at `step` (call in the record phase).
+  void record(int step);
+  /// Evaluate summaries and hand over the collected data.
+  RunData finish();
+
+ private:
+  struct Plan {
+    const engine::Observable* obs = nullptr;
+    const engine::Observable* num = nullptr;  // for ratios
+    const engine::Observable* den = nullptr;
+    std::size_t outer = 1, mid = 1, inner = 1;  // strides around the grouped dimension
+    std::vector<std::size_t> group_of;          // empty: native (no aggregation)
+    std::size_t groups = 1;
+    std::size_t in_size = 1;
+    std::size_t out_size = 1;
+    int every = 1;
+    std::size_t time_index = 0;  // next time slot
+  };
+  void aggregate(const Plan& p, const engine::Observable& o, std::vector<double>& out);
+
+  const engine::Registry& registry_;
+  Layout layout_;
+  std::vector<Plan> plans_;
+  RunData data_;
+  std::vector<double> scratch_;
+};
+
+}  // namespace tiersim::output

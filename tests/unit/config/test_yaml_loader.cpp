@@ -1,0 +1,83 @@
+#include <catch2/catch.hpp>
+
+#include "sim/config/yaml_loader.hpp"
+#include "sim/core/error.hpp"
+#include "tests/support/temp_dir.hpp"
+
+using namespace tiersim;
+using Catch::Matchers::Contains;
+
+TEST_CASE("YAML keeps 1-based line and column of every key and value", "[config]") {
+  const auto n = config::parse_yaml("a: 1\nb:\n  c: hello\n", "f.yaml");
+  REQUIRE(n.is_map());
+  const auto* b = n.find("b");
+  REQUIRE(b != nullptr);
+  const auto* c = b->find("c");
+  REQUIRE(c != nullptr);
+  CHECK(c->text() == "hello");
+  CHECK(c->origin().file == "f.yaml");
+  CHECK(c->origin().line == 3);
+  CHECK(c->origin().column == 6);
+  CHECK(b->entries()[0].key_origin.describe() == "f.yaml:3:3");
+}
+
+TEST_CASE("quoted scalars are marked so '1' stays a string", "[config]") {
+  const auto n = config::parse_yaml("a: \"1\"\nb: 1\n", "f.yaml");
+  CHECK(n.find("a")->quoted());
+  CHECK_FALSE(n.find("b")->quoted());
+}
+
+TEST_CASE("syntax errors and duplicate keys name the file and line", "[config]") {
+  CHECK_THROWS_WITH(config::parse_yaml("a: [1, 2\n", "bad.yaml"), Contains("bad.yaml:") && Contains("invalid YAML"));
+  CHECK_THROWS_WITH(config::parse_yaml("a: 1\nb: 2\na: 3\n", "dup.yaml"),
+                    Contains("dup.yaml:3:1") && Contains("'a' appears twice") && Contains("dup.yaml:1:1"));
+}
+
+TEST_CASE("missing, empty and directory files are input errors", "[config]") {
+  test::TempDir dir;
+  CHECK_THROWS_AS(config::load_yaml_file(dir / "nope.yaml"), InputError);
+  CHECK_THROWS_WITH(config::load_yaml_file(dir.write("empty.yaml", "")), Contains("empty"));
+  CHECK_THROWS_WITH(config::load_yaml_file(dir.path()), Contains("directory"));
+}
+
+TEST_CASE("base: inheritance merges maps and lets the child win", "[config]") {
+  test::TempDir dir;
+  dir.write("sub/base.yaml", "seed: 1\nparams:\n  p: 0.1\n  q: 0.2\n");
+  const auto child = dir.write("sub/child.yaml", "base: base.yaml\nparams:\n  q: 0.5\n");
+  const auto n = config::load_config_file(child);
+  CHECK(n.find("base") == nullptr);
+  CHECK(n.find("seed")->text() == "1");
+  CHECK(n.find("params")->find("p")->text() == "0.1");
+  CHECK(n.find("params")->find("q")->text() == "0.5");
+  CHECK(n.find("params")->find("q")->origin().file == child.string());
+}
+
+TEST_CASE("cyclic and missing bases are refused", "[config]") {
+  test::TempDir dir;
+  dir.write("a.yaml", "base: b.yaml\n");
+  dir.write("b.yaml", "base: a.yaml\n");
+  CHECK_THROWS_WITH(config::load_config_file(dir / "a.yaml"), Contains("cycle"));
+  const auto m = dir.write("m.yaml", "seed: 1\nbase: gone.yaml\n");
+  CHECK_THROWS_WITH(config::load_config_file(m), Contains("m.yaml:2:7") && Contains("gone.yaml"));
+}
+
+TEST_CASE("command-line overrides create, replace and refuse to descend into scalars", "[config]") {
+  auto n = config::parse_yaml("params:\n  p: 0.1\n", "f.yaml");
+  config::apply_override(n, "params.q=0.7");
+  config::apply_override(n, "params.p=0.2");
+  config::apply_override(n, "list=[1, 2]");
+  CHECK(n.find("params")->find("q")->text() == "0.7");
+  CHECK(n.find("params")->find("p")->text() == "0.2");
+  CHECK(n.find("params")->find("p")->origin().file.find("--set params.p=0.2") != std::string::npos);
+  CHECK(n.find("list")->items().size() == 2);
+  CHECK_THROWS_WITH(config::apply_override(n, "params.p.x=1"), Contains("cannot set"));
+  CHECK_THROWS_WITH(config::apply_override(n, "novalue"), Contains("KEY=VALUE"));
+}
+
+TEST_CASE("to_yaml output parses back to the same tree", "[config]") {
+  const std::string text = "a: 1\nb:\n  c: \"x: y\"\n  d: [1, 2.5]\n  e: {}\nf:\n  - g: 1\n";
+  const auto n = config::parse_yaml(text, "f.yaml");
+  const auto again = config::parse_yaml(config::to_yaml(n), "again.yaml");
+  CHECK(config::to_yaml(again) == config::to_yaml(n));
+  CHECK(again.find("b")->find("c")->text() == "x: y");
+}
