@@ -143,7 +143,8 @@ class Handle {
 /// Frees the strings HDF5 allocated for a variable-length read, also when copying them throws.
 class VlenReclaim {
  public:
-  VlenReclaim(hid_t type, hid_t space, void* buffer) : type_(type), space_(space), buffer_(buffer) {}
+  VlenReclaim(hid_t type, hid_t space, void* buffer)
+      : type_(type), space_(space), buffer_(buffer) {}
   VlenReclaim(const VlenReclaim&) = delete;
   VlenReclaim& operator=(const VlenReclaim&) = delete;
   ~VlenReclaim() { H5Dvlen_reclaim(type_, space_, k_default, buffer_); }
@@ -310,8 +311,8 @@ std::optional<AttrData> read_attr_data(hid_t attr) {
   Handle space(H5Aget_space(attr));
   if (!type.valid() || !space.valid()) return std::nullopt;
   const hssize_t points = H5Sget_simple_extent_npoints(space.get());
-  const std::size_t n =
-      H5Sget_simple_extent_type(space.get()) == H5S_NULL || points < 0 ? 0 : static_cast<std::size_t>(points);
+  const bool empty = H5Sget_simple_extent_type(space.get()) == H5S_NULL || points < 0;
+  const std::size_t n = empty ? 0 : static_cast<std::size_t>(points);
   AttrData data;
   switch (H5Tget_class(type.get())) {
     case H5T_STRING:
@@ -579,7 +580,8 @@ class DigestWriter {
   void i8(std::int8_t v) { little_endian(static_cast<std::uint8_t>(v), 1); }
   void f64(double v) {
     // Every NaN (fill values, 0/0, ...) counts as the same value, whatever its payload.
-    const std::uint64_t bits = std::isnan(v) ? 0x7ff8000000000000ULL : std::bit_cast<std::uint64_t>(v);
+    const std::uint64_t bits =
+        std::isnan(v) ? 0x7ff8000000000000ULL : std::bit_cast<std::uint64_t>(v);
     little_endian(bits, 8);
   }
 
@@ -649,7 +651,8 @@ void digest_values(DigestWriter& out, hid_t dataset, DType dtype,
   std::vector<hsize_t> start(extent.size(), 0);
   std::vector<hsize_t> count = extent;
   const std::size_t row = extent.empty() ? 1 : element_count(extent) / extent[0];
-  const hsize_t rows_per_block = std::max<hsize_t>(1, (std::size_t{1} << 20) / std::max<std::size_t>(row, 1));
+  const hsize_t rows_per_block =
+      std::max<hsize_t>(1, (std::size_t{1} << 20) / std::max<std::size_t>(row, 1));
   const hsize_t total_rows = extent.empty() ? 1 : extent[0];
 
   for (hsize_t first = 0; first < total_rows; first += rows_per_block) {
@@ -1067,8 +1070,9 @@ struct NcFile::Impl {
         throw_io(context + ": cannot attach dimension '" + spec.dims[i] + "'");
       }
     }
-    if (spec.dtype != DType::str) {
-      // netCDF requires _FillValue in the variable's own type.
+    if (spec.dtype == DType::f64) {
+      // netCDF requires _FillValue in the variable's own type. Integer variables get none:
+      // with one, xarray turns them into floats and shows the fill value (0) as NaN.
       Handle attr_space(H5Screate(H5S_SCALAR));
       const void* fill = spec.dtype == DType::f64 ? static_cast<const void*>(&nan)
                                                   : static_cast<const void*>(&zero);
@@ -1078,9 +1082,9 @@ struct NcFile::Impl {
     for (const Attr& attr : spec.attrs) write_attr(dataset, attr.name, attr.value, context);
   }
 
-  Slab select(hid_t dataset, const std::string& var, std::span<const std::size_t> start,
-              std::span<const std::size_t> count) {
-    const auto extent = extent_of(dataset);
+  Slab select(const Dataset& dataset, const std::string& var,
+              std::span<const std::size_t> start, std::span<const std::size_t> count) {
+    const auto& extent = dataset.extent;
     const std::string context = where(var);
     if (start.size() != extent.size() || count.size() != extent.size()) {
       throw InputError(context + ": has " + std::to_string(extent.size()) +
@@ -1091,14 +1095,14 @@ struct NcFile::Impl {
     slab.size = 1;
     for (std::size_t i = 0; i < extent.size(); ++i) {
       if (start[i] > extent[i] || count[i] > extent[i] - start[i]) {
-        const auto dims = dimension_names(dataset, var);
+        const auto dims = dimension_names(dataset.id(), var);
         throw InputError(context + ": hyperslab start " + std::to_string(start[i]) +
                          " count " + std::to_string(count[i]) + " exceeds dimension '" +
                          dims[i] + "' of size " + std::to_string(extent[i]));
       }
       slab.size *= count[i];
     }
-    slab.file_space = Handle(H5Dget_space(dataset));
+    slab.file_space = Handle(H5Dget_space(dataset.id()));
     if (extent.empty()) {
       slab.memory_space = Handle(H5Screate(H5S_SCALAR));
     } else if (slab.size > 0) {
@@ -1121,7 +1125,7 @@ struct NcFile::Impl {
   void write_numeric(const std::string& var, DType dtype, std::span<const std::size_t> start,
                      std::span<const std::size_t> count, std::span<const T> data) {
     check_writable();
-    const hid_t dataset = variable(var);
+    const Dataset& dataset = variable(var);
     const DType stored = variable_dtype(dataset, var);
     if (stored != dtype) {
       throw InputError(where(var) + ": has type " + dtype_name(stored) + ", cannot write " +
@@ -1133,7 +1137,7 @@ struct NcFile::Impl {
                        " values for a hyperslab of " + std::to_string(slab.size));
     }
     if (slab.size == 0) return;
-    if (H5Dwrite(dataset, numeric_memory_type(dtype), slab.memory_space.get(),
+    if (H5Dwrite(dataset.id(), numeric_memory_type(dtype), slab.memory_space.get(),
                  slab.file_space.get(), k_default, data.data()) < 0) {
       throw_io(where(var) + ": write failed");
     }
@@ -1142,7 +1146,7 @@ struct NcFile::Impl {
   void write_strings(const std::string& var, std::span<const std::size_t> start,
                      std::span<const std::size_t> count, std::span<const std::string> data) {
     check_writable();
-    const hid_t dataset = variable(var);
+    const Dataset& dataset = variable(var);
     const DType stored = variable_dtype(dataset, var);
     if (stored != DType::str) {
       throw InputError(where(var) + ": has type " + dtype_name(stored) +
@@ -1156,8 +1160,8 @@ struct NcFile::Impl {
     if (slab.size == 0) return;
     const auto pointers = string_pointers(data, var);
     Handle type = vlen_string_type();
-    if (H5Dwrite(dataset, type.get(), slab.memory_space.get(), slab.file_space.get(), k_default,
-                 pointers.data()) < 0) {
+    if (H5Dwrite(dataset.id(), type.get(), slab.memory_space.get(), slab.file_space.get(),
+                 k_default, pointers.data()) < 0) {
       throw_io(where(var) + ": write failed");
     }
   }
@@ -1180,7 +1184,7 @@ struct NcFile::Impl {
   std::vector<T> read_numeric(const std::string& var, std::span<const std::size_t> start,
                               std::span<const std::size_t> count, DType want) {
     check_open();
-    const hid_t dataset = variable(var);
+    const Dataset& dataset = variable(var);
     const DType stored = variable_dtype(dataset, var);
     // Integers widen losslessly, so read_i64 accepts every integer type.
     const bool ok = stored == want || (want == DType::i64 && is_integer(stored));
@@ -1190,7 +1194,7 @@ struct NcFile::Impl {
     }
     const Slab slab = select(dataset, var, start, count);
     std::vector<T> out(slab.size);
-    if (slab.size > 0 && H5Dread(dataset, numeric_memory_type(want), slab.memory_space.get(),
+    if (slab.size > 0 && H5Dread(dataset.id(), numeric_memory_type(want), slab.memory_space.get(),
                                  slab.file_space.get(), k_default, out.data()) < 0) {
       throw_io(where(var) + ": read failed");
     }
@@ -1199,19 +1203,19 @@ struct NcFile::Impl {
 
   std::vector<std::string> read_strings(const std::string& var) {
     check_open();
-    const hid_t dataset = variable(var);
+    const Dataset& dataset = variable(var);
     const DType stored = variable_dtype(dataset, var);
-    const auto extent = extent_of(dataset);
-    if (stored != DType::str || extent.size() != 1) {
+    if (stored != DType::str || dataset.extent.size() != 1) {
       throw InputError(where(var) + ": is not a 1-d str variable");
     }
-    const std::size_t n = static_cast<std::size_t>(extent[0]);
+    const std::size_t n = static_cast<std::size_t>(dataset.extent[0]);
     std::vector<std::string> out;
     if (n == 0) return out;
     Handle type = vlen_string_type();
-    Handle space(H5Dget_space(dataset));
+    Handle space(H5Dget_space(dataset.id()));
     std::vector<char*> pointers(n, nullptr);
-    if (H5Dread(dataset, type.get(), space.get(), space.get(), k_default, pointers.data()) < 0) {
+    if (H5Dread(dataset.id(), type.get(), space.get(), space.get(), k_default,
+                pointers.data()) < 0) {
       throw_io(where(var) + ": read failed");
     }
     VlenReclaim reclaim(type.get(), space.get(), pointers.data());
@@ -1381,8 +1385,8 @@ void NcFile::write_coordinate(const std::string& dim, std::span<const std::strin
                               const std::vector<Attr>& attrs) {
   Lock lock(g_hdf5_mutex);
   Impl& impl = require(impl_.get());
+  const auto pointers = impl.string_pointers(labels, dim);  // validate before creating
   impl.write_coordinate(dim, DType::str, labels.size(), attrs, [&](hid_t dataset) -> herr_t {
-    const auto pointers = impl.string_pointers(labels, dim);
     Handle type = vlen_string_type();
     return H5Dwrite(dataset, type.get(), k_all, k_all, k_default, pointers.data());
   });
@@ -1468,8 +1472,8 @@ bool NcFile::has_variable(const std::string& name) const {
   Lock lock(g_hdf5_mutex);
   Impl& impl = require(impl_.get());
   impl.check_open();
-  const hid_t dataset = impl.find_dataset(name);
-  return dataset >= 0 && !is_placeholder_dim(dataset);
+  const auto* dataset = impl.find_dataset(name);
+  return dataset != nullptr && !dataset->placeholder;
 }
 
 std::vector<std::string> NcFile::variable_names() const {
@@ -1478,7 +1482,8 @@ std::vector<std::string> NcFile::variable_names() const {
   impl.check_open();
   std::vector<std::string> names;
   for (std::string& name : dataset_names(impl.file.get())) {
-    if (!is_placeholder_dim(impl.find_dataset(name))) names.push_back(std::move(name));
+    const auto* dataset = impl.find_dataset(name);
+    if (dataset != nullptr && !dataset->placeholder) names.push_back(std::move(name));
   }
   return names;
 }
@@ -1487,14 +1492,14 @@ std::vector<std::string> NcFile::dimensions_of(const std::string& var) const {
   Lock lock(g_hdf5_mutex);
   Impl& impl = require(impl_.get());
   impl.check_open();
-  return dimension_names(impl.variable(var), var);
+  return dimension_names(impl.variable(var).id(), var);
 }
 
 std::vector<std::size_t> NcFile::shape_of(const std::string& var) const {
   Lock lock(g_hdf5_mutex);
   Impl& impl = require(impl_.get());
   impl.check_open();
-  const auto extent = extent_of(impl.variable(var));
+  const auto& extent = impl.variable(var).extent;
   return {extent.begin(), extent.end()};
 }
 
@@ -1539,7 +1544,7 @@ std::optional<AttrValue> NcFile::variable_attribute(const std::string& var,
   Lock lock(g_hdf5_mutex);
   Impl& impl = require(impl_.get());
   impl.check_open();
-  return read_attr_value(impl.variable(var), name);
+  return read_attr_value(impl.variable(var).id(), name);
 }
 
 void NcFile::flush() {

@@ -68,8 +68,9 @@ class NcFile {
   void write_coordinate(const std::string& dim, std::span<const double> values,
                         const std::vector<Attr>& attrs = {});
 
-  /// Define a data variable over previously defined dimensions. Numeric variables are
-  /// filled with NaN (f64) or 0 (integers) until written; `_FillValue` is set accordingly.
+  /// Define a data variable over previously defined dimensions. Numeric variables read as
+  /// NaN (f64) or 0 (integers) until written. Only f64 variables carry a `_FillValue`
+  /// attribute: on integers it would make xarray decode them as floats.
   void define_variable(const VarSpec& spec);
 
   /// Write a hyperslab: `start` and `count` have one entry per dimension of the variable,
