@@ -24,6 +24,9 @@ struct ModelContext {
   std::uint32_t run_index;
   const Executor& executor;
   std::filesystem::path config_dir;  ///< for data paths relative to the config file
+  /// The `params:` subtree as written (with file/line origins), for messages and for
+  /// resolving relative paths against the file that wrote them; null if absent.
+  const config::Node* params_node = nullptr;
 };
 
 /// One run's mutable state. Construction builds the initial state; declare() registers

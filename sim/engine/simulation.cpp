@@ -46,7 +46,8 @@ ResolvedConfig load_run_config(const std::filesystem::path& file, const std::vec
 
 Simulation::Simulation(const ResolvedConfig& cfg, std::uint32_t run_index, const Executor& executor)
     : calendar_(cfg.run.calendar.start, cfg.run.calendar.months) {
-  const ModelContext ctx{calendar_, static_cast<std::uint64_t>(cfg.run.seed), run_index, executor, cfg.config_dir};
+  const ModelContext ctx{calendar_, static_cast<std::uint64_t>(cfg.run.seed), run_index, executor, cfg.config_dir,
+                         cfg.source.find("params")};
   model_ = cfg.type->create(cfg.params, ctx);
   model_->declare(registry_);
   recorders_ = std::make_unique<output::Recorders>(registry_, cfg.run.record, calendar_,

@@ -58,6 +58,11 @@ class Stream {
     return to_unit(block(entity, step, draw / 4)[draw % 4]);
   }
 
+  /// Uniform on (0, 1] (safe for log and negative powers): draw `draw` of (entity, step).
+  double uniform_pos_at(std::uint64_t entity, std::uint64_t step = 0, std::uint64_t draw = 0) const {
+    return 1.0 - uniform(entity, step, draw);
+  }
+
   /// Sequential draws for one (entity, step): cheap when an entity needs several numbers.
   class Cursor {
    public:

@@ -1,0 +1,59 @@
+#pragma once
+// Buyers of AI compute: structure of arrays, sorted by country so each country's buyers
+// are one contiguous range. About 50 bytes of state per buyer (docs/performance.md).
+#include <cstdint>
+#include <vector>
+
+#include "models/diffusion/params.hpp"
+#include "sim/engine/executor.hpp"
+#include "sim/rng/stream.hpp"
+
+namespace tiersim::models::diffusion {
+
+struct Buyers {
+  // Identity and fixed traits.
+  std::vector<std::uint32_t> country;  ///< index into the country table
+  std::vector<double> base_demand;     ///< H100e/month at the 2025 demand level
+  std::vector<float> training;         ///< training share of the workload, in [0, 1]
+  std::vector<std::uint8_t> nveu;      ///< 1 if a National VEU (own allowance, outside the country cap)
+  // State.
+  std::vector<double> backlog;         ///< unserved demand carried over, H100e
+  std::vector<float> a_us;             ///< expected availability of US compute, (0, 1]
+  std::vector<double> lpp_used;        ///< LPP exemption used this calendar year, H100e
+  std::vector<double> nveu_used;       ///< NVEU allowance used (cumulative), H100e
+  std::vector<double> ib_us;           ///< installed base on the US stack, H100e
+  std::vector<double> ib_cn;           ///< installed base on the Chinese stack, H100e
+  // Per-step scratch (discrete choice mode): chosen alternative in round 1 and 2.
+  std::vector<std::uint8_t> alt1, alt2;
+
+  std::size_t size() const { return country.size(); }
+  bool majority_cn(std::size_t b) const { return ib_cn[b] > ib_us[b]; }
+};
+
+/// Where each country's buyers are: [begin[c], begin[c+1]).
+struct BuyerIndex {
+  std::vector<std::size_t> begin;
+  std::size_t count(std::size_t c) const { return begin[c + 1] - begin[c]; }
+};
+
+struct BuyerInit {
+  std::vector<double> monthly_demand_2025;  ///< per country, H100e/month
+  std::vector<double> installed;            ///< per country, H100e at the start
+  std::vector<double> cn_stack_share;       ///< per country, share of the installed base on CN
+  std::vector<bool> nveu_eligible_country;  ///< Tier 2 under the rule's table tiers
+  std::vector<double> project_share;        ///< per country: demand share of its first buyer, the
+                                            ///< national project (0: none, all buyers Pareto)
+};
+
+/// Number of buyers per country: max(n_min, round(N_total * demand share)).
+std::vector<std::size_t> buyers_per_country(const std::vector<double>& demand, int total, int min_per_country);
+
+/// Draw sizes (Pareto), training shares (Beta), initial stacks; sizes normalised so each
+/// country's buyers add up to its demand. Deterministic in (seed, run) for any thread count.
+Buyers make_buyers(const DiffusionParams& p, const BuyerInit& init, const BuyerIndex& index, std::uint64_t seed,
+                   std::uint32_t run, const engine::Executor& executor);
+
+/// Beta(a, b) draw from gamma draws (Marsaglia-Tsang), using the cursor's uniforms/normals.
+double beta_draw(rng::Stream::Cursor& c, double a, double b);
+
+}  // namespace tiersim::models::diffusion

@@ -1,0 +1,111 @@
+#include "models/diffusion/policy.hpp"
+
+#include <algorithm>
+
+#include "sim/config/schema.hpp"
+#include "sim/core/error.hpp"
+
+namespace tiersim::models::diffusion {
+
+EventAction parse_action(const std::string& name, const std::string& where) {
+  static const std::vector<std::pair<std::string, EventAction>> kActions = {
+      {"rule_on", EventAction::rule_on},
+      {"rule_off", EventAction::rule_off},
+      {"guidance_on", EventAction::guidance_on},
+      {"guidance_off", EventAction::guidance_off},
+      {"retaliation_on", EventAction::retaliation_on},
+      {"retaliation_off", EventAction::retaliation_off},
+      {"g2g", EventAction::g2g},
+      {"tier", EventAction::tier}};
+  std::vector<std::string> names;
+  for (const auto& [n, a] : kActions) {
+    if (n == name) return a;
+    names.push_back(n);
+  }
+  const std::string guess = config::nearest_key(name, names);
+  std::string all;
+  for (const auto& n : names) all += (all.empty() ? "" : ", ") + n;
+  throw InputError(where + ": unknown event action '" + name + "'" +
+                   (guess.empty() ? "" : " (did you mean '" + guess + "'?)") + "; valid: " + all);
+}
+
+double cap_released(const RuleParams& rule, const time::YearMonth& ym) {
+  const std::int64_t since = ym.linear() - rule.release_start.linear();
+  if (since < 0) return 0.0;
+  const std::int64_t period = rule.release_months;
+  double in_period = 0.0;
+  if (rule.release == CapRelease::front_loaded) {
+    in_period = rule.cap_h100e;
+  } else {
+    in_period = rule.cap_h100e * static_cast<double>(std::min<std::int64_t>(since + 1, period)) /
+                static_cast<double>(period);
+  }
+  const std::int64_t after = std::max<std::int64_t>(0, since + 1 - period);
+  return in_period + rule.annual_release_after * static_cast<double>(after) / time::kMonthsPerYear;
+}
+
+double nveu_allowance(const RuleParams& rule, const time::YearMonth& ym) {
+  const auto& cum = rule.nveu_cumulative;
+  if (cum.empty()) return 0.0;
+  // Year k of the list ends in December of release_start.year + k.
+  const int first_year = rule.release_start.year;
+  const double months_in = static_cast<double>(ym.month);
+  const int k = ym.year - first_year;
+  if (k < 0) return 0.0;
+  auto at_end_of = [&](int year_index) {
+    if (year_index < 0) return 0.0;
+    const auto n = static_cast<int>(cum.size());
+    if (year_index < n) return cum[static_cast<std::size_t>(year_index)];
+    const double last_increment = n >= 2 ? cum[cum.size() - 1] - cum[cum.size() - 2] : cum.back();
+    return cum.back() + last_increment * (year_index - n + 1);
+  };
+  const double start = at_end_of(k - 1);
+  return start + (at_end_of(k) - start) * months_in / time::kMonthsPerYear;
+}
+
+Policy::Policy(const PolicyParams& params, const CountryTable& table, std::vector<Event> events,
+               std::vector<bool> g2g_drawn)
+    : params_(params), events_(std::move(events)), g2g_(std::move(g2g_drawn)), used_(table.rows.size(), 0.0) {
+  for (const auto& r : table.rows) tier_.push_back(r.tier_2025);
+  // Same-month events keep their listed order (stable sort by month).
+  std::stable_sort(events_.begin(), events_.end(), [](const Event& a, const Event& b) { return a.step < b.step; });
+}
+
+bool Policy::apply(int step) {
+  bool switched_on = false;
+  for (const auto& e : events_) {
+    // Events before the run are applied in the first month, in date order.
+    const int at = std::max(e.step, 0);
+    if (at != step) continue;
+    switch (e.action) {
+      case EventAction::rule_on:
+        switched_on = switched_on || !rule_;
+        rule_ = true;
+        break;
+      case EventAction::rule_off: rule_ = false; break;
+      case EventAction::guidance_on: guidance_ = true; break;
+      case EventAction::guidance_off: guidance_ = false; break;
+      case EventAction::retaliation_on: retaliation_ = true; break;
+      case EventAction::retaliation_off: retaliation_ = false; break;
+      case EventAction::g2g:
+        for (int c : e.countries) g2g_[static_cast<std::size_t>(c)] = true;
+        break;
+      case EventAction::tier:
+        for (int c : e.countries) tier_[static_cast<std::size_t>(c)] = e.tier;
+        break;
+    }
+  }
+  return switched_on;
+}
+
+double Policy::ledger_released(std::size_t c, const time::YearMonth& ym) const {
+  return cap_released(params_.rule, ym) * (g2g_[c] ? params_.rule.g2g_multiplier : 1.0);
+}
+
+double Policy::ledger_available(std::size_t c, const time::YearMonth& ym) const {
+  return std::max(0.0, ledger_released(c, ym) - used_[c]);
+}
+
+void Policy::ledger_draw(std::size_t c, double amount) { used_[c] += amount; }
+
+}  // namespace tiersim::models::diffusion

@@ -1,0 +1,187 @@
+// Invariants of the diffusion model, checked every month of every scenario (MODEL s.4):
+// demand conservation per country, no capacity ever exceeded, UVEU limits whenever the
+// rule is in force, no US compute in Tier 3 without diversion.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <numeric>
+
+#include "models/diffusion/diffusion_model.hpp"
+#include "models/diffusion/supply.hpp"
+#include "models/register.hpp"
+#include "sim/config/yaml_loader.hpp"
+#include "sim/engine/simulation.hpp"
+
+using namespace tiersim;
+using namespace tiersim::models::diffusion;
+
+namespace {
+
+const std::string kScenarios = std::string(TIERSIM_SOURCE_DIR) + "/configs/scenarios/";
+
+struct Harness {
+  engine::ResolvedConfig cfg;
+  time::Calendar calendar;
+  engine::Executor executor;
+  DiffusionParams params;
+  engine::Registry registry;
+  std::unique_ptr<DiffusionModel> model;
+
+  Harness(const std::string& scenario, std::vector<std::string> overrides, int threads)
+      : cfg(load(scenario, std::move(overrides))),
+        calendar(cfg.run.calendar.start, cfg.run.calendar.months),
+        executor(threads) {
+    config::decode(cfg.params, params, "params");
+    const engine::ModelContext ctx{calendar, static_cast<std::uint64_t>(cfg.run.seed), 0, executor,
+                                   cfg.config_dir, cfg.source.find("params")};
+    model = std::make_unique<DiffusionModel>(params, ctx);
+    model->declare(registry);
+  }
+  static engine::ResolvedConfig load(const std::string& scenario, std::vector<std::string> overrides) {
+    static const auto catalog = models::catalog();
+    overrides.emplace_back("params.scale.buyers_total=4000");
+    overrides.emplace_back("record=[]");
+    return engine::load_run_config(kScenarios + scenario + ".yaml", overrides, catalog);
+  }
+  void step(int s) { registry.schedule().run_step(engine::StepContext{s, calendar.month_at(s), &calendar}); }
+};
+
+void check_month(const Harness& h, const std::string& label) {
+  const auto& m = *h.model;
+  const auto& policy = m.policy();
+  const auto& rule = h.params.policy.rule;
+  const double rel = 1e-9;
+  INFO(label << " " << m.current_month().to_string());
+  for (std::size_t c = 0; c < m.month().size(); ++c) {
+    const auto& cm = m.month()[c];
+    INFO("country " << m.table().rows[c].iso3);
+    // Conservation: new + backlog in = served + backlog out + abandoned.
+    const double in = cm.new_demand + cm.backlog_in;
+    const double served = std::accumulate(cm.served.begin(), cm.served.end(), 0.0);
+    const double out = served + cm.backlog_out + cm.abandoned;
+    REQUIRE(std::fabs(in - out) <= rel * std::max(1.0, in));
+    REQUIRE(cm.served[kDefer] == 0.0);
+    for (double x : cm.served) REQUIRE(x >= 0.0);
+    // The cap ledger never goes negative / never exceeds what was released.
+    if (policy.tier(c) == 2) {
+      REQUIRE(policy.ledger_used(c) <= policy.ledger_released(c, m.current_month()) * (1 + 1e-12) + 1e-9);
+    }
+    // Tier 3 gets no US compute unless diversion is allowed.
+    if (policy.tier(c) == 3 && h.params.policy.tier3_diversion == 0.0) {
+      REQUIRE(cm.served[kUsDirect] == 0.0);
+      REQUIRE(cm.served[kUsCloud] == 0.0);
+    }
+    // Gatekeeper capacity in the country is never over-used.
+    REQUIRE(m.cloud_local_used()[c] <= m.cloud_free_before()[c] * (1 + 1e-12) + 1e-9);
+  }
+  // Buyers' LPP and NVEU allowances.
+  const auto& b = m.buyers();
+  const double nveu_limit = nveu_allowance(rule, m.current_month());
+  for (std::size_t i = 0; i < b.size(); ++i) {
+    REQUIRE(b.lpp_used[i] <= rule.lpp_h100e_per_year * (1 + 1e-12));
+    REQUIRE(b.nveu_used[i] <= nveu_limit * (1 + 1e-12) + 1e-9);
+  }
+  // Global capacities.
+  const auto& g = m.global_month();
+  REQUIRE(g.vendor_shipped <= g.vendor_output * (1 + 1e-12));
+  REQUIRE(g.cn_export_used <= g.cn_export_capacity * (1 + 1e-12) + 1e-12);
+  REQUIRE(g.cn_domestic_used <= g.cn_domestic_capacity * (1 + 1e-12) + 1e-12);
+  REQUIRE(g.cn_cloud_used <= g.cn_cloud_capacity * (1 + 1e-12) + 1e-12);
+  REQUIRE(g.diversion_used <= g.diversion_capacity * (1 + 1e-12) + 1e-12);
+  REQUIRE(g.us_cloud_remote_used >= 0.0);
+  // UVEU limits while the rule (with its placement limits) is in force.
+  if (policy.uveu_limits_active()) {
+    for (const auto& placed : m.gatekeeper_placed()) {
+      const double total = std::accumulate(placed.begin(), placed.end(), 0.0);
+      double t1 = 0;
+      for (std::size_t c = 0; c < placed.size(); ++c) {
+        if (policy.tier(c) == 1) t1 += placed[c];
+        if (policy.tier(c) == 2) REQUIRE(placed[c] <= rule.uveu_max_tier2_share * total * (1 + 1e-9));
+        if (policy.tier(c) == 3) REQUIRE(placed[c] == 0.0);
+      }
+      REQUIRE(t1 >= rule.uveu_min_tier1_share * total * (1 - 1e-9));
+      const int usa = m.table().index_of("USA");
+      REQUIRE(placed[static_cast<std::size_t>(usa)] >= rule.uveu_min_home_share * total * (1 - 1e-9));
+    }
+  }
+}
+
+void run_and_check(const std::string& scenario, std::vector<std::string> overrides = {}) {
+  Harness h(scenario, overrides, 2);
+  for (int s = 0; s < h.calendar.steps(); ++s) {
+    h.step(s);
+    check_month(h, scenario);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("invariants hold every month: no_controls", "[diffusion][invariants]") { run_and_check("no_controls"); }
+TEST_CASE("invariants hold every month: diffusion_rule", "[diffusion][invariants]") { run_and_check("diffusion_rule"); }
+TEST_CASE("invariants hold every month: history_2025", "[diffusion][invariants]") { run_and_check("history_2025"); }
+TEST_CASE("invariants hold every month: microsoft_proposal", "[diffusion][invariants]") {
+  run_and_check("microsoft_proposal");
+}
+TEST_CASE("invariants hold every month: strict", "[diffusion][invariants]") { run_and_check("strict"); }
+TEST_CASE("invariants hold every month: retaliation", "[diffusion][invariants]") { run_and_check("retaliation"); }
+
+TEST_CASE("invariants hold in expected mode, random-order rationing, front-loaded caps, diversion",
+          "[diffusion][invariants]") {
+  run_and_check("diffusion_rule", {"params.choice.mode=expected"});
+  run_and_check("strict", {"params.policy.rule.rationing=random_order", "params.policy.rule.release=front_loaded"});
+  run_and_check("diffusion_rule", {"params.policy.tier3_diversion=0.05", "params.china.export_share=0.2",
+                                   "params.china.price_ratio=0.6", "params.choice.s_train=0", "params.choice.s_infer=0"});
+}
+
+TEST_CASE("caps bind under the rule and never without it", "[diffusion]") {
+  Harness rule("diffusion_rule", {}, 2);
+  Harness none("no_controls", {}, 2);
+  std::vector<bool> bound(rule.model->table().rows.size(), false);
+  double drawn_none = 0;
+  for (int s = 0; s < 36; ++s) {
+    rule.step(s);
+    none.step(s);
+    for (std::size_t c = 0; c < bound.size(); ++c) {
+      const auto& m = rule.model->month()[c];
+      if (m.cap_requested > m.cap_available) bound[c] = true;
+      drawn_none += none.model->month()[c].cap_drawn + none.model->month()[c].cap_requested;
+    }
+  }
+  CHECK(std::count(bound.begin(), bound.end(), true) >= 3);
+  CHECK(drawn_none == 0.0);
+}
+
+TEST_CASE("Chinese quality improves with deployment and stays below US quality", "[diffusion]") {
+  Harness h("diffusion_rule", {"params.china.learning_exponent=0.5"}, 1);
+  const double q0 = h.model->cn_quality();
+  for (int s = 0; s < h.calendar.steps(); ++s) h.step(s);
+  CHECK(h.model->cn_quality() > q0);
+  CHECK(h.model->cn_quality() <= 1.0);
+}
+
+TEST_CASE("1 vs 2 threads: identical state after a full run", "[diffusion][parallel]") {
+  Harness a("history_2025", {}, 1);
+  Harness b("history_2025", {}, 2);
+  for (int s = 0; s < a.calendar.steps(); ++s) {
+    a.step(s);
+    b.step(s);
+  }
+  CHECK(a.model->buyers().backlog == b.model->buyers().backlog);
+  CHECK(a.model->buyers().ib_cn == b.model->buyers().ib_cn);
+  CHECK(a.model->buyers().a_us == b.model->buyers().a_us);
+  for (std::size_t c = 0; c < a.model->month().size(); ++c) {
+    REQUIRE(a.model->month()[c].served == b.model->month()[c].served);
+  }
+}
+
+TEST_CASE("bad references in the model's parameters name the key", "[diffusion]") {
+  using Catch::Matchers::Contains;
+  CHECK_THROWS_WITH(Harness("diffusion_rule", {"params.demand.ceiling_countries=[ARE, XYZ]"}, 1),
+                    Contains("params.demand.ceiling_countries") && Contains("'XYZ'"));
+  CHECK_THROWS_WITH(Harness("diffusion_rule", {"params.policy.events=[{date: 2025-02-01, action: g2g, countries: [QQQ]}]"}, 1),
+                    Contains("'QQQ'"));
+  CHECK_THROWS_WITH(Harness("diffusion_rule", {"params.policy.events=[{date: 2025-02-01, action: rule_onn}]"}, 1),
+                    Contains("did you mean 'rule_on'"));
+  CHECK_THROWS_WITH(Harness("diffusion_rule", {"params.data.countries=nope.csv"}, 1), Contains("nope.csv"));
+  CHECK_THROWS_WITH(Harness("diffusion_rule", {"params.vendors.output_2025=[1.0]"}, 1), Contains("one value per vendor"));
+}
