@@ -474,7 +474,9 @@ void DiffusionModel::phase_supply(const engine::StepContext&) {
   cn_export_pool_ = p_.china.export_share * units * p_.china.export_h100e_per_unit;
   double host = 0;
   for (std::size_t c = 0; c < n_countries_; ++c) {
-    if (table_.rows[c].cn_cloud_region && !china_[c]) {
+    const double tier = table_.rows[c].tier_2025;
+    const auto& hosts = p_.china.cloud_host_tiers;
+    if (table_.rows[c].cn_cloud_region && !china_[c] && std::find(hosts.begin(), hosts.end(), tier) != hosts.end()) {
       host += demand_share_[c] * p_.demand.world_2025 * demand_index_ / time::kMonthsPerYear;
     }
   }

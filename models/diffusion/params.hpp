@@ -341,6 +341,7 @@ struct ChinaParams {
   double learning_exponent = 0.15;
   double price_ratio = 1.3;
   double cloud_share_of_host_demand = 0.01;
+  std::vector<double> cloud_host_tiers{2.0};
   bool cloud_remote_allowed = true;
 
   template <class V>
@@ -372,6 +373,9 @@ struct ChinaParams {
     v.field("cloud_share_of_host_demand", cloud_share_of_host_demand,
             {.unit = "1", .doc = "Chinese cloud AI capacity abroad per month, as share of host countries' demand",
              .source = "cal. s8/s9 (<= 1%, sweep 0-10%)", .min = 0.0, .max = 1.0});
+    v.field("cloud_host_tiers", cloud_host_tiers,
+            {.unit = "1", .doc = "tiers (January 2025) whose Chinese cloud regions host AI capacity",
+             .source = "cal. s8 (host regions listed are all Tier 2)", .min = 1.0, .max = 3.0});
     v.field("cloud_remote_allowed", cloud_remote_allowed,
             {.doc = "countries without a Chinese cloud region may rent remotely", .source = "assumption"});
   }
