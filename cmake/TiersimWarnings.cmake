@@ -4,7 +4,7 @@ add_library(tiersim_warnings INTERFACE)
 add_library(tiersim::warnings ALIAS tiersim_warnings)
 target_compile_options(tiersim_warnings INTERFACE
   -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion -Wnon-virtual-dtor
-  -Wold-style-cast -Woverloaded-virtual -Wnull-dereference -Wdouble-promotion -Wformat=2)
+  -Wold-style-cast -Woverloaded-virtual -Wdouble-promotion -Wformat=2)
 if(TIERSIM_WERROR)
   target_compile_options(tiersim_warnings INTERFACE -Werror)
 endif()
