@@ -1,0 +1,92 @@
+"""The claim test: do Tier 2 caps raise the Chinese share of Tier 2 AI compute?
+
+Works on paired outcomes: for each (design point, replicate) the same seed and parameter
+draw ran under the rule and under the counterfactual, so the paired difference removes the
+common noise (common random numbers).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+THRESHOLDS_PP = (1.0, 5.0, 10.0)
+MICROSOFT_COUNTRIES = ("CHE", "POL", "GRC", "SGP", "IND", "IDN", "ISR", "ARE", "SAU")
+
+
+@dataclass
+class EffectSummary:
+    outcome: str
+    n: int
+    mean: float
+    mean_ci: tuple[float, float]
+    median: float
+    median_ci: tuple[float, float]
+    p_exceeds: dict          # threshold in percentage points -> probability
+    p_positive: float
+
+    def row(self):
+        r = {"outcome": self.outcome, "n": self.n,
+             "mean_pp": 100 * self.mean, "mean_low_pp": 100 * self.mean_ci[0], "mean_high_pp": 100 * self.mean_ci[1],
+             "median_pp": 100 * self.median, "median_low_pp": 100 * self.median_ci[0],
+             "median_high_pp": 100 * self.median_ci[1], "p_positive": self.p_positive}
+        for t, p in self.p_exceeds.items():
+            r[f"p_gt_{t:g}pp"] = p
+        return r
+
+
+def bootstrap_ci(values, stat=np.mean, n_boot=2000, level=0.95, seed=0):
+    """Percentile bootstrap interval of `stat` over the entries of `values`."""
+    v = np.asarray(values, float)
+    v = v[np.isfinite(v)]
+    if v.size == 0:
+        return (np.nan, np.nan)
+    rng = np.random.default_rng(seed)
+    boots = np.array([stat(v[rng.integers(0, v.size, v.size)]) for _ in range(n_boot)])
+    return tuple(np.percentile(boots, [(1 - level) / 2 * 100, (1 + level) / 2 * 100]))
+
+
+def summarise_effect(diff, outcome="effect", thresholds_pp=THRESHOLDS_PP, n_boot=2000, seed=0) -> EffectSummary:
+    """Mean and median paired difference (shares, not percent) with bootstrap CIs, and the
+    probability that the effect exceeds each threshold (in percentage points)."""
+    d = np.asarray(diff, float)
+    d = d[np.isfinite(d)]
+    if d.size == 0:
+        raise ValueError(f"{outcome}: no finite paired differences")
+    return EffectSummary(
+        outcome=outcome, n=int(d.size), mean=float(d.mean()), mean_ci=bootstrap_ci(d, np.mean, n_boot, seed=seed),
+        median=float(np.median(d)), median_ci=bootstrap_ci(d, np.median, n_boot, seed=seed + 1),
+        p_exceeds={t: float(np.mean(d > t / 100)) for t in thresholds_pp}, p_positive=float(np.mean(d > 0)))
+
+
+def paired(frame: pd.DataFrame, value: str, treated: str, control: str,
+           by=("point", "replicate"), scenario="scenario") -> pd.DataFrame:
+    """Pair the runs of two scenarios on (point, replicate): columns treated, control, diff."""
+    sub = frame[frame[scenario].isin([treated, control])]
+    wide = sub.pivot_table(index=list(by), columns=scenario, values=value, aggfunc="first")
+    missing = [s for s in (treated, control) if s not in wide.columns]
+    if missing:
+        raise ValueError(f"scenario(s) {missing} not in the sweep; it has {sorted(frame[scenario].unique())}")
+    wide = wide[[treated, control]].dropna()
+    wide.columns = ["treated", "control"]
+    wide["diff"] = wide["treated"] - wide["control"]
+    return wide
+
+
+def tipping(treated_counts, control_counts):
+    """Probability that any Tier 2 country tips, and the distribution of the number that
+    tip, under both scenarios."""
+    t = np.asarray(treated_counts, float)
+    c = np.asarray(control_counts, float)
+    t, c = t[np.isfinite(t)], c[np.isfinite(c)]
+    dist = pd.DataFrame({
+        "treated": pd.Series(t).value_counts(normalize=True).sort_index(),
+        "control": pd.Series(c).value_counts(normalize=True).sort_index(),
+    }).fillna(0.0)
+    dist.index.name = "countries_tipped"
+    return {"p_any_treated": float(np.mean(t > 0)) if t.size else np.nan,
+            "p_any_control": float(np.mean(c > 0)) if c.size else np.nan,
+            "mean_treated": float(t.mean()) if t.size else np.nan,
+            "mean_control": float(c.mean()) if c.size else np.nan,
+            "distribution": dist}
