@@ -311,6 +311,13 @@ void DiffusionModel::init_countries(const engine::ModelContext& ctx) {
   cum_cn_ = p_.initial.cn_cumulative;
   month_.assign(n_countries_, CountryMonth{});
   v_country_.assign(n_countries_, {});
+  tables_.assign(n_countries_, {});
+  // The switching-cost factor exp(-S_b) is fixed for a buyer: computed once.
+  switch_.resize(buyers_.size());
+  for (std::size_t b = 0; b < buyers_.size(); ++b) {
+    const double t = buyers_.training[b];
+    switch_[b] = static_cast<float>(std::exp(-(t * p_.choice.s_train + (1.0 - t) * p_.choice.s_infer)));
+  }
   avail_.assign(n_countries_, kAllAlts);
   abandoned_total_.assign(n_countries_, 0.0);
   vendor_output_.assign(p_.vendors.names.size(), 0.0);
@@ -572,6 +579,12 @@ void DiffusionModel::compute_country_utilities() {
     v[kCnChip] = ch.asc_cn_chip + price_cn_chip + net_cn - align - risk + avail_cn;
     v[kCnCloud] = ch.asc_cn_cloud + price_cn_cloud + net_cn - align - risk + avail_cn - (cn_local ? 0.0 : ch.lambda_lat);
     v[kDefer] = ch.asc_defer;
+    // Exponentials for the hot loop (nested_logit_from_exp): shifted by the country's
+    // largest utility, scaled by each alternative's nest parameter.
+    const double shift = *std::max_element(v.begin(), v.end());
+    const std::array<double, kNumAlts> mu{ch.mu_us, ch.mu_us, ch.mu_cn, ch.mu_cn, 1.0};
+    std::array<double, kNumAlts> e{};
+    for (std::size_t k = 0; k < kNumAlts; ++k) e[k] = std::exp((v[k] - shift) / mu[k]);
     AltMask m = bit(kDefer);
     if (tier != 3 || diversion) m |= bit(kUsDirect);
     if (tier != 3 && (local_cloud || p_.gatekeepers.remote_allowed)) m |= bit(kUsCloud);
@@ -580,22 +593,26 @@ void DiffusionModel::compute_country_utilities() {
       if (cn_local || p_.china.cloud_remote_allowed) m |= bit(kCnCloud);
     }
     avail_[c] = m;
+    // Tables for the full mask and for each alternative removed (the re-choice).
+    const NestParams nests{ch.mu_us, ch.mu_cn};
+    tables_[c][0] = make_choice_table(e, m, nests);
+    for (int k = 0; k < kDefer; ++k) tables_[c][static_cast<std::size_t>(k) + 1] = make_choice_table(e, static_cast<AltMask>(m & ~bit(k)), nests);
   }
 }
 
-std::array<double, kNumAlts> DiffusionModel::probabilities(std::size_t b, AltMask mask) const {
-  const std::size_t c = buyers_.country[b];
-  auto v = v_country_[c];
-  const double t = buyers_.training[b];
-  const double s = t * p_.choice.s_train + (1.0 - t) * p_.choice.s_infer;
-  const int majority = buyers_.majority_cn(b) ? kStackCn : kStackUs;
-  const double avail_us = p_.choice.delta_avail * std::log(std::max<double>(p_.choice.availability_floor, buyers_.a_us[b]));
-  for (int k = 0; k < kDefer; ++k) {
-    const auto uk = static_cast<std::size_t>(k);
-    if (stack_of(k) != majority) v[uk] -= s;
-    if (is_us(k)) v[uk] += avail_us;
-  }
-  return nested_logit(v, mask, NestParams{p_.choice.mu_us, p_.choice.mu_cn});
+DiffusionModel::Weights DiffusionModel::weights(std::size_t b) const {
+  // The buyer's terms scale whole stacks: exp(delta ln A_b - S_b [majority CN]) on the US
+  // nest, exp(-S_b [majority US]) on the Chinese one (docs/ODD.md s.7.1).
+  const double a = std::max<double>(p_.choice.availability_floor, buyers_.a_us[b]);
+  const double switching = static_cast<double>(switch_[b]);
+  const bool majority_cn = buyers_.majority_cn(b);
+  return {std::exp(p_.choice.delta_avail * std::log(a)) * (majority_cn ? switching : 1.0),
+          majority_cn ? 1.0 : switching};
+}
+
+std::array<double, kNumAlts> DiffusionModel::probabilities(std::size_t b, int removed) const {
+  const Weights w = weights(b);
+  return choice_probabilities(tables_[buyers_.country[b]][static_cast<std::size_t>(removed + 1)], w.us, w.cn);
 }
 
 void DiffusionModel::phase_choice(const engine::StepContext&) { compute_country_utilities(); }
@@ -646,7 +663,6 @@ void DiffusionModel::phase_clearing(const engine::StepContext& s) {
 
   // ---- pass 1: round-1 choice --------------------------------------------------------------
   const auto acc1 = per_country_sums<f1::N>(executor_, buyers_.country, n_countries_, [&](std::size_t b, auto& acc) {
-    const std::size_t c = buyers_.country[b];
     const double fresh = buyers_.base_demand[b] * di;
     const double demand = fresh + buyers_.backlog[b];
     acc[f1::new_demand] += fresh;
@@ -655,7 +671,7 @@ void DiffusionModel::phase_clearing(const engine::StepContext& s) {
       buyers_.alt1[b] = kNoAlt;
       return;
     }
-    const auto prob = probabilities(b, avail_[c]);
+    const auto prob = probabilities(b);
     if (discrete) {
       const int k = draw_alternative(prob, choice_stream_.uniform(b, step, 0));
       buyers_.alt1[b] = static_cast<std::uint8_t>(k);
@@ -851,7 +867,6 @@ void DiffusionModel::phase_clearing(const engine::StepContext& s) {
 
   // ---- pass 2: round-1 service and re-choice -------------------------------------------------
   const auto acc2 = per_country_sums<f2::N>(executor_, buyers_.country, n_countries_, [&](std::size_t b, auto& acc) {
-    const std::size_t c = buyers_.country[b];
     const double demand = buyers_.base_demand[b] * di + buyers_.backlog[b];
     amount2_[b] = 0.0;
     if (demand <= 0) {
@@ -864,7 +879,7 @@ void DiffusionModel::phase_clearing(const engine::StepContext& s) {
     if (discrete) {
       r[buyers_.alt1[b]] = demand;
     } else {
-      const auto prob = probabilities(b, avail_[c]);
+      const auto prob = probabilities(b);
       for (std::size_t k = 0; k < kNumAlts; ++k) r[k] = prob[k] * demand;
     }
     std::array<double, kNumAlts> rationed{};
@@ -891,7 +906,7 @@ void DiffusionModel::phase_clearing(const engine::StepContext& s) {
       const double x = rationed[static_cast<std::size_t>(k1)];
       buyers_.alt2[b] = kNoAlt;
       if (k1 != kDefer && x > 0) {
-        const auto prob = probabilities(b, static_cast<AltMask>(avail_[c] & ~bit(k1)));
+        const auto prob = probabilities(b, k1);
         const int k2 = draw_alternative(prob, choice_stream_.uniform(b, step, 1));
         buyers_.alt2[b] = static_cast<std::uint8_t>(k2);
         amount2_[b] = x;
@@ -903,7 +918,7 @@ void DiffusionModel::phase_clearing(const engine::StepContext& s) {
       for (int k = 0; k < kDefer; ++k) {
         const double x = rationed[static_cast<std::size_t>(k)];
         if (x <= 0) continue;
-        const auto prob = probabilities(b, static_cast<AltMask>(avail_[c] & ~bit(k)));
+        const auto prob = probabilities(b, k);
         for (std::size_t j = 0; j < kNumAlts; ++j) r2[j] += prob[j] * x;
       }
       req2_[b] = r2;

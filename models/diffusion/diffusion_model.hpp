@@ -88,7 +88,13 @@ class DiffusionModel final : public engine::Model {
 
   // Utilities and availability of each alternative per country for this month.
   void compute_country_utilities();
-  std::array<double, kNumAlts> probabilities(std::size_t b, AltMask mask) const;
+  struct Weights {
+    double us, cn;
+  };
+  /// The buyer's multipliers of the US and Chinese nest weights.
+  Weights weights(std::size_t b) const;
+  /// Choice probabilities of buyer b, with alternative `removed` unavailable (-1: none).
+  std::array<double, kNumAlts> probabilities(std::size_t b, int removed = -1) const;
   AltMask mask_of(std::size_t c) const { return avail_[c]; }
 
   double total_demand_index(int year) const;
@@ -152,6 +158,9 @@ class DiffusionModel final : public engine::Model {
 
   // Choice inputs per country this month.
   std::vector<std::array<double, kNumAlts>> v_country_;
+  /// Per country: choice tables for the full mask and with each of US_direct..CN_cloud removed.
+  std::vector<std::array<ChoiceTable, kNumAlts>> tables_;
+  std::vector<float> switch_;  ///< per buyer: exp(-S_b), S_b its switching cost
   std::vector<AltMask> avail_;
 
   // Per-buyer scratch for the expected mode (round-2 requests) and random-order rationing.

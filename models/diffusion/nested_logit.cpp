@@ -49,6 +49,43 @@ std::array<double, kNumAlts> nested_logit(const std::array<double, kNumAlts>& v,
   return p;
 }
 
+ChoiceTable make_choice_table(const std::array<double, kNumAlts>& e, AltMask available, const NestParams& nests) {
+  ChoiceTable t;
+  auto nest = [&](int first, int second, double mu, double& g) {
+    const double x1 = (available & bit(first)) ? e[static_cast<std::size_t>(first)] : 0.0;
+    const double x2 = (available & bit(second)) ? e[static_cast<std::size_t>(second)] : 0.0;
+    const double sum = x1 + x2;
+    if (sum <= 0) return;
+    g = mu == 1.0 ? sum : std::exp(mu * std::log(sum));
+    t.within[static_cast<std::size_t>(first)] = x1 / sum;
+    t.within[static_cast<std::size_t>(second)] = x2 / sum;
+  };
+  nest(kUsDirect, kUsCloud, nests.mu_us, t.g_us);
+  nest(kCnChip, kCnCloud, nests.mu_cn, t.g_cn);
+  if (available & bit(kDefer)) {
+    t.g_defer = e[kDefer];
+    t.within[kDefer] = 1.0;
+  }
+  return t;
+}
+
+std::array<double, kNumAlts> choice_probabilities(const ChoiceTable& t, double us_weight, double cn_weight) {
+  const double w_us = t.g_us * us_weight;
+  const double w_cn = t.g_cn * cn_weight;
+  const double total = w_us + w_cn + t.g_defer;
+  std::array<double, kNumAlts> p{};
+  p[kUsDirect] = w_us / total * t.within[kUsDirect];
+  p[kUsCloud] = w_us / total * t.within[kUsCloud];
+  p[kCnChip] = w_cn / total * t.within[kCnChip];
+  p[kCnCloud] = w_cn / total * t.within[kCnCloud];
+  p[kDefer] = t.g_defer / total;
+  return p;
+}
+
+int draw_choice(const ChoiceTable& t, double us_weight, double cn_weight, double u) {
+  return draw_alternative(choice_probabilities(t, us_weight, cn_weight), u);
+}
+
 int draw_alternative(const std::array<double, kNumAlts>& p, double u) {
   double c = 0.0;
   int last = -1;

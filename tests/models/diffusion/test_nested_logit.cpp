@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <numeric>
 
@@ -81,4 +82,29 @@ TEST_CASE("draw_alternative never returns an unavailable alternative", "[diffusi
   CHECK(draw_alternative(p, 0.0) == kUsCloud);
   CHECK(draw_alternative(p, 0.7) == kCnCloud);
   CHECK(draw_alternative(p, 0.9999999999999999) == kCnCloud);
+}
+
+TEST_CASE("the tabulated (country x mask) form equals the general nested logit", "[diffusion][logit]") {
+  const tiersim::rng::Stream s(17, 0, 3);
+  for (std::uint64_t trial = 0; trial < 2000; ++trial) {
+    auto c = s.cursor(trial, 0);
+    std::array<double, kNumAlts> base{};
+    for (auto& x : base) x = 6.0 * c.uniform() - 3.0;
+    const NestParams nests{0.05 + 0.95 * c.uniform(), 0.05 + 0.95 * c.uniform()};
+    const double adj_us = -3.0 * c.uniform();  // per-buyer adjustment of the US stack
+    const double adj_cn = -3.0 * c.uniform();
+    const auto mask = static_cast<AltMask>(bit(kDefer) | (c.below(16) & 0x0F));
+    std::array<double, kNumAlts> v = base;
+    v[kUsDirect] += adj_us;
+    v[kUsCloud] += adj_us;
+    v[kCnChip] += adj_cn;
+    v[kCnCloud] += adj_cn;
+    const auto general = nested_logit(v, mask, nests);
+    const double shift = *std::max_element(base.begin(), base.end());
+    const std::array<double, kNumAlts> mu{nests.mu_us, nests.mu_us, nests.mu_cn, nests.mu_cn, 1.0};
+    std::array<double, kNumAlts> e{};
+    for (std::size_t k = 0; k < kNumAlts; ++k) e[k] = std::exp((base[k] - shift) / mu[k]);
+    const auto fast = choice_probabilities(make_choice_table(e, mask, nests), std::exp(adj_us), std::exp(adj_cn));
+    for (std::size_t k = 0; k < kNumAlts; ++k) REQUIRE(fast[k] == Approx(general[k]).epsilon(1e-12).margin(1e-15));
+  }
 }
