@@ -1276,30 +1276,23 @@ void DiffusionModel::declare(engine::Registry& reg) {
                ? y
                : -1;
   };
-  auto t2_share_new = [this, year_index](int year) {
+  // Chinese share of Tier 2 compute in a year, from per-year, per-country stack amounts
+  // (flows served during the year, or the installed base at its end).
+  using ByYear = std::vector<std::vector<std::array<double, kNumStacks>>>;
+  auto t2_share = [this, year_index](const ByYear& data, int year) {
     const int y = year_index(year);
     if (y < 0) return kNaN;
     double cn = 0, all = 0;
     for (std::size_t c = 0; c < n_countries_; ++c) {
       if (table_.rows[c].tier_2025 != 2) continue;
-      const auto& s = served_by_year_[static_cast<std::size_t>(y)][c];
+      const auto& s = data[static_cast<std::size_t>(y)][c];
       cn += s[kStackCn];
       all += s[kStackUs] + s[kStackCn];
     }
     return all > 0 ? cn / all : kNaN;
   };
-  auto t2_share_installed = [this, year_index](int year) {
-    const int y = year_index(year);
-    if (y < 0) return kNaN;
-    double cn = 0, all = 0;
-    for (std::size_t c = 0; c < n_countries_; ++c) {
-      if (table_.rows[c].tier_2025 != 2) continue;
-      const auto& s = installed_at_dec_[static_cast<std::size_t>(y)][c];
-      cn += s[kStackCn];
-      all += s[kStackUs] + s[kStackCn];
-    }
-    return all > 0 ? cn / all : kNaN;
-  };
+  auto t2_share_new = [this, t2_share](int year) { return t2_share(served_by_year_, year); };
+  auto t2_share_installed = [this, t2_share](int year) { return t2_share(installed_at_dec_, year); };
   auto tipped = [this, year_index](int year) {
     const int y = year_index(year);
     if (y < 0) return kNaN;
