@@ -1,6 +1,8 @@
 #include "models/register.hpp"
 
+#include "models/arthur/arthur_model.hpp"
 #include "models/bass/bass_model.hpp"
+#include "models/brock_durlauf/brock_durlauf_model.hpp"
 #include "models/diffusion/diffusion_model.hpp"
 
 namespace tiersim::models {
@@ -9,6 +11,8 @@ engine::ModelCatalog catalog() {
   engine::ModelCatalog c;
   c.add(bass::model_type());
   c.add(diffusion::model_type());
+  c.add(arthur::model_type());
+  c.add(brock_durlauf::model_type());
   return c;
 }
 

@@ -108,7 +108,7 @@ TEST_CASE("Bass parameters are validated", "[models][bass]") {
   CHECK_THROWS_WITH(resolve("seed: 1\n"), Contains("'model' is missing"));
 }
 
-TEST_CASE("same seed, 1 vs 2 threads: identical numbers; other seed: different", "[models][bass][parallel]") {
+TEST_CASE("same seed at 1 and 2 threads gives identical numbers, another seed different ones", "[models][bass][parallel]") {
   const std::string yaml =
       "model: bass\nseed: 5\ncalendar: {months: 36}\nparams: {markets: 3, agents_per_market: 30000}\n";
   auto run = [&](int threads, const std::string& extra) {

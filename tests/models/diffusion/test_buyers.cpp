@@ -33,7 +33,7 @@ TEST_CASE("buyer counts follow demand shares with a floor", "[diffusion][buyers]
   CHECK(n == std::vector<std::size_t>{7500, 2000, 499, 3});
 }
 
-TEST_CASE("buyers' demand adds up to each country's demand; the national project holds its share",
+TEST_CASE("buyers' demand adds up to each country's demand and the national project holds its share",
           "[diffusion][buyers]") {
   World w({5000, 200, 3}, {1000.0, 50.0, 2.0}, {0.0, 0.8, 0.0});
   const engine::Executor ex(2);

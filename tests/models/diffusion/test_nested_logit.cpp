@@ -41,7 +41,7 @@ TEST_CASE("probabilities sum to one and unavailable alternatives get zero", "[di
   CHECK(p[kCnChip] == 0.0);
 }
 
-TEST_CASE("within a nest the odds are exp((V_i - V_j)/mu); across nests they are not IIA", "[diffusion][logit]") {
+TEST_CASE("within a nest the odds are exp((V_i - V_j)/mu) and across nests they are not IIA", "[diffusion][logit]") {
   const std::array<double, kNumAlts> v{0.8, 0.1, -1.0, -1.3, -0.5};
   const double mu = 0.5;
   const auto p = nested_logit(v, kAllAlts, {mu, 0.6});

@@ -65,7 +65,7 @@ Cfg decode_text(const std::string& text) {
 
 }  // namespace
 
-TEST_CASE("absent keys keep defaults; present keys decode to their types", "[config]") {
+TEST_CASE("absent keys keep defaults, present keys decode to their types", "[config]") {
   const Cfg d = decode_text("{}");
   CHECK(d.count == 10);
   const Cfg c = decode_text(
