@@ -4,6 +4,7 @@
 #include "models/bass/bass_model.hpp"
 #include "models/brock_durlauf/brock_durlauf_model.hpp"
 #include "models/diffusion/diffusion_model.hpp"
+#include "models/diffusion/stance_model.hpp"
 
 namespace tiersim::models {
 
@@ -11,6 +12,7 @@ engine::ModelCatalog catalog() {
   engine::ModelCatalog c;
   c.add(bass::model_type());
   c.add(diffusion::model_type());
+  c.add(diffusion::stance_model_type());
   c.add(arthur::model_type());
   c.add(brock_durlauf::model_type());
   return c;

@@ -257,6 +257,13 @@ void DiffusionModel::init_countries(const engine::ModelContext& ctx) {
   for (std::size_t c = 0; c < n_countries_; ++c) {
     if (china_[c]) stance_[c] = Stance::open;
   }
+  stance_world_.bloc = region_of_;
+  stance_world_.blocs = regions_.size();
+  for (std::size_t c = 0; c < n_countries_; ++c) {
+    stance_world_.ally.push_back(table_.rows[c].us_ally);
+    stance_world_.tier1.push_back(table_.rows[c].tier_2025 == 1);
+    stance_world_.fixed.push_back(china_[c]);
+  }
 
   // Policy: events on the calendar, G2G agreements drawn per country.
   std::vector<bool> g2g(n_countries_, false);
@@ -1130,24 +1137,8 @@ void DiffusionModel::phase_learning(const engine::StepContext& s) {
   }
   // Country stances, revisited each quarter (end of March, June, September, December).
   if (now_.month % 3 == 0) {
-    std::vector<std::array<double, kNumStances>> bloc(regions_.size(), {0, 0, 0});
-    std::vector<double> members(regions_.size(), 0.0);
-    for (std::size_t c = 0; c < n_countries_; ++c) {
-      const auto r = static_cast<std::size_t>(region_of_[c]);
-      bloc[r][static_cast<std::size_t>(stance_[c])] += 1.0;
-      members[r] += 1.0;
-    }
-    for (std::size_t r = 0; r < bloc.size(); ++r) {
-      for (auto& x : bloc[r]) x /= members[r];
-    }
-    const auto step = static_cast<std::uint64_t>(s.step);
-    for (std::size_t c = 0; c < n_countries_; ++c) {
-      if (china_[c]) continue;
-      if (stance_stream_.uniform(c, step, 0) >= p_.stance.update_probability) continue;
-      StanceInputs in{table_.rows[c].us_ally, table_.rows[c].tier_2025 == 1, policy_->guidance(),
-                      bloc[static_cast<std::size_t>(region_of_[c])]};
-      stance_[c] = draw_stance(stance_probabilities(p_.stance, in), stance_stream_.uniform(c, step, 1));
-    }
+    revise_stances(stance_, stance_world_, p_.stance, policy_->guidance(), stance_stream_,
+                   static_cast<std::uint64_t>(s.step));
   }
 }
 

@@ -123,6 +123,7 @@ class DiffusionModel final : public engine::Model {
 
   // Country state.
   std::vector<Stance> stance_;
+  StanceWorld stance_world_;
   std::vector<double> a_cn_;        ///< expected fill rate of Chinese supply
   std::vector<double> us_fill_;     ///< last month's fill rate of US requests
   std::array<std::vector<double>, kNumStacks> installed_;

@@ -30,4 +30,27 @@ Stance draw_stance(const std::array<double, kNumStances>& prob, double u) {
   return Stance::exclude;
 }
 
+void revise_stances(std::vector<Stance>& stance, const StanceWorld& world, const StanceParams& params,
+                    bool guidance, const rng::Stream& stream, std::uint64_t step, std::uint64_t entity_offset) {
+  std::vector<std::array<double, kNumStances>> share(world.blocs, {0.0, 0.0, 0.0});
+  std::vector<double> members(world.blocs, 0.0);
+  for (std::size_t c = 0; c < stance.size(); ++c) {
+    const auto r = static_cast<std::size_t>(world.bloc[c]);
+    share[r][static_cast<std::size_t>(stance[c])] += 1.0;
+    members[r] += 1.0;
+  }
+  for (std::size_t r = 0; r < share.size(); ++r) {
+    if (members[r] > 0) {
+      for (auto& x : share[r]) x /= members[r];
+    }
+  }
+  for (std::size_t c = 0; c < stance.size(); ++c) {
+    if (world.fixed[c]) continue;
+    const std::uint64_t entity = entity_offset + c;
+    if (stream.uniform(entity, step, 0) >= params.update_probability) continue;
+    const StanceInputs in{world.ally[c], world.tier1[c], guidance, share[static_cast<std::size_t>(world.bloc[c])]};
+    stance[c] = draw_stance(stance_probabilities(params, in), stream.uniform(entity, step, 1));
+  }
+}
+
 }  // namespace tiersim::models::diffusion

@@ -5,8 +5,10 @@
 // updated asynchronously (each quarter a country revisits its stance with some probability).
 #include <array>
 #include <cstdint>
+#include <vector>
 
 #include "models/diffusion/params.hpp"
+#include "sim/rng/stream.hpp"
 
 namespace tiersim::models::diffusion {
 
@@ -24,5 +26,20 @@ std::array<double, kNumStances> stance_probabilities(const StanceParams& p, cons
 
 /// Inverse-CDF draw of a stance from probabilities.
 Stance draw_stance(const std::array<double, kNumStances>& prob, double u);
+
+/// The fixed traits of the countries whose stances evolve.
+struct StanceWorld {
+  std::vector<int> bloc;     ///< bloc (region) index per country
+  std::size_t blocs = 0;
+  std::vector<bool> ally;    ///< US treaty ally or MNNA
+  std::vector<bool> tier1;   ///< Tier 1 partner
+  std::vector<bool> fixed;   ///< stance never revised (China)
+};
+
+/// One quarterly revision (synchronous): bloc shares from the current stances, then each
+/// country that is not fixed revisits its stance with probability update_probability.
+/// Draws: stream.uniform(entity_offset + country, step, 0 and 1).
+void revise_stances(std::vector<Stance>& stance, const StanceWorld& world, const StanceParams& params,
+                    bool guidance, const rng::Stream& stream, std::uint64_t step, std::uint64_t entity_offset = 0);
 
 }  // namespace tiersim::models::diffusion

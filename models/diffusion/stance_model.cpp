@@ -1,0 +1,117 @@
+#include "models/diffusion/stance_model.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "sim/core/error.hpp"
+
+namespace tiersim::models::diffusion {
+namespace {
+constexpr std::uint32_t kStancePurpose = rng::purpose_id("stance.calibration");
+}
+
+StanceModel::StanceModel(const StanceModelParams& params, const engine::ModelContext& ctx)
+    : p_(params), stream_(ctx.seed, ctx.run_index, kStancePurpose) {
+  std::filesystem::path path(p_.data.countries);
+  if (path.is_relative()) {
+    const config::Node* data = ctx.params_node != nullptr ? ctx.params_node->find("data") : nullptr;
+    const config::Node* file = data != nullptr ? data->find("countries") : nullptr;
+    const auto base = file != nullptr && file->origin().line > 0 ? std::filesystem::path(file->origin().file).parent_path()
+                                                                  : ctx.config_dir;
+    path = base / path;
+  }
+  table_ = load_country_table(path);
+  const std::size_t n = table_.rows.size();
+  std::vector<std::string> regions;
+  for (const auto& r : table_.rows) {
+    auto it = std::find(regions.begin(), regions.end(), r.region);
+    if (it == regions.end()) it = regions.insert(regions.end(), r.region);
+    world_.bloc.push_back(static_cast<int>(it - regions.begin()));
+    world_.ally.push_back(r.us_ally);
+    world_.tier1.push_back(r.tier_2025 == 1);
+    world_.fixed.push_back(false);
+  }
+  world_.blocs = regions.size();
+  for (const auto& iso : p_.china_group) {
+    const int c = table_.index_of(iso);
+    if (c < 0) throw InputError("key 'params.china_group': '" + iso + "' is not a country of " + table_.path.string());
+    world_.fixed[static_cast<std::size_t>(c)] = true;
+  }
+  std::vector<Stance> initial(n, Stance::open);
+  for (std::size_t c = 0; c < n; ++c) {
+    const auto& r = table_.rows[c];
+    if (p_.start == StanceStart::five_g && !world_.fixed[c]) {
+      initial[c] = r.huawei_5g == FiveG::excluded ? Stance::exclude
+                                                   : (r.huawei_5g == FiveG::restricted ? Stance::restrict : Stance::open);
+    }
+    if (r.huawei_5g == FiveG::unknown || world_.fixed[c]) continue;
+    if (r.tier_2025 == 1) members_[kTier1Known].push_back(c);
+    if (r.tier_2025 == 2) members_[kTier2Known].push_back(c);
+    members_[static_cast<std::size_t>(r.us_ally ? kAllyKnown : kNonAllyKnown)].push_back(c);
+  }
+  stance_.assign(static_cast<std::size_t>(p_.replicates), initial);
+}
+
+void StanceModel::step(const engine::StepContext& s) {
+  if (s.month.month % 3 != 0) return;  // revisited at the end of each quarter
+  const std::size_t n = table_.rows.size();
+  for (std::size_t r = 0; r < stance_.size(); ++r) {
+    revise_stances(stance_[r], world_, p_.stance, false, stream_, static_cast<std::uint64_t>(s.step), r * n);
+  }
+}
+
+std::array<double, kNumStanceGroups> StanceModel::shares(std::size_t replicate) const {
+  std::array<double, kNumStanceGroups> out{};
+  for (std::size_t g = 0; g < members_.size(); ++g) {
+    double k = 0;
+    for (std::size_t c : members_[g]) k += stance_[replicate][c] != Stance::open ? 1.0 : 0.0;
+    out[g] = members_[g].empty() ? std::nan("") : k / static_cast<double>(members_[g].size());
+  }
+  return out;
+}
+
+std::array<double, kNumStanceGroups> StanceModel::moments() const {
+  std::array<double, kNumStanceGroups> m{};
+  for (std::size_t r = 0; r < stance_.size(); ++r) {
+    const auto s = shares(r);
+    for (std::size_t g = 0; g < m.size(); ++g) m[g] += s[g] / static_cast<double>(stance_.size());
+  }
+  return m;
+}
+
+std::array<double, kNumStanceGroups> StanceModel::moment_sd() const {
+  const auto m = moments();
+  std::array<double, kNumStanceGroups> v{};
+  for (std::size_t r = 0; r < stance_.size(); ++r) {
+    const auto s = shares(r);
+    for (std::size_t g = 0; g < v.size(); ++g) v[g] += (s[g] - m[g]) * (s[g] - m[g]);
+  }
+  const double dof = std::max<double>(1.0, static_cast<double>(stance_.size()) - 1.0);
+  for (auto& x : v) x = std::sqrt(x / dof);
+  return v;
+}
+
+void StanceModel::declare(engine::Registry& reg) {
+  reg.add_dimension({"group", {kStanceGroupNames.begin(), kStanceGroupNames.end()},
+                     "countries with a known 5G decision, by tier and by US alliance"});
+  reg.add_observable({"exrs_share", "1", "share of the group excluding or restricting the Chinese stack (mean over replicates)",
+                      {"group"}, engine::Reduce::mean, "", "", [this](std::span<double> out) {
+                        const auto m = moments();
+                        std::copy(m.begin(), m.end(), out.begin());
+                      }});
+  for (int g = 0; g < kNumStanceGroups; ++g) {
+    const std::string name = kStanceGroupNames[static_cast<std::size_t>(g)];
+    reg.add_summary({"exrs_" + name, "1", "exclude-or-restrict share, " + name + ", mean over replicates at the end",
+                     [this, g] { return moments()[static_cast<std::size_t>(g)]; }});
+    reg.add_summary({"exrs_" + name + "_sd", "1", "standard deviation over replicates of the same",
+                     [this, g] { return moment_sd()[static_cast<std::size_t>(g)]; }});
+  }
+  reg.schedule().add(engine::Phase::learning, "stance", [this](const engine::StepContext& s) { step(s); });
+}
+
+engine::ModelType stance_model_type() {
+  return engine::make_model_type<StanceModelParams, StanceModel>(
+      "stance", "the diffusion model's country-stance process alone, for calibration against the 5G record");
+}
+
+}  // namespace tiersim::models::diffusion
