@@ -1,0 +1,107 @@
+"""Pattern-oriented validation of the diffusion model (docs/validation.md).
+
+    PYTHONPATH=analysis /usr/bin/python3 -m tiersim.validation --tiersim build/release/tiersim
+
+Runs `history_2025` (what happened: the rule announced, rescinded 2025-05-13, GP10
+guidance, Gulf deals) with default, calibrated parameters and several seeds, and compares
+with targets the model was not fitted to (calibration.md s.3, s.4, s.5, s.8):
+  1. Chinese firms' share of world AI compute ~5% in 2025-26 (Epoch [S24]: "just over 5%").
+  2. Chinese accelerator exports to Tier 2 in the low thousands of units in 2025 ([S43]).
+  3. No large Tier 2 buyer switching to Chinese chips in 2025 ([S43, S44]).
+  4. The Gulf bilateral deals served by US supply ([S48, S49]).
+"""
+from __future__ import annotations
+
+import argparse
+import subprocess
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import xarray as xr
+
+REPO = Path(__file__).resolve().parents[2]
+SCENARIO = REPO / "configs" / "scenarios" / "history_2025.yaml"
+NOTABLE = ["ARE", "SAU", "IND", "MYS", "CHE", "BRA", "IDN", "ISR"]
+CHINA = ["CHN", "HKG", "MAC"]
+EXPORT_H100E_PER_UNIT = 0.3  # params.china.export_h100e_per_unit (910B class)
+
+
+def run(tiersim, seed, out):
+    subprocess.run([str(tiersim), "run", "-q", str(SCENARIO), "-o", str(out), "--overwrite", "--seed", str(seed),
+                    "--set", "calendar.months=24"], check=True, capture_output=True, text=True)
+    with xr.open_dataset(out) as ds:
+        ds = ds.isel(run=0).load()
+    served = ds.served
+    y2025 = served.sel(time="2025").sum("time")
+    y2526 = served.sel(time=slice("2025", "2026")).sum("time")
+    cn = ["CN_chip", "CN_cloud"]
+    us = ["US_direct", "US_cloud"]
+    inst = ds.installed.sel(time="2026-12")
+    world = float(inst.sum())
+    china_share = float(inst.sel(country=CHINA).sum()) / world
+    cn_stack_share = float(inst.sel(stack="CN").sum()) / world
+    notable_cn = (y2025.sel(country=NOTABLE, alternative=cn).sum("alternative")
+                  / y2025.sel(country=NOTABLE, alternative=cn + us).sum("alternative"))
+    t2 = [c for c in ds.country.values if c in set(tier2_countries())]
+    exports_units = float(y2025.sel(country=t2, alternative="CN_chip").sum()) / EXPORT_H100E_PER_UNIT
+    gulf_us = float(y2526.sel(country=["ARE", "SAU"], alternative=us).sum()) / float(
+        y2526.sel(country=["ARE", "SAU"], alternative=us + cn).sum())
+    return {"china_share_world_2026": china_share, "cn_stack_share_world_2026": cn_stack_share,
+            "cn_chip_exports_t2_2025_units": exports_units,
+            "max_cn_share_notable_t2_2025": float(notable_cn.max()),
+            "gulf_us_share_2025_26": gulf_us}
+
+
+def tier2_countries():
+    import csv
+    with open(REPO / "configs" / "data" / "countries.csv", newline="") as f:
+        return [r["iso3"] for r in csv.DictReader(f) if r["tier_2025"] == "2"]
+
+
+CHECKS = [
+    ("china_share_world_2026", "China's share of world installed AI compute, end 2026", "3% to 8% (~5%, [S24])",
+     lambda v: 0.03 <= v <= 0.08, "pct"),
+    ("cn_stack_share_world_2026", "Chinese-stack share of world installed AI compute, end 2026", "(reported)",
+     None, "pct"),
+    ("cn_chip_exports_t2_2025_units", "Chinese chips exported to Tier 2 in 2025 (units)",
+     "1,000 to 9,999 ('low thousands', [S43])", lambda v: 1000 <= v < 10000, "num"),
+    ("max_cn_share_notable_t2_2025", "Largest Chinese share of 2025 compute among Tier 2 national projects",
+     "< 5% (no large switch, [S43,S44])", lambda v: v < 0.05, "pct"),
+    ("gulf_us_share_2025_26", "US share of compute served to ARE and SAU, 2025-26", ">= 95% (Gulf deals, [S48,S49])",
+     lambda v: v >= 0.95, "pct"),
+]
+
+
+def fmt(v, kind):
+    return f"{100 * v:.2f}%" if kind == "pct" else f"{v:,.0f}"
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--tiersim", default=str(REPO / "build" / "release" / "tiersim"))
+    ap.add_argument("--seeds", type=int, default=5)
+    ap.add_argument("--out", default=str(REPO / "results" / "validation"))
+    args = ap.parse_args(argv)
+    tmp = Path(tempfile.mkdtemp(prefix="tiersim-validation-"))
+    rows = [run(args.tiersim, 1000 + s, tmp / f"h{s}.h5") for s in range(args.seeds)]
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    lines = ["| check | criterion (fixed in advance) | result: mean [min, max] over seeds | pass |",
+             "|---|---|---|---|"]
+    with open(out / "patterns.csv", "w") as f:
+        f.write("check,mean,min,max,pass\n")
+        for key, label, criterion, ok, kind in CHECKS:
+            vals = np.array([r[key] for r in rows])
+            passed = "" if ok is None else ("pass" if all(ok(v) for v in vals) else "FAIL")
+            f.write(f"{key},{vals.mean():.6g},{vals.min():.6g},{vals.max():.6g},{passed or 'n/a'}\n")
+            lines.append(f"| {label} | {criterion} | {fmt(vals.mean(), kind)} [{fmt(vals.min(), kind)}, "
+                         f"{fmt(vals.max(), kind)}] | {passed or 'n/a'} |")
+    table = "\n".join(lines)
+    (out / "patterns.md").write_text(table + "\n")
+    print(f"history_2025, {args.seeds} seeds, 2025-01..2026-12:")
+    print(table)
+
+
+if __name__ == "__main__":
+    main()
