@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
   cmake ninja-build g++ pkg-config git
   libeigen3-dev libtbb-dev libyaml-cpp-dev libhdf5-dev catch2 librandom123-dev libcli11-dev
+  libopenmpi-dev openmpi-bin
   python3 python3-numpy python3-pandas python3-xarray python3-h5py python3-netcdf4
   python3-scipy python3-matplotlib python3-pytest
 )

@@ -2,10 +2,13 @@
 
 #include <CLI/CLI.hpp>
 
+#include <atomic>
 #include <cmath>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include "sim/cli/progress.hpp"
@@ -14,6 +17,9 @@
 #include "sim/engine/simulation.hpp"
 #include "sim/output/nc_file.hpp"
 #include "sim/output/result_file.hpp"
+#include "sim/sweep/merge.hpp"
+#include "sim/sweep/runner.hpp"
+#include "sim/sweep/sweep.hpp"
 
 namespace tiersim::cli {
 namespace {
@@ -69,9 +75,10 @@ int cmd_run(const CommonOptions& o, const std::string& out_opt, int threads, boo
   engine::Simulation sim(cfg, 0, exec);
   const fs::path out = out_opt.empty() ? default_output(o.config) : fs::path(out_opt);
   if (out_opt.empty()) fs::create_directories(out.parent_path());
-  const std::vector<output::PlannedRun> plan{{0, static_cast<std::uint64_t>(cfg.run.seed)}};
+  std::vector<output::PlannedRun> plan(1);
+  plan[0].seed = static_cast<std::uint64_t>(cfg.run.seed);
   const output::Provenance prov{cfg.run.model, cfg.to_yaml(), static_cast<std::uint64_t>(cfg.run.seed),
-                                exec.threads(), cmdline};
+                                exec.threads(), 1, cmdline};
   // Create the file before the (possibly long) run so an unwritable path fails at once.
   auto file = output::ResultFile::create(out, sim.layout(), plan, prov, overwrite);
   Progress progress("run " + cfg.run.model, cfg.run.calendar.months, !quiet);
@@ -113,11 +120,21 @@ int cmd_info(const std::string& path, bool show_config) {
   const auto f = output::NcFile::open_read(path);
   std::printf("file            %s\n", path.c_str());
   for (const char* key : {"format_version", "model", "tiersim_version", "git_sha", "created", "host", "threads",
-                          "seed", "command"}) {
+                          "processes", "seed", "command"}) {
     std::printf("%-15s %s\n", key, attr_text(f.attribute(key)).c_str());
   }
   const auto complete = f.attribute("complete");
   std::printf("%-15s %s\n", "complete", complete ? "yes" : "NO (interrupted or still being written)");
+  if (const auto kind = f.attribute("design_kind")) {
+    std::string names;
+    for (const auto& n : f.attribute_strings("design_parameters").value_or(std::vector<std::string>{})) {
+      names += (names.empty() ? "" : ", ") + n;
+    }
+    std::printf("%-15s %s over %s (samples %s)\n", "design", attr_text(kind).c_str(),
+                names.empty() ? "(no parameters)" : names.c_str(), attr_text(f.attribute("design_samples")).c_str());
+    std::printf("%-15s %s\n", "sweep_hash", attr_text(f.attribute("sweep_hash")).c_str());
+    if (const auto shard = f.attribute("shard")) std::printf("%-15s %s\n", "shard", attr_text(shard).c_str());
+  }
   std::printf("dimensions\n");
   for (const auto& [name, size] : f.dimensions()) std::printf("  %-20s %zu\n", name.c_str(), size);
   if (f.has_variable("run_status")) {
@@ -130,6 +147,16 @@ int cmd_info(const std::string& path, bool show_config) {
     }
     std::printf("runs            %zu done, %zu failed, %zu pending (of %zu)\n", done, failed,
                 runs - done - failed, runs);
+    if (failed > 0 && f.has_variable("run_error")) {
+      const auto errors = f.read_str("run_error");
+      std::size_t shown = 0;
+      for (std::size_t r = 0; r < runs && shown < 10; ++r) {
+        if (status[r] != static_cast<std::int8_t>(output::RunStatus::failed)) continue;
+        std::printf("  run %zu failed: %s\n", r, errors[r].c_str());
+        ++shown;
+      }
+      if (failed > shown) std::printf("  ... (%zu more; all in variable run_error)\n", failed - shown);
+    }
   }
   std::printf("variables\n");
   for (const auto& v : f.variable_names()) {
@@ -149,13 +176,186 @@ int cmd_params(const std::string& model, const engine::ModelCatalog& catalog) {
   return kExitOk;
 }
 
+// ---- sweeps ------------------------------------------------------------------------------
+
+// Set by SIGINT/SIGTERM; polled between runs. A lock-free atomic is async-signal-safe.
+std::atomic<bool> g_stop_requested{false};
+
+extern "C" void on_stop_signal(int) { g_stop_requested.store(true); }
+
+/// Catch SIGINT/SIGTERM while a sweep runs. SA_RESETHAND: a second Ctrl-C kills at once
+/// (the in-progress file stays resumable).
+class StopSignals {
+ public:
+  StopSignals() {
+    struct sigaction sa {};
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = static_cast<int>(SA_RESETHAND);  // glibc defines it as 0x80000000u
+    sigaction(SIGINT, &sa, &old_int_);
+    sigaction(SIGTERM, &sa, &old_term_);
+  }
+  ~StopSignals() {
+    sigaction(SIGINT, &old_int_, nullptr);
+    sigaction(SIGTERM, &old_term_, nullptr);
+  }
+  StopSignals(const StopSignals&) = delete;
+  StopSignals& operator=(const StopSignals&) = delete;
+
+ private:
+  struct sigaction old_int_ {};
+  struct sigaction old_term_ {};
+};
+
+std::string shell_quote(const std::string& s) {
+  if (!s.empty() && s.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./=:+,") ==
+                        std::string::npos) {
+    return s;
+  }
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+struct SweepCommand {
+  std::string sweep_file;
+  std::string output;
+  bool resume = false;
+  bool overwrite = false;
+  std::string shard;
+  bool dry_run = false;
+};
+
+int cmd_sweep(const SweepCommand& c, int threads, bool quiet, const std::string& program, const std::string& cmdline,
+              const engine::ModelCatalog& catalog) {
+  if (!sweep::mpi_available() && sweep::launcher_rank() > 0) {
+    // Started by mpirun, but this build has no MPI: rank 0 runs the whole sweep alone.
+    return kExitOk;
+  }
+  const auto mpi = sweep::MpiSession::start_if_launched();
+  const bool root = mpi == nullptr || mpi->rank() == 0;
+  const bool distributed = mpi != nullptr && mpi->size() > 1;
+  auto report = [&](int code, const std::string& message, const char* kind) -> int {
+    if (root) std::fprintf(stderr, "tiersim: %s: %s\n", kind, message.c_str());
+    return code;
+  };
+  // An exception on one rank leaves the others waiting for it forever: end them all.
+  auto fail = [&](int code, const std::string& message, const char* kind) -> int {
+    report(code, message, kind);
+    if (distributed) {
+      std::fflush(stderr);
+      mpi->abort(code);
+    }
+    return code;
+  };
+  try {
+    const sweep::Shard shard = c.shard.empty() ? sweep::Shard{} : sweep::parse_shard(c.shard);
+    const fs::path out = c.output.empty() ? default_output(c.sweep_file) : fs::path(c.output);
+    const sweep::Sweep plan = sweep::Sweep::build(sweep::load_sweep_config(c.sweep_file), catalog);
+    if (c.dry_run) {
+      if (root) {
+        std::printf("%s: valid: %zu runs (%zu points x %d replicates x %zu scenarios), design %s\nsweep_hash %s\n",
+                    c.sweep_file.c_str(), plan.runs().size(), plan.points(), plan.config().replicates,
+                    plan.scenario_names().size(), std::string(sweep::kind_name(plan.config().kind)).c_str(),
+                    plan.hash().c_str());
+      }
+      return kExitOk;
+    }
+    if (c.output.empty() && root) fs::create_directories(out.parent_path());
+
+    const StopSignals signals;
+    g_stop_requested = false;
+    std::optional<Progress> progress;  // sized when the runner knows what is left to do
+    sweep::SweepOptions o;
+    o.output = out;
+    o.resume = c.resume;
+    o.overwrite = c.overwrite;
+    o.shard = shard;
+    o.threads = threads;
+    o.command = cmdline;
+    o.mpi = mpi.get();
+    o.stop_requested = [] { return g_stop_requested.load(); };
+    o.on_progress = [&](std::size_t done, std::size_t todo) {
+      if (!progress) progress.emplace("sweep", static_cast<long>(todo), !quiet && root);
+      progress->update(static_cast<long>(done));
+    };
+    o.note = [&](const std::string& s) {
+      if (!quiet) std::printf("%s\n", s.c_str());
+    };
+    if (!quiet && root) {
+      std::printf("sweep %s: %zu runs (%zu points x %d replicates x %zu scenarios)%s%s -> %s\n",
+                  c.sweep_file.c_str(), plan.runs().size(), plan.points(), plan.config().replicates,
+                  plan.scenario_names().size(), shard.active() ? ", shard " : "",
+                  shard.active() ? shard.text().c_str() : "", out.string().c_str());
+      std::fflush(stdout);
+    }
+    const sweep::SweepResult r = sweep::run_sweep(plan, o);
+    if (progress) progress->finish();
+    if (r.end == sweep::SweepEnd::worker) return kExitOk;
+
+    std::string resume = (distributed ? "mpirun -np " + std::to_string(mpi->size()) + " " : std::string()) +
+                         shell_quote(program) + " sweep " + shell_quote(c.sweep_file) + " -o " +
+                         shell_quote(out.string()) + (shard.active() ? " --shard " + shard.text() : "") + " --resume";
+    std::string errors;
+    for (const auto& [run, message] : r.errors) errors += "\n  run " + std::to_string(run) + ": " + message;
+    if (r.failed > r.errors.size()) errors += "\n  ... (" + std::to_string(r.failed - r.errors.size()) + " more)";
+    switch (r.end) {
+      case sweep::SweepEnd::already_complete:
+        if (!quiet) std::printf("%s is already complete (%zu runs done); nothing to do\n", out.string().c_str(), r.done);
+        return kExitOk;
+      case sweep::SweepEnd::complete:
+        if (!quiet) std::printf("wrote %s (%zu runs, %zu run now)\n", out.string().c_str(), r.runs, r.ran);
+        return kExitOk;
+      case sweep::SweepEnd::finished_with_failures:
+        return report(kExitFailure,
+                      std::to_string(r.failed) + " of " + std::to_string(r.runs) +
+                          " runs failed; the other runs are in " + out.string() +
+                          " (run_status 2 marks the failed ones, run_error has their messages; see `" +
+                          shell_quote(program) + " info " + shell_quote(out.string()) +
+                          "`). After fixing the cause, re-run only them with: " + resume + errors,
+                      "error");
+      case sweep::SweepEnd::stopped_on_failure:
+        return report(kExitFailure,
+                      "stopped after a failed run (on_failure: stop): " + std::to_string(r.done) + " done, " +
+                          std::to_string(r.failed) + " failed, " + std::to_string(r.pending) +
+                          " not run; results so far are in " + r.file.string() + ". Continue with: " + resume +
+                          errors,
+                      "error");
+      case sweep::SweepEnd::interrupted:
+        return report(kExitInterrupted,
+                      std::to_string(r.done) + " of " + std::to_string(r.runs) + " runs done, results so far in " +
+                          r.file.string() + "; resume with: " + resume,
+                      "interrupted");
+      case sweep::SweepEnd::worker: break;
+    }
+    return kExitOk;
+  } catch (const InputError& e) {
+    return fail(kExitBadInput, e.what(), "error");
+  } catch (const std::exception& e) {
+    return fail(kExitFailure, e.what(), "failure");
+  }
+}
+
+int cmd_merge(const std::string& out, const std::vector<std::string>& shards, bool overwrite, bool quiet) {
+  std::vector<fs::path> paths(shards.begin(), shards.end());
+  const auto r = sweep::merge_shards(out, paths, overwrite);
+  if (!quiet) {
+    std::printf("wrote %s (%zu runs from %zu shards: %zu done, %zu failed)\n", out.c_str(), r.runs, shards.size(),
+                r.done, r.failed);
+  }
+  if (r.failed == 0) return kExitOk;
+  std::fprintf(stderr, "tiersim: error: %zu of %zu runs failed in the shards; their messages are in run_error (see "
+               "`tiersim info %s`)\n", r.failed, r.runs, out.c_str());
+  return kExitFailure;
+}
+
 }  // namespace
 
 int run_app(int argc, char** argv, const engine::ModelCatalog& catalog) {
   CLI::App app{"tiersim: agent-based simulation of the AI-chip trade under US export controls.\n"
                "Exit codes: 0 ok, 1 runtime failure, 2 bad input, 130 interrupted."};
   app.set_version_flag("--version", std::string("tiersim ") + std::string(version()) + " (git " +
-                                        std::string(git_sha()) + ")");
+                                        std::string(git_sha()) + ")" + (sweep::mpi_available() ? " [mpi]" : ""));
   app.require_subcommand(1);
   app.get_formatter()->column_width(34);
 
@@ -195,6 +395,26 @@ int run_app(int argc, char** argv, const engine::ModelCatalog& catalog) {
 
   auto* models = app.add_subcommand("models", "list the models this build provides");
 
+  SweepCommand sweep_cmd;
+  auto* sweep = app.add_subcommand("sweep", "run a parameter sweep (resumable; shards; MPI under mpirun)");
+  sweep->add_option("SWEEP", sweep_cmd.sweep_file, "sweep file (YAML)")->required();
+  sweep->add_option("--output,-o", sweep_cmd.output, "result file (default: results/<sweep name>.h5)");
+  sweep->add_flag("--resume", sweep_cmd.resume, "continue an interrupted sweep (or re-run its failed runs)");
+  sweep->add_flag("--overwrite", sweep_cmd.overwrite, "discard existing results and start again");
+  sweep->add_flag("--dry-run", sweep_cmd.dry_run, "check the sweep (every run's config) and show the plan; run nothing");
+  sweep->add_option("--shard", sweep_cmd.shard, "run only runs with index % N == i (job arrays)")->type_name("i/N");
+  sweep->add_option("--threads,-j", threads, "worker threads (0 = all cores)")->check(CLI::NonNegativeNumber);
+  sweep->add_flag("--quiet,-q", quiet, "no progress line or messages");
+
+  std::string merge_out;
+  std::vector<std::string> merge_shards;
+  bool merge_overwrite = false;
+  auto* merge = app.add_subcommand("merge", "merge the shard files of a sweep into one file");
+  merge->add_option("OUT", merge_out, "merged result file")->required();
+  merge->add_option("SHARD", merge_shards, "shard files (tiersim sweep --shard i/N)")->required();
+  merge->add_flag("--overwrite", merge_overwrite, "replace an existing OUT");
+  merge->add_flag("--quiet,-q", quiet, "no summary");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -211,6 +431,8 @@ int run_app(int argc, char** argv, const engine::ModelCatalog& catalog) {
       return kExitOk;
     }
     if (*params) return cmd_params(params_model, catalog);
+    if (*sweep) return cmd_sweep(sweep_cmd, threads, quiet, argv[0], command_line(argc, argv), catalog);
+    if (*merge) return cmd_merge(merge_out, merge_shards, merge_overwrite, quiet);
     if (*models) {
       for (const auto& t : catalog.all()) std::printf("%-12s %s\n", t.name.c_str(), t.summary.c_str());
       return kExitOk;

@@ -540,8 +540,12 @@ Handle open_checked(const fs::path& path, bool writable) {
   Handle fapl = make_file_access_plist();
   Handle file(H5Fopen(path.c_str(), writable ? H5F_ACC_RDWR : H5F_ACC_RDONLY, fapl.get()));
   if (!file.valid()) {
+    const std::string detail = hdf5_detail();
+    // HDF5 locks files it writes; EAGAIN from that lock means another process has it open.
+    const bool locked = detail.find("Resource temporarily unavailable") != std::string::npos ||
+                        detail.find("unable to lock file") != std::string::npos;
     throw InputError(quoted(path) + ": cannot open" + (writable ? " for update" : "") +
-                     hdf5_detail());
+                     (locked ? ": another process is writing it" : "") + detail);
   }
   const auto format = read_attr_value(file.get(), k_format_attr);
   if (!format) {
@@ -751,7 +755,180 @@ std::string digest_file(hid_t file, const fs::path& path) {
   return out.finish();
 }
 
-enum class Mode { create, update, read };
+// ---------------------------------------------------------------------------------------
+// Copying between files (sweep compaction, shard merge, re-opening a finished sweep)
+
+/// Names in creation order when the object tracks it (every file NcFile writes does), else
+/// in name order.
+std::vector<std::string> names_in_creation_order(hid_t group) {
+  std::vector<std::string> links;
+  auto collect = [](hid_t, const char* name, const H5L_info_t*, void* data) -> herr_t {
+    static_cast<std::vector<std::string>*>(data)->emplace_back(name);
+    return 0;
+  };
+  if (H5Literate(group, H5_INDEX_CRT_ORDER, H5_ITER_INC, nullptr, collect, &links) < 0) {
+    H5Eclear2(k_error_stack);
+    links.clear();
+    if (H5Literate(group, H5_INDEX_NAME, H5_ITER_INC, nullptr, collect, &links) < 0) {
+      throw_io("cannot list the file's contents");
+    }
+  }
+  std::vector<std::string> names;
+  for (const std::string& link : links) {
+    Handle object(H5Oopen(group, link.c_str(), k_default));
+    if (object.valid() && H5Iget_type(object.get()) == H5I_DATASET) names.push_back(link);
+  }
+  H5Eclear2(k_error_stack);
+  return names;
+}
+
+std::vector<std::string> attribute_names_in_creation_order(hid_t object) {
+  std::vector<std::string> names;
+  auto collect = [](hid_t, const char* name, const H5A_info_t*, void* data) -> herr_t {
+    static_cast<std::vector<std::string>*>(data)->emplace_back(name);
+    return 0;
+  };
+  if (H5Aiterate2(object, H5_INDEX_CRT_ORDER, H5_ITER_INC, nullptr, collect, &names) < 0) {
+    H5Eclear2(k_error_stack);
+    return attribute_names(object);
+  }
+  return names;
+}
+
+/// A 1-d variable-length string attribute (what netCDF-4 writes for NC_STRING arrays).
+void write_string_array_attr(hid_t object, const std::string& name,
+                             std::span<const std::string> values, const std::string& context) {
+  std::vector<const char*> pointers;
+  for (const std::string& v : values) {
+    if (v.find('\0') != std::string::npos) {
+      throw InputError(context + ": attribute '" + name + "' must not contain NUL characters");
+    }
+    pointers.push_back(v.c_str());
+  }
+  Handle type = vlen_string_type();
+  const hsize_t n = values.size();
+  Handle space(n == 0 ? H5Screate(H5S_NULL) : H5Screate_simple(1, &n, nullptr));
+  write_raw_attr(object, name, type.get(), type.get(), space.get(),
+                 n == 0 ? nullptr : pointers.data(), context);
+}
+
+/// Writes an attribute read by read_attr_data, keeping single values scalar.
+void write_attr_data(hid_t object, const std::string& name, const AttrData& data,
+                     const std::string& context) {
+  switch (data.kind) {
+    case AttrData::Kind::text:
+      if (data.text.size() <= 1) {
+        write_attr(object, name, AttrValue{data.text.empty() ? std::string() : data.text[0]},
+                   context);
+      } else {
+        write_string_array_attr(object, name, data.text, context);
+      }
+      return;
+    case AttrData::Kind::integer:
+    case AttrData::Kind::real: {
+      const bool integer = data.kind == AttrData::Kind::integer;
+      const std::size_t n = integer ? data.integers.size() : data.reals.size();
+      if (n == 1) {
+        write_attr(object, name,
+                   integer ? AttrValue{data.integers[0]} : AttrValue{data.reals[0]}, context);
+        return;
+      }
+      const hsize_t extent = n;
+      Handle space(n == 0 ? H5Screate(H5S_NULL) : H5Screate_simple(1, &extent, nullptr));
+      const void* values = integer ? static_cast<const void*>(data.integers.data())
+                                   : static_cast<const void*>(data.reals.data());
+      write_raw_attr(object, name, integer ? H5T_STD_I64LE : H5T_IEEE_F64LE,
+                     integer ? H5T_NATIVE_INT64 : H5T_NATIVE_DOUBLE, space.get(),
+                     n == 0 ? nullptr : values, context);
+      return;
+    }
+  }
+}
+
+/// Chunk shape of a chunked dataset; empty if it is not chunked.
+std::vector<std::size_t> chunk_shape(hid_t dataset) {
+  Handle dcpl(H5Dget_create_plist(dataset));
+  if (!dcpl.valid() || H5Pget_layout(dcpl.get()) != H5D_CHUNKED) {
+    H5Eclear2(k_error_stack);
+    return {};
+  }
+  const int rank = H5Pget_chunk(dcpl.get(), 0, nullptr);
+  if (rank <= 0) return {};
+  std::vector<hsize_t> dims(static_cast<std::size_t>(rank));
+  H5Pget_chunk(dcpl.get(), rank, dims.data());
+  return {dims.begin(), dims.end()};
+}
+
+/// Copies the hyperslab (start, count) of `src` into the same place of `dst`. The values
+/// pass through memory in their native type, so nothing is converted or rounded.
+void copy_slab(hid_t src, hid_t dst, DType dtype, const std::vector<hsize_t>& start,
+               const std::vector<hsize_t>& count, const std::string& context) {
+  const std::size_t n = count.empty() ? 1 : element_count(count);
+  if (n == 0) return;
+  Handle src_space(H5Dget_space(src));
+  Handle dst_space(H5Dget_space(dst));
+  Handle memory(count.empty() ? H5Screate(H5S_SCALAR)
+                              : H5Screate_simple(static_cast<int>(count.size()), count.data(),
+                                                 nullptr));
+  if (!src_space.valid() || !dst_space.valid() || !memory.valid()) {
+    throw_io(context + ": cannot create dataspaces");
+  }
+  if (!count.empty() &&
+      (H5Sselect_hyperslab(src_space.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(),
+                           nullptr) < 0 ||
+       H5Sselect_hyperslab(dst_space.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(),
+                           nullptr) < 0)) {
+    throw_io(context + ": cannot select values");
+  }
+  if (dtype == DType::str) {
+    Handle type = vlen_string_type();
+    std::vector<char*> pointers(n, nullptr);
+    if (H5Dread(src, type.get(), memory.get(), src_space.get(), k_default, pointers.data()) < 0) {
+      throw_io(context + ": cannot read values");
+    }
+    VlenReclaim reclaim(type.get(), memory.get(), pointers.data());
+    // Unwritten elements read as null pointers; write them back as empty strings, which is
+    // how every reader shows them anyway.
+    static const char empty[] = "";
+    std::vector<const char*> values(pointers.begin(), pointers.end());
+    for (const char*& p : values) {
+      if (p == nullptr) p = empty;
+    }
+    if (H5Dwrite(dst, type.get(), memory.get(), dst_space.get(), k_default, values.data()) < 0) {
+      throw_io(context + ": cannot write values");
+    }
+    return;
+  }
+  const hid_t memory_type = numeric_memory_type(dtype);
+  std::vector<std::byte> buffer(n * H5Tget_size(memory_type));
+  if (H5Dread(src, memory_type, memory.get(), src_space.get(), k_default, buffer.data()) < 0) {
+    throw_io(context + ": cannot read values");
+  }
+  if (H5Dwrite(dst, memory_type, memory.get(), dst_space.get(), k_default, buffer.data()) < 0) {
+    throw_io(context + ": cannot write values");
+  }
+}
+
+/// Copies a whole dataset in blocks of rows along its first dimension (bounded memory).
+void copy_dataset_values(hid_t src, hid_t dst, DType dtype, const std::vector<hsize_t>& extent,
+                         const std::string& context) {
+  if (extent.empty()) {
+    copy_slab(src, dst, dtype, {}, {}, context);
+    return;
+  }
+  const std::size_t row = element_count(extent) / std::max<hsize_t>(extent[0], 1);
+  const hsize_t rows_per_block =
+      std::max<hsize_t>(1, (std::size_t{1} << 20) / std::max<std::size_t>(row, 1));
+  std::vector<hsize_t> start(extent.size(), 0);
+  std::vector<hsize_t> count = extent;
+  for (hsize_t first = 0; first < extent[0]; first += rows_per_block) {
+    start[0] = first;
+    count[0] = std::min(rows_per_block, extent[0] - first);
+    copy_slab(src, dst, dtype, start, count, context);
+  }
+}
+
+enum class Mode { create, in_place, update, read };
 
 }  // namespace
 
@@ -1009,6 +1186,10 @@ struct NcFile::Impl {
       throw InputError(context + ": deflate_level must be between 0 and 9, not " +
                        std::to_string(spec.deflate_level));
     }
+    if (spec.allocate_early && spec.deflate_level > 0 && spec.dtype != DType::str) {
+      // A compressed chunk changes size, and so the file's metadata, whenever it is rewritten.
+      throw InputError(context + ": allocate_early needs deflate_level 0");
+    }
 
     for (const std::string& dim : spec.dims) {
       if (auto it = pending_dims.find(dim); it != pending_dims.end()) {
@@ -1053,6 +1234,12 @@ struct NcFile::Impl {
       if (H5Pset_fill_value(dcpl.get(), fill_type, fill) < 0) {
         throw_io(context + ": cannot set the fill value");
       }
+    }
+
+    // Early allocation writes the fill value into every chunk now; later writes then only
+    // overwrite raw data in place and the chunk index never changes.
+    if (spec.allocate_early && H5Pset_alloc_time(dcpl.get(), H5D_ALLOC_TIME_EARLY) < 0) {
+      throw_io(context + ": cannot set early allocation");
     }
 
     Handle space(extent.empty()
@@ -1224,6 +1411,132 @@ struct NcFile::Impl {
     return out;
   }
 
+  // --- copying -------------------------------------------------------------------------
+
+  void check_empty_destination() {
+    if (!pending_dims.empty() || !dataset_names(file.get()).empty()) {
+      throw RuntimeFailure(where() + ": copy_from needs a new, empty file");
+    }
+  }
+
+  /// See NcFile::copy_from. `src` is another open file (its own Impl).
+  void copy_from(Impl& src, const CopyOptions& options) {
+    check_writable();
+    src.check_open();
+    check_empty_destination();
+    for (const std::string& name : names_in_creation_order(src.file.get())) {
+      Dataset& in = src.variable_or_dimension(name);
+      const std::string context = src.where(name);
+      if (in.placeholder) {
+        define_dimension(name, static_cast<std::size_t>(in.extent.at(0)));
+        continue;
+      }
+      if (!in.dtype) throw InputError(context + ": data type not supported by tiersim");
+      const DType dtype = *in.dtype;
+      if (in.scale) {
+        const std::size_t n = static_cast<std::size_t>(in.extent.at(0));
+        define_dimension(name, n);
+        write_coordinate(name, dtype, n, {}, [&](hid_t out) -> herr_t {
+          copy_dataset_values(in.id(), out, dtype, in.extent, context);
+          return 0;
+        });
+      } else {
+        VarSpec spec;
+        spec.name = name;
+        spec.dtype = dtype;
+        spec.dims = dimension_names(in.id(), name);
+        spec.chunks = chunk_shape(in.id());
+        if (options.chunk_1d > 0 && spec.chunks.size() == 1 && !in.extent.empty()) {
+          spec.chunks[0] = std::min<std::size_t>(options.chunk_1d,
+                                                 std::max<hsize_t>(in.extent[0], 1));
+        }
+        for (std::size_t i = 0; i < spec.chunks.size(); ++i) {
+          if (in.extent[i] == 0) spec.chunks.clear();  // define_variable refuses such chunks
+        }
+        spec.deflate_level = dtype == DType::str ? 0 : options.deflate_level;
+        spec.allocate_early = options.allocate_early;
+        define_variable(spec);
+        copy_dataset_values(in.id(), variable(name).id(), dtype, in.extent, context);
+      }
+      // Attributes in their original order; _FillValue was written by define_variable.
+      const hid_t out = variable_or_dimension(name).id();
+      for (const std::string& attr_name : attribute_names_in_creation_order(in.id())) {
+        if (is_bookkeeping_attr(attr_name) || attr_name == "_FillValue") continue;
+        Handle attr(H5Aopen(in.id(), attr_name.c_str(), k_default));
+        const auto data = attr.valid() ? read_attr_data(attr.get()) : std::nullopt;
+        if (!data) throw InputError(context + ": attribute '" + attr_name + "' has an unsupported type");
+        write_attr_data(out, attr_name, *data, where(name));
+      }
+    }
+    for (const std::string& attr_name : attribute_names_in_creation_order(src.file.get())) {
+      if (attr_name == k_format_attr ||
+          std::find(options.skip_attributes.begin(), options.skip_attributes.end(), attr_name) !=
+              options.skip_attributes.end()) {
+        continue;
+      }
+      Handle attr(H5Aopen(src.file.get(), attr_name.c_str(), k_default));
+      const auto data = attr.valid() ? read_attr_data(attr.get()) : std::nullopt;
+      if (!data) {
+        throw InputError(src.where() + ": root attribute '" + attr_name + "' has an unsupported type");
+      }
+      write_attr_data(file.get(), attr_name, *data, where());
+    }
+    materialize_pending();
+  }
+
+  /// See NcFile::copy_rows_from.
+  void copy_rows_from(Impl& src, const std::string& dim, std::span<const std::size_t> rows) {
+    check_writable();
+    src.check_open();
+    for (const std::string& name : dataset_names(src.file.get())) {
+      Dataset& in = src.variable_or_dimension(name);
+      if (in.scale || in.extent.empty()) continue;
+      const auto dims = dimension_names(in.id(), name);
+      if (dims.empty() || dims[0] != dim) continue;
+      const std::string context = src.where(name);
+      Dataset* out = find_dataset(name);
+      if (out == nullptr || out->scale || out->dtype != in.dtype || out->extent != in.extent) {
+        throw InputError(where(name) + ": does not match " + context +
+                         " (different variables or shapes)");
+      }
+      if (!in.dtype) throw InputError(context + ": data type not supported by tiersim");
+      std::vector<hsize_t> start(in.extent.size(), 0);
+      std::vector<hsize_t> count = in.extent;
+      count[0] = 1;
+      for (const std::size_t row : rows) {
+        if (row >= in.extent[0]) {
+          throw InputError(context + ": row " + std::to_string(row) + " is outside dimension '" +
+                           dim + "' of size " + std::to_string(in.extent[0]));
+        }
+        start[0] = row;
+        copy_slab(in.id(), out->id(), *in.dtype, start, count, context);
+      }
+    }
+  }
+
+  /// Any dataset (data variable, coordinate or placeholder dimension) by name.
+  Dataset& variable_or_dimension(const std::string& name) {
+    Dataset* dataset = find_dataset(name);
+    if (dataset == nullptr) throw InputError(where() + ": no variable '" + name + "'");
+    return *dataset;
+  }
+
+  void close() {
+    check_open();
+    if (mode == Mode::create) {
+      abandon();
+      return;
+    }
+    if (mode != Mode::read) {
+      materialize_pending();
+      datasets.clear();
+      if (H5Fflush(file.get(), H5F_SCOPE_GLOBAL) < 0) throw_io(where() + ": flush failed");
+      sync_to_disk();
+    }
+    datasets.clear();
+    if (H5Fclose(file.release()) < 0) throw_io(where() + ": closing the file failed");
+  }
+
   // --- whole file -----------------------------------------------------------------------
 
   void flush() {
@@ -1349,6 +1662,38 @@ NcFile NcFile::create(const fs::path& path, bool overwrite) {
   // A leftover `.partial` is from a run that died: truncating it is what we want.
   impl->file = Handle(H5Fcreate(impl->disk_path.c_str(), H5F_ACC_TRUNC, fcpl.get(), fapl.get()));
   if (!impl->file.valid()) throw_io("cannot create " + quoted(impl->disk_path));
+  write_attr(impl->file.get(), k_format_attr, AttrValue{std::string(k_format_value)},
+             impl->where());
+  return NcFile(std::move(impl));
+}
+
+NcFile NcFile::create_in_place(const fs::path& path, bool overwrite) {
+  Lock lock(g_hdf5_mutex);
+  init_hdf5();
+  if (path.empty() || !path.has_filename()) {
+    throw InputError(quoted(path) + ": output path must name a file");
+  }
+  const fs::path parent = path.parent_path().empty() ? fs::path(".") : path.parent_path();
+  std::error_code ec;
+  if (!fs::is_directory(parent, ec)) {
+    throw InputError(quoted(path) + ": directory " + quoted(parent) + " does not exist");
+  }
+  const auto status = fs::status(path, ec);
+  if (fs::exists(status)) {
+    if (fs::is_directory(status)) throw InputError(quoted(path) + ": is a directory");
+    if (!overwrite) throw InputError(quoted(path) + ": already exists (refusing to overwrite it)");
+  }
+  auto impl = std::make_unique<Impl>();
+  impl->final_path = path;
+  impl->disk_path = path;
+  impl->mode = Mode::in_place;
+  impl->overwrite = overwrite;
+  Handle fcpl = make_file_create_plist();
+  Handle fapl = make_file_access_plist();
+  // EXCL also catches a file that appeared since the check above (another process).
+  impl->file = Handle(H5Fcreate(path.c_str(), overwrite ? H5F_ACC_TRUNC : H5F_ACC_EXCL,
+                                fcpl.get(), fapl.get()));
+  if (!impl->file.valid()) throw_io("cannot create " + quoted(path));
   write_attr(impl->file.get(), k_format_attr, AttrValue{std::string(k_format_value)},
              impl->where());
   return NcFile(std::move(impl));
@@ -1532,6 +1877,31 @@ void NcFile::set_attribute(const std::string& name, const AttrValue& value) {
   write_attr(impl.file.get(), name, value, impl.where());
 }
 
+void NcFile::set_attribute(const std::string& name, std::span<const std::string> values) {
+  Lock lock(g_hdf5_mutex);
+  Impl& impl = require(impl_.get());
+  impl.check_writable();
+  if (name.empty() || name == k_format_attr) {
+    throw InputError(impl.where() + ": attribute name '" + name + "' is empty or reserved");
+  }
+  write_string_array_attr(impl.file.get(), name, values, impl.where());
+}
+
+std::optional<std::vector<std::string>> NcFile::attribute_strings(const std::string& name) const {
+  Lock lock(g_hdf5_mutex);
+  Impl& impl = require(impl_.get());
+  impl.check_open();
+  if (H5Aexists(impl.file.get(), name.c_str()) <= 0) {
+    H5Eclear2(k_error_stack);
+    return std::nullopt;
+  }
+  Handle attr(H5Aopen(impl.file.get(), name.c_str(), k_default));
+  const auto data = attr.valid() ? read_attr_data(attr.get()) : std::nullopt;
+  H5Eclear2(k_error_stack);
+  if (!data || data->kind != AttrData::Kind::text) return std::nullopt;
+  return data->text;
+}
+
 std::optional<AttrValue> NcFile::attribute(const std::string& name) const {
   Lock lock(g_hdf5_mutex);
   Impl& impl = require(impl_.get());
@@ -1555,6 +1925,28 @@ void NcFile::flush() {
 void NcFile::commit() {
   Lock lock(g_hdf5_mutex);
   require(impl_.get()).commit();
+}
+
+void NcFile::close() {
+  Lock lock(g_hdf5_mutex);
+  require(impl_.get()).close();
+}
+
+void NcFile::copy_from(const NcFile& src, const CopyOptions& options) {
+  Lock lock(g_hdf5_mutex);
+  Impl& from = require(src.impl_.get());
+  Impl& to = require(impl_.get());
+  if (&from == &to) throw RuntimeFailure(to.where() + ": cannot copy a file into itself");
+  to.copy_from(from, options);
+}
+
+void NcFile::copy_rows_from(const NcFile& src, const std::string& dim,
+                            std::span<const std::size_t> rows) {
+  Lock lock(g_hdf5_mutex);
+  Impl& from = require(src.impl_.get());
+  Impl& to = require(impl_.get());
+  if (&from == &to) throw RuntimeFailure(to.where() + ": cannot copy a file into itself");
+  to.copy_rows_from(from, dim, rows);
 }
 
 const fs::path& NcFile::path() const { return require(impl_.get()).final_path; }

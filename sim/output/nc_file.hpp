@@ -7,6 +7,8 @@
 // commit(); a file that was never committed is removed by the destructor, so a crash never
 // leaves a file at `path` that looks complete. Files opened for update (resume) are written
 // in place and carry an explicit completion marker instead (root attribute `complete`).
+// create_in_place() makes a file directly at its path and keeps it whatever happens: the
+// sweep's `<out>.incomplete` (docs/output-format.md, "Crash safety").
 //
 // HDF5 (Debian's serial build) is not thread-safe: every NcFile method takes one
 // process-wide mutex, so several threads may share one NcFile or use different ones.
@@ -41,6 +43,20 @@ struct VarSpec {
   /// Chunk shape; empty = chosen automatically (whole extent along all dims but the first).
   std::vector<std::size_t> chunks;
   int deflate_level = 4;          ///< 0 = no compression; shuffle filter is on when > 0
+  /// Allocate (and fill) all chunks when the variable is defined, so that later writes only
+  /// overwrite raw bytes and never change HDF5 metadata (crash-safe in-place files).
+  /// Requires deflate_level 0.
+  bool allocate_early = false;
+};
+
+/// How NcFile::copy_from stores the copied variables.
+struct CopyOptions {
+  int deflate_level = 4;        ///< for numeric variables (strings are never compressed)
+  bool allocate_early = false;  ///< see VarSpec::allocate_early (needs deflate_level 0)
+  /// Root attributes not to copy (`tiersim_format` is always managed by the destination).
+  std::vector<std::string> skip_attributes = {};
+  /// Chunk length along the first dimension of 1-d variables (0 = keep the source's).
+  std::size_t chunk_1d = 0;
 };
 
 class NcFile {
@@ -48,6 +64,9 @@ class NcFile {
   /// Create a new file at `path + ".partial"`. Refuses (InputError) if `path` already exists
   /// unless `overwrite` is true. The parent directory must exist (InputError otherwise).
   static NcFile create(const std::filesystem::path& path, bool overwrite = false);
+  /// Create a new file directly at `path` (no `.partial`, never removed by the destructor,
+  /// no `complete` marker written by close()). Refuses an existing `path` unless `overwrite`.
+  static NcFile create_in_place(const std::filesystem::path& path, bool overwrite = false);
   /// Open an existing, complete or incomplete tiersim file for update in place.
   /// InputError if it is missing, not HDF5, or not a tiersim file (no `tiersim_format`).
   static NcFile open_update(const std::filesystem::path& path);
@@ -104,7 +123,12 @@ class NcFile {
 
   /// Root (global) attributes.
   void set_attribute(const std::string& name, const AttrValue& value);
+  /// A 1-d text attribute (netCDF NC_STRING array), e.g. a list of names.
+  void set_attribute(const std::string& name, std::span<const std::string> values);
   std::optional<AttrValue> attribute(const std::string& name) const;
+  /// Text attribute as a list (a scalar text attribute gives one entry); nullopt if absent
+  /// or not text.
+  std::optional<std::vector<std::string>> attribute_strings(const std::string& name) const;
   /// Attributes of a variable.
   std::optional<AttrValue> variable_attribute(const std::string& var, const std::string& name) const;
 
@@ -112,6 +136,17 @@ class NcFile {
   void flush();
   /// Flush, close and (for create()d files) rename `.partial` to the final path.
   void commit();
+  /// Flush and close without marking the file complete (in-place and updated files); a
+  /// create()d file that is closed this way is removed like an abandoned one.
+  void close();
+
+  /// Copy every dimension, coordinate and data variable (with attributes and values) and
+  /// the root attributes of `src` into this file, which must be new and empty. Chunk shapes
+  /// follow the source; compression and allocation follow `options`.
+  void copy_from(const NcFile& src, const CopyOptions& options);
+  /// Copy the rows `rows` (indices along dimension `dim`) of every data variable whose
+  /// first dimension is `dim` from `src`, which must have the same variables and shapes.
+  void copy_rows_from(const NcFile& src, const std::string& dim, std::span<const std::size_t> rows);
 
   const std::filesystem::path& path() const;  ///< the final path
 

@@ -5,7 +5,9 @@
 #include <array>
 #include <chrono>
 #include <ctime>
+#include <type_traits>
 
+#include "sim/core/error.hpp"
 #include "sim/core/version.hpp"
 
 namespace tiersim::output {
@@ -30,9 +32,15 @@ std::string host_name() {
 
 std::string format_version() { return std::to_string(kFormatMajor) + "." + std::to_string(kFormatMinor); }
 
-ResultFile ResultFile::create(const std::filesystem::path& path, const Layout& layout,
-                              std::span<const PlannedRun> plan, const Provenance& prov, bool overwrite) {
-  NcFile f = NcFile::create(path, overwrite);
+namespace {
+
+/// How the variables of a new result file are stored.
+struct Storage {
+  bool crash_safe = false;  // uncompressed, allocated at creation (in-progress sweep file)
+};
+
+void write_layout(NcFile& f, const Layout& layout, std::span<const PlannedRun> plan, const Provenance& prov,
+                  const SweepDescription* sweep, Storage storage) {
   f.set_attribute("Conventions", std::string("CF-1.8"));
   f.set_attribute("title", std::string("tiersim results (model " + prov.model + ")"));
   f.set_attribute("format_version", format_version());
@@ -44,15 +52,30 @@ ResultFile ResultFile::create(const std::filesystem::path& path, const Layout& l
   f.set_attribute("created", utc_now());
   f.set_attribute("host", host_name());
   f.set_attribute("threads", static_cast<std::int64_t>(prov.threads));
+  f.set_attribute("processes", static_cast<std::int64_t>(prov.processes));
   f.set_attribute("command", prov.command);
   f.set_attribute("calendar_start", layout.start.to_string());
+  if (sweep != nullptr) {
+    f.set_attribute("sweep_yaml", sweep->sweep_yaml);
+    f.set_attribute("sweep_hash", sweep->sweep_hash);
+    f.set_attribute("design_kind", sweep->design_kind);
+    f.set_attribute("design_parameters", std::span<const std::string>(sweep->design_parameters));
+    f.set_attribute("design_samples", sweep->design_samples);
+    f.set_attribute("morris_levels", sweep->morris_levels);
+    if (!sweep->shard.empty()) f.set_attribute("shard", sweep->shard);
+  }
 
   const std::size_t runs = plan.size();
   f.define_dimension("run", runs);
-  std::vector<std::int64_t> index, seeds;
+  std::vector<std::int64_t> index, seeds, points, replicates, trajectories;
+  std::vector<std::string> scenarios;
   for (const auto& p : plan) {
     index.push_back(p.run_index);
     seeds.push_back(static_cast<std::int64_t>(p.seed));
+    points.push_back(p.point);
+    replicates.push_back(p.replicate);
+    scenarios.push_back(p.scenario);
+    trajectories.push_back(p.trajectory);
   }
   f.write_coordinate("run", index, {{"long_name", std::string("run index in the plan")}});
 
@@ -70,17 +93,50 @@ ResultFile ResultFile::create(const std::filesystem::path& path, const Layout& l
     }
   }
 
+  const std::size_t chunk_1d =
+      std::max<std::size_t>(1, storage.crash_safe ? std::min(runs, kIncompleteRunChunk) : runs);
   auto run_var = [&](const std::string& name, DType t, std::vector<Attr> attrs) {
     VarSpec v;
     v.name = name;
     v.dtype = t;
     v.dims = {"run"};
     v.attrs = std::move(attrs);
-    v.chunks = {std::max<std::size_t>(1, runs)};
+    v.chunks = {chunk_1d};
+    if (storage.crash_safe) {
+      v.deflate_level = 0;
+      v.allocate_early = true;
+    }
     f.define_variable(v);
   };
+  auto write_1d = [&](const std::string& name, const auto& values) {
+    f.write(name, std::array<std::size_t, 1>{0}, std::array<std::size_t, 1>{runs},
+            std::span<const typename std::decay_t<decltype(values)>::value_type>(values));
+  };
   run_var("seed", DType::i64, {{"long_name", std::string("master seed of the run's random streams")}});
-  f.write("seed", std::array<std::size_t, 1>{0}, std::array<std::size_t, 1>{runs}, std::span<const std::int64_t>(seeds));
+  write_1d("seed", seeds);
+  run_var("point", DType::i64, {{"long_name", std::string("design point of the run")}});
+  write_1d("point", points);
+  run_var("replicate", DType::i64, {{"long_name", std::string("replicate of the design point (seed)")}});
+  write_1d("replicate", replicates);
+  run_var("scenario", DType::str,
+          {{"long_name", std::string("pair_with scenario of the run (common random numbers across scenarios)")}});
+  write_1d("scenario", scenarios);
+  if (sweep != nullptr && sweep->morris) {
+    run_var("trajectory", DType::i64, {{"long_name", std::string("Morris trajectory of the design point")}});
+    write_1d("trajectory", trajectories);
+  }
+  if (sweep != nullptr) {
+    for (const auto& c : sweep->columns) {
+      std::vector<Attr> attrs{{"long_name", std::string("swept parameter " + c.name)}};
+      attrs.insert(attrs.end(), c.attrs.begin(), c.attrs.end());
+      run_var(c.name, c.numeric ? DType::f64 : DType::str, attrs);
+      if (c.numeric) {
+        write_1d(c.name, c.numbers);
+      } else {
+        write_1d(c.name, c.text);
+      }
+    }
+  }
   run_var("run_status", DType::i8,
           {{"long_name", std::string("0 pending, 1 done, 2 failed")},
            {"flag_values", std::string("0 1 2")},
@@ -93,19 +149,102 @@ ResultFile ResultFile::create(const std::filesystem::path& path, const Layout& l
     s.dims = {"run"};
     s.dims.insert(s.dims.end(), v.dims.begin(), v.dims.end());
     s.attrs = {{"units", v.units}, {"long_name", v.long_name}, {"level", v.level}};
-    // One chunk per run keeps each run's write a single contiguous, compressed block.
+    // One chunk per run keeps each run's write a single contiguous block (compressed in a
+    // finished file, raw and preallocated in an in-progress one).
     s.chunks = {1};
     s.chunks.insert(s.chunks.end(), v.shape.begin(), v.shape.end());
+    if (storage.crash_safe) {
+      s.deflate_level = 0;
+      s.allocate_early = true;
+    }
     f.define_variable(s);
   }
   for (const auto& sv : layout.summaries) {
     run_var(sv.name, DType::f64, {{"units", sv.units}, {"long_name", sv.long_name}});
   }
   f.flush();
-  return ResultFile(std::move(f), layout);
+}
+
+using Index1 = std::array<std::size_t, 1>;
+
+}  // namespace
+
+ResultFile ResultFile::create(const std::filesystem::path& path, const Layout& layout,
+                              std::span<const PlannedRun> plan, const Provenance& prov, bool overwrite) {
+  NcFile f = NcFile::create(path, overwrite);
+  write_layout(f, layout, plan, prov, nullptr, Storage{});
+  ResultFile r(std::move(f), layout, plan.size());
+  r.had_error_.assign(plan.size(), false);
+  return r;
+}
+
+ResultFile ResultFile::create_incomplete(const std::filesystem::path& path, const Layout& layout,
+                                         std::span<const PlannedRun> plan, const Provenance& prov,
+                                         const SweepDescription& sweep, bool overwrite) {
+  // Build the file under a staging name and rename it when its layout and plan are written,
+  // so that `path` never names a half-made file; from then on it is only written in place.
+  // A staging file left by a process killed while creating is garbage: replace it.
+  std::filesystem::path staging = path;
+  staging += ".new";
+  {
+    NcFile f = NcFile::create_in_place(staging, true);
+    write_layout(f, layout, plan, prov, &sweep, Storage{true});
+    f.close();
+  }
+  std::error_code ec;
+  if (!overwrite && std::filesystem::exists(path, ec)) {
+    std::filesystem::remove(staging, ec);
+    throw InputError("'" + path.string() + "': already exists (refusing to overwrite it)");
+  }
+  std::filesystem::rename(staging, path, ec);
+  if (ec) {
+    throw RuntimeFailure("cannot rename '" + staging.string() + "' to '" + path.string() + "': " + ec.message());
+  }
+  return open_incomplete(path, layout);
+}
+
+ResultFile ResultFile::open_incomplete(const std::filesystem::path& path, const Layout& layout) {
+  NcFile f = NcFile::open_update(path);
+  const std::string where = "'" + path.string() + "'";
+  const auto runs = f.dimension_size("run");
+  if (!runs) throw InputError(where + ": has no 'run' dimension (not a tiersim sweep file)");
+  auto expect = [&](const std::string& name, std::vector<std::size_t> shape) {
+    if (!f.has_variable(name) || f.shape_of(name) != shape) {
+      throw InputError(where + ": variable '" + name +
+                       "' is missing or has another shape than this sweep's runs produce");
+    }
+  };
+  for (const auto& v : layout.vars) {
+    std::vector<std::size_t> shape{*runs};
+    shape.insert(shape.end(), v.shape.begin(), v.shape.end());
+    expect(v.name, shape);
+  }
+  for (const auto& s : layout.summaries) expect(s.name, {*runs});
+  expect("run_status", {*runs});
+  expect("run_error", {*runs});
+  ResultFile r(std::move(f), layout, *runs);
+  const auto status = r.statuses();
+  r.had_error_.resize(*runs);
+  for (std::size_t i = 0; i < *runs; ++i) r.had_error_[i] = status[i] == RunStatus::failed;
+  return r;
+}
+
+std::vector<RunStatus> ResultFile::statuses() const {
+  const auto raw = file_.read_i8("run_status", Index1{0}, Index1{runs_});
+  std::vector<RunStatus> out;
+  out.reserve(raw.size());
+  for (const auto s : raw) {
+    out.push_back(s == static_cast<std::int8_t>(RunStatus::done)     ? RunStatus::done
+                  : s == static_cast<std::int8_t>(RunStatus::failed) ? RunStatus::failed
+                                                                    : RunStatus::pending);
+  }
+  return out;
 }
 
 void ResultFile::write_run(std::size_t slot, const RunData& data) {
+  if (data.vars.size() != layout_.vars.size() || data.summaries.size() != layout_.summaries.size()) {
+    throw RuntimeFailure("run " + std::to_string(slot) + ": its data do not match the file's layout");
+  }
   for (std::size_t k = 0; k < layout_.vars.size(); ++k) {
     const auto& v = layout_.vars[k];
     std::vector<std::size_t> start(v.shape.size() + 1, 0), count{1};
@@ -114,24 +253,70 @@ void ResultFile::write_run(std::size_t slot, const RunData& data) {
     file_.write(v.name, start, count, std::span<const double>(data.vars[k]));
   }
   for (std::size_t k = 0; k < layout_.summaries.size(); ++k) {
-    file_.write(layout_.summaries[k].name, std::array<std::size_t, 1>{slot}, std::array<std::size_t, 1>{1},
-                std::span<const double>(&data.summaries[k], 1));
+    file_.write(layout_.summaries[k].name, Index1{slot}, Index1{1}, std::span<const double>(&data.summaries[k], 1));
+  }
+  // The data reach the file before the status that vouches for them: HDF5 may write dirty
+  // chunks in any order within one flush.
+  file_.flush();
+  if (slot < had_error_.size() && had_error_[slot]) {
+    const std::string none;
+    file_.write("run_error", Index1{slot}, Index1{1}, std::span<const std::string>(&none, 1));
+    had_error_[slot] = false;
   }
   const std::int8_t done = static_cast<std::int8_t>(RunStatus::done);
-  file_.write("run_status", std::array<std::size_t, 1>{slot}, std::array<std::size_t, 1>{1},
-              std::span<const std::int8_t>(&done, 1));
+  file_.write("run_status", Index1{slot}, Index1{1}, std::span<const std::int8_t>(&done, 1));
   file_.flush();
 }
 
 void ResultFile::mark_failed(std::size_t slot, const std::string& message) {
   const std::int8_t failed = static_cast<std::int8_t>(RunStatus::failed);
-  file_.write("run_status", std::array<std::size_t, 1>{slot}, std::array<std::size_t, 1>{1},
-              std::span<const std::int8_t>(&failed, 1));
-  file_.write("run_error", std::array<std::size_t, 1>{slot}, std::array<std::size_t, 1>{1},
-              std::span<const std::string>(&message, 1));
+  file_.write("run_error", Index1{slot}, Index1{1}, std::span<const std::string>(&message, 1));
+  file_.flush();
+  if (slot < had_error_.size()) had_error_[slot] = true;
+  file_.write("run_status", Index1{slot}, Index1{1}, std::span<const std::int8_t>(&failed, 1));
   file_.flush();
 }
 
 void ResultFile::commit() { file_.commit(); }
+
+void ResultFile::close() { file_.close(); }
+
+void ResultFile::compact(const std::filesystem::path& incomplete, const std::filesystem::path& out,
+                         bool replace_existing) {
+  {
+    const NcFile src = NcFile::open_read(incomplete);
+    NcFile dst = NcFile::create(out, replace_existing);
+    CopyOptions options;
+    options.deflate_level = 4;
+    options.chunk_1d = 65536;  // as NcFile's default for 1-d variables
+    dst.copy_from(src, options);
+    dst.commit();
+  }
+  std::error_code ec;
+  std::filesystem::remove(incomplete, ec);
+  if (ec) {
+    throw RuntimeFailure("wrote '" + out.string() + "' but cannot remove '" + incomplete.string() +
+                         "': " + ec.message());
+  }
+}
+
+void ResultFile::expand(const std::filesystem::path& out, const std::filesystem::path& incomplete) {
+  const NcFile src = NcFile::open_read(out);
+  NcFile dst = NcFile::create_in_place(incomplete, false);
+  try {
+    CopyOptions options;
+    options.deflate_level = 0;
+    options.allocate_early = true;
+    options.skip_attributes = {"complete"};
+    options.chunk_1d = kIncompleteRunChunk;
+    dst.copy_from(src, options);
+    dst.close();
+  } catch (...) {
+    // A half-copied file would later be taken for a resumable sweep.
+    std::error_code ec;
+    std::filesystem::remove(incomplete, ec);
+    throw;
+  }
+}
 
 }  // namespace tiersim::output

@@ -1,0 +1,99 @@
+"""Open tiersim result files as xarray Datasets.
+
+A tiersim file is a netCDF-4 file (HDF5 underneath) with a root attribute
+``tiersim_format = "tiersim-output"`` and ``format_version = "MAJOR.MINOR"``. A reader
+accepts any minor version of the major version it knows and refuses the others: a major
+bump means the layout changed in a way old readers would misread (docs/output-format.md).
+"""
+from __future__ import annotations
+
+import builtins
+import os
+from typing import Iterable
+
+import numpy as np
+import xarray as xr
+
+#: The major format version this reader understands.
+FORMAT_MAJOR = 1
+
+#: Per-run variables that describe the plan rather than results; made coordinates along
+#: ``run`` (together with one variable per swept parameter, named by its config path).
+RUN_PLAN_VARIABLES = ("seed", "point", "replicate", "scenario", "trajectory")
+
+_HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
+
+
+def _text(value):
+    """Attribute value with byte strings decoded to str (also inside arrays and lists)."""
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace")
+    if isinstance(value, np.ndarray) and value.dtype.kind in "SO":
+        return [_text(v) for v in value.tolist()]
+    if isinstance(value, (list, tuple)):
+        return [_text(v) for v in value]
+    return value
+
+
+def _decode_attrs(attrs: dict) -> dict:
+    return {key: _text(value) for key, value in attrs.items()}
+
+
+def _check_header(path: str) -> None:
+    """Raise ValueError unless ``path`` is a tiersim file of a supported major version."""
+    if not os.path.exists(path):
+        raise FileNotFoundError(path)
+    with builtins.open(path, "rb") as f:
+        # The HDF5 signature is at offset 0 for every file tiersim writes.
+        if f.read(8) != _HDF5_SIGNATURE:
+            raise ValueError(f"{path}: not an HDF5 file, so not a tiersim result file")
+    import netCDF4  # local: only needed here and for xarray's netcdf4 engine
+
+    try:
+        with netCDF4.Dataset(path, "r") as nc:
+            attrs = {name: _text(nc.getncattr(name)) for name in nc.ncattrs()}
+    except OSError as e:
+        raise ValueError(f"{path}: cannot be read as netCDF-4/HDF5 ({e})") from e
+    if attrs.get("tiersim_format") != "tiersim-output":
+        raise ValueError(f"{path}: not a tiersim result file (no root attribute tiersim_format = 'tiersim-output')")
+    version = str(attrs.get("format_version", ""))
+    try:
+        major = int(version.split(".")[0])
+    except ValueError:
+        raise ValueError(f"{path}: tiersim file with an unreadable format_version {version!r}") from None
+    if major != FORMAT_MAJOR:
+        raise ValueError(
+            f"{path}: tiersim file format {version}, but this reader supports {FORMAT_MAJOR}.x only; "
+            f"use a tiersim package that matches the file's major version")
+
+
+def run_plan_variables(ds: xr.Dataset) -> list[str]:
+    """Names of the run-plan variables present in ``ds``: seed, point, replicate, scenario,
+    trajectory and every swept parameter (root attribute ``design_parameters``)."""
+    params = ds.attrs.get("design_parameters", [])
+    if isinstance(params, str):
+        params = [params]
+    names: Iterable[str] = list(RUN_PLAN_VARIABLES) + list(params)
+    return [n for n in names if n in ds.variables and ds[n].dims == ("run",)]
+
+
+def open(path, **kwargs) -> xr.Dataset:  # noqa: A001 - tiersim.open reads like open()
+    """Open a tiersim result file (single run or sweep) as an ``xarray.Dataset``.
+
+    Checks the format first and raises ``ValueError`` for files that are not tiersim
+    results or have an unknown major format version. Byte-string attributes are decoded
+    to ``str``; ``design_parameters`` is always a list; run-plan variables become
+    coordinates along ``run``, so ``ds.groupby("params.q")`` and
+    ``ds.sel(run=ds.scenario == "rule")`` work on every variable. Extra keyword arguments
+    go to ``xarray.open_dataset``.
+    """
+    path = os.fspath(path)
+    _check_header(path)
+    kwargs.setdefault("engine", "netcdf4")
+    ds = xr.open_dataset(path, **kwargs)
+    ds.attrs = _decode_attrs(ds.attrs)
+    if isinstance(ds.attrs.get("design_parameters"), str):
+        ds.attrs["design_parameters"] = [ds.attrs["design_parameters"]]
+    for name in ds.variables:
+        ds[name].attrs = _decode_attrs(ds[name].attrs)
+    return ds.set_coords(run_plan_variables(ds))

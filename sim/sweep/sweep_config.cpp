@@ -1,0 +1,410 @@
+#include "sim/sweep/sweep_config.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <limits>
+#include <sstream>
+
+#include "sim/config/schema.hpp"
+#include "sim/config/yaml_loader.hpp"
+#include "sim/core/error.hpp"
+
+namespace tiersim::sweep {
+namespace {
+
+namespace fs = std::filesystem;
+using config::Node;
+using config::Origin;
+
+constexpr double kUnset = std::numeric_limits<double>::quiet_NaN();
+
+// ---- the file's schema (decoded by config::decode) -------------------------------------
+
+struct DesignDecl {
+  DesignKind kind = DesignKind::grid;
+  int samples = 0;
+  int levels = 0;
+
+  template <class V>
+  void visit(V& v) {
+    v.choice("kind", kind,
+             {{"grid", DesignKind::grid},
+              {"zip", DesignKind::zip},
+              {"lhs", DesignKind::lhs},
+              {"sobol", DesignKind::sobol},
+              {"morris", DesignKind::morris}},
+             {.doc = "experimental design"});
+    v.field("samples", samples,
+            {.unit = "1", .doc = "lhs: points; sobol: base samples N (N*(k+2) runs); morris: trajectories r",
+             .min = 1.0, .max = 1.0e7});
+    v.field("levels", levels, {.unit = "1", .doc = "morris grid levels (even)", .min = 2.0, .max = 1000.0});
+  }
+};
+
+struct ParameterDecl {
+  std::vector<std::string> values;
+  double min = kUnset;
+  double max = kUnset;
+  Scale scale = Scale::linear;
+
+  template <class V>
+  void visit(V& v) {
+    v.field("values", values, {.doc = "grid/zip: the values to run"});
+    v.field("min", min, {.doc = "lhs/sobol/morris: lower end of the range"});
+    v.field("max", max, {.doc = "lhs/sobol/morris: upper end of the range"});
+    v.choice("scale", scale, {{"linear", Scale::linear}, {"log", Scale::log}},
+             {.doc = "sample uniformly (linear) or log-uniformly (log)"});
+  }
+};
+
+struct ScenarioDecl {
+  std::string name;
+  std::string config;
+  Node set;
+
+  template <class V>
+  void visit(V& v) {
+    v.field("name", name, {.doc = "scenario name (the `scenario` variable of the results)"});
+    v.field("config", config, {.doc = "run config of the scenario, relative to the sweep file"});
+    v.raw("set", set, "overrides for this scenario (dotted keys)");
+  }
+};
+
+struct SweepDecl {
+  std::string config;
+  Node set;
+  std::int64_t seed = 1;
+  DesignDecl design;
+  Node parameters;
+  int replicates = 1;
+  std::vector<ScenarioDecl> pair_with;
+  SeedMode seeds = SeedMode::per_point;
+  FailurePolicy on_failure = FailurePolicy::keep_going;
+
+  template <class V>
+  void visit(V& v) {
+    v.field("config", config, {.doc = "base run config, relative to the sweep file"});
+    v.raw("set", set, "overrides applied to every run (dotted keys)");
+    v.field("seed", seed, {.doc = "sweep seed: sampling and run seeds", .min = 0.0, .max = 9.0e15});
+    v.section("design", design, "experimental design");
+    v.raw("parameters", parameters, "parameters to vary, by dotted config key");
+    v.field("replicates", replicates, {.unit = "1", .doc = "runs per design point", .min = 1.0, .max = 1.0e6});
+    v.list("pair_with", pair_with, "scenarios run with the same points and seeds");
+    v.choice("seeds", seeds, {{"per_point", SeedMode::per_point}, {"common", SeedMode::common}},
+             {.doc = "per_point: a seed per (point, replicate); common: per replicate only"});
+    v.choice("on_failure", on_failure, {{"continue", FailurePolicy::keep_going}, {"stop", FailurePolicy::stop}},
+             {.doc = "after a failed run: keep going, or start no new runs"});
+  }
+};
+
+// ---- helpers ------------------------------------------------------------------------------
+
+[[noreturn]] void fail(const Origin& where, const std::string& key, const std::string& what) {
+  throw InputError(where.describe() + ": key '" + key + "': " + what);
+}
+
+/// Origin of key `key` in map `map` (the key itself), or the map's origin.
+Origin key_origin(const Node& map, const std::string& key) {
+  for (const auto& e : map.entries()) {
+    if (e.key == key) return e.key_origin;
+  }
+  return map.origin();
+}
+
+/// Origin of the value of `key` in `map`, or the map's origin.
+Origin value_origin(const Node& map, const std::string& key) {
+  const Node* n = map.find(key);
+  return n != nullptr ? n->origin() : map.origin();
+}
+
+bool is_number(const Node& n) {
+  if (!n.is_scalar() || n.quoted()) return false;
+  const std::string& t = n.text();
+  const char* b = t.data();
+  const char* e = b + t.size();
+  if (b != e && *b == '+') ++b;
+  double v = 0;
+  const auto [p, ec] = std::from_chars(b, e, v);
+  return ec == std::errc{} && p == e && std::isfinite(v);
+}
+
+std::string format_number(double v) { return config::encode_value(v); }
+
+}  // namespace
+
+std::string_view kind_name(DesignKind kind) {
+  switch (kind) {
+    case DesignKind::grid: return "grid";
+    case DesignKind::zip: return "zip";
+    case DesignKind::lhs: return "lhs";
+    case DesignKind::sobol: return "sobol";
+    case DesignKind::morris: return "morris";
+  }
+  return "?";
+}
+
+bool is_sampled(DesignKind kind) {
+  return kind == DesignKind::lhs || kind == DesignKind::sobol || kind == DesignKind::morris;
+}
+
+double ParameterSpec::from_unit(double u) const {
+  const double lo = min.value_or(0.0);
+  const double hi = max.value_or(1.0);
+  if (scale == Scale::log) return std::exp(std::log(lo) + u * (std::log(hi) - std::log(lo)));
+  return lo + u * (hi - lo);
+}
+
+void set_path(Node& root, const std::string& dotted_key, const Node& value, const Origin& key_origin_) {
+  std::vector<std::string> parts;
+  std::stringstream ss(dotted_key);
+  for (std::string part; std::getline(ss, part, '.');) {
+    if (part.empty()) throw InputError(key_origin_.describe() + ": empty component in key '" + dotted_key + "'");
+    parts.push_back(part);
+  }
+  if (parts.empty()) throw InputError(key_origin_.describe() + ": empty key");
+  if (!root.is_map()) root = Node::map(key_origin_);
+  Node* cur = &root;
+  for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
+    Node* next = cur->find(parts[i]);
+    if (next == nullptr) {
+      next = &cur->set(parts[i], Node::map(key_origin_), key_origin_);
+    } else if (!next->is_map()) {
+      throw InputError(key_origin_.describe() + ": key '" + dotted_key + "': '" + parts[i] + "' holds " +
+                       next->kind_name() + " (set at " + next->origin().describe() + "), not a mapping");
+    }
+    cur = next;
+  }
+  Node* target = cur->find(parts.back());
+  if (target != nullptr && target->is_map() && value.is_map()) {
+    config::merge_into(*target, value);
+  } else {
+    cur->set(parts.back(), value, key_origin_);
+  }
+}
+
+void apply_set(Node& root, const Node& set) {
+  if (!set.is_map()) return;
+  for (const auto& e : set.entries()) set_path(root, e.key, e.value, e.key_origin);
+}
+
+SweepConfig load_sweep_config(const fs::path& file) {
+  SweepConfig out;
+  out.file = file;
+  out.source = config::load_yaml_file(file);
+  const Node& root = out.source;
+  if (!root.is_map()) {
+    throw InputError(root.origin().describe() + ": a sweep file must be a mapping of keys, got " + root.kind_name());
+  }
+  SweepDecl d;
+  config::decode(root, d);
+  const fs::path dir = file.parent_path();
+
+  out.set = d.set;
+  out.seed = d.seed;
+  out.seed_origin = value_origin(root, "seed");
+  out.kind = d.design.kind;
+  out.samples = d.design.samples;
+  out.levels = d.design.levels;
+  out.replicates = d.replicates;
+  out.seeds = d.seeds;
+  out.on_failure = d.on_failure;
+
+  // --- design ---
+  const Node* design = root.find("design");
+  const Node design_node = design != nullptr ? *design : Node::map(root.origin());
+  const std::string kind(kind_name(out.kind));
+  if (is_sampled(out.kind)) {
+    if (design_node.find("samples") == nullptr) {
+      fail(value_origin(design_node, "kind"), "design.samples",
+           "a " + kind + " design needs 'samples' (" +
+               (out.kind == DesignKind::lhs     ? std::string("the number of points")
+                : out.kind == DesignKind::sobol ? std::string("N base samples, giving N*(k+2) points")
+                                                : std::string("r trajectories, giving r*(k+1) points")) +
+               ")");
+    }
+  } else if (design_node.find("samples") != nullptr) {
+    fail(key_origin(design_node, "samples"), "design.samples",
+         "a " + kind + " design runs every listed value; 'samples' applies to lhs, sobol and morris");
+  }
+  if (out.kind == DesignKind::morris) {
+    if (design_node.find("levels") == nullptr) out.levels = 4;
+    if (out.levels % 2 != 0) {
+      fail(value_origin(design_node, "levels"), "design.levels",
+           "Morris levels must be even (got " + std::to_string(out.levels) +
+               "), so that the step p/(2(p-1)) lands on the grid");
+    }
+  } else if (design_node.find("levels") != nullptr) {
+    fail(key_origin(design_node, "levels"), "design.levels", "'levels' applies to morris designs only");
+  }
+
+  // --- parameters (ordered as written) ---
+  for (const auto& e : d.parameters.entries()) {
+    const std::string key = "parameters." + e.key;
+    if (!e.value.is_map()) {
+      config::Decoder::type_error(e.value, key, "a mapping such as {values: [...]} or {min: .., max: ..}");
+    }
+    ParameterDecl pd;
+    config::decode(e.value, pd, key);
+    ParameterSpec p;
+    p.path = e.key;
+    p.origin = e.key_origin;
+    p.scale = pd.scale;
+    if (e.key == "seed") {
+      fail(e.key_origin, key,
+           "run seeds come from the sweep ('seed', 'replicates', 'seeds'); 'seed' cannot be a parameter");
+    }
+    const Node& pn = e.value;
+    const bool has_values = pn.find("values") != nullptr;
+    const bool has_min = pn.find("min") != nullptr;
+    const bool has_max = pn.find("max") != nullptr;
+    const bool has_scale = pn.find("scale") != nullptr;
+    if (is_sampled(out.kind)) {
+      if (has_values) {
+        fail(key_origin(pn, "values"), key + ".values",
+             "a " + kind + " design samples a range: give 'min' and 'max' instead of 'values'");
+      }
+      if (!has_min || !has_max) {
+        fail(e.key_origin, key, "a " + kind + " design needs 'min' and 'max' for every parameter");
+      }
+      p.min = pd.min;
+      p.max = pd.max;
+      p.min_origin = value_origin(pn, "min");
+      p.max_origin = value_origin(pn, "max");
+      if (!(pd.min < pd.max)) {
+        fail(p.max_origin, key + ".max",
+             "max (" + format_number(pd.max) + ") must be greater than min (" + format_number(pd.min) + ")");
+      }
+      if (p.scale == Scale::log && pd.min <= 0.0) {
+        fail(p.min_origin, key + ".min",
+             "a log scale needs min > 0 (got " + format_number(pd.min) + ")");
+      }
+    } else {
+      for (const char* k : {"min", "max", "scale"}) {
+        if ((k == std::string("min") && has_min) || (k == std::string("max") && has_max) ||
+            (k == std::string("scale") && has_scale)) {
+          fail(key_origin(pn, k), key + "." + k,
+               "a " + kind + " design runs listed values: give 'values: [...]'; '" + k +
+                   "' applies to lhs, sobol and morris");
+        }
+      }
+      if (!has_values) fail(e.key_origin, key, "a " + kind + " design needs 'values: [...]' for every parameter");
+      const Node& values = *pn.find("values");
+      if (values.items().empty()) fail(values.origin(), key + ".values", "the list of values is empty");
+      p.values = values.items();
+      p.numeric = std::all_of(p.values.begin(), p.values.end(), is_number);
+    }
+    out.parameters.push_back(std::move(p));
+  }
+  if (is_sampled(out.kind) && out.parameters.empty()) {
+    fail(d.parameters.is_map() ? root.find("parameters")->origin() : value_origin(design_node, "kind"), "parameters",
+         "a " + kind + " design needs at least one parameter with a range {min: .., max: ..}");
+  }
+  if (out.kind == DesignKind::zip) {
+    for (const auto& p : out.parameters) {
+      if (p.values.size() != out.parameters.front().values.size()) {
+        fail(p.origin, "parameters." + p.path + ".values",
+             "zip pairs values by position, so every list needs the same length: " +
+                 std::to_string(p.values.size()) + " values here, " +
+                 std::to_string(out.parameters.front().values.size()) + " for '" +
+                 out.parameters.front().path + "'");
+      }
+    }
+  }
+
+  // --- configs and scenarios ---
+  auto resolve_path = [&](const std::string& written, const Origin& where, const std::string& key) {
+    if (written.empty()) fail(where, key, "expected a file path");
+    const fs::path path = dir / written;
+    std::error_code ec;
+    if (!fs::exists(path, ec)) fail(where, key, "file not found: " + path.string());
+    if (fs::is_directory(path, ec)) fail(where, key, "is a directory, expected a run config: " + path.string());
+    return path;
+  };
+  if (root.find("config") != nullptr) {
+    out.config_as_written = d.config;
+    out.config_origin = value_origin(root, "config");
+    out.config = resolve_path(d.config, out.config_origin, "config");
+  }
+  const Node* pair = root.find("pair_with");
+  for (std::size_t i = 0; i < d.pair_with.size(); ++i) {
+    const Node& item = pair->items()[i];
+    const std::string key = "pair_with[" + std::to_string(i) + "]";
+    ScenarioSpec s;
+    s.name = d.pair_with[i].name;
+    s.origin = item.origin();
+    s.set = d.pair_with[i].set;
+    if (item.find("name") == nullptr || s.name.empty()) {
+      fail(item.origin(), key + ".name", "every pair_with scenario needs a non-empty 'name'");
+    }
+    for (const auto& other : out.scenarios) {
+      if (other.name == s.name) {
+        fail(value_origin(item, "name"), key + ".name",
+             "scenario name '" + s.name + "' is used twice (first at " + other.origin.describe() + ")");
+      }
+    }
+    if (item.find("config") != nullptr) {
+      s.config_origin = value_origin(item, "config");
+      s.config = resolve_path(d.pair_with[i].config, s.config_origin, key + ".config");
+    } else if (out.config.empty()) {
+      fail(item.origin(), key + ".config",
+           "scenario '" + s.name + "' has no 'config' and the sweep has no top-level 'config' to fall back on");
+    } else {
+      s.config = out.config;
+      s.config_origin = out.config_origin;
+    }
+    out.scenarios.push_back(std::move(s));
+  }
+  if (out.config.empty() && out.scenarios.empty()) {
+    fail(root.origin(), "config", "missing: name the run config to sweep, e.g. 'config: ../experiments/x.yaml'");
+  }
+  return out;
+}
+
+std::string SweepConfig::to_yaml() const {
+  const Origin none;
+  Node n = Node::map(none);
+  if (!config_as_written.empty()) n.set("config", Node::scalar(config_as_written, none, true), none);
+  n.set("set", set.is_map() ? set : Node::map(none), none);
+  n.set("seed", Node::scalar(std::to_string(seed), none), none);
+  Node design = Node::map(none);
+  design.set("kind", Node::scalar(std::string(kind_name(kind)), none), none);
+  if (is_sampled(kind)) design.set("samples", Node::scalar(std::to_string(samples), none), none);
+  if (kind == DesignKind::morris) design.set("levels", Node::scalar(std::to_string(levels), none), none);
+  n.set("design", design, none);
+  Node params = Node::map(none);
+  for (const auto& p : parameters) {
+    Node spec = Node::map(none);
+    if (is_sampled(kind)) {
+      spec.set("min", Node::scalar(format_number(*p.min), none), none);
+      spec.set("max", Node::scalar(format_number(*p.max), none), none);
+      spec.set("scale", Node::scalar(p.scale == Scale::log ? "log" : "linear", none), none);
+    } else {
+      Node values = Node::seq(none);
+      for (const auto& v : p.values) values.push_back(v);
+      spec.set("values", values, none);
+    }
+    params.set(p.path, spec, none);
+  }
+  n.set("parameters", params, none);
+  n.set("replicates", Node::scalar(std::to_string(replicates), none), none);
+  if (!scenarios.empty()) {
+    Node pairs = Node::seq(none);
+    const Node* written = source.find("pair_with");
+    for (std::size_t i = 0; i < scenarios.size(); ++i) {
+      Node s = Node::map(none);
+      s.set("name", Node::scalar(scenarios[i].name, none, true), none);
+      const Node* item = written != nullptr && i < written->items().size() ? &written->items()[i] : nullptr;
+      const Node* cfg = item != nullptr ? item->find("config") : nullptr;
+      if (cfg != nullptr) s.set("config", Node::scalar(cfg->text(), none, true), none);
+      if (scenarios[i].set.is_map()) s.set("set", scenarios[i].set, none);
+      pairs.push_back(s);
+    }
+    n.set("pair_with", pairs, none);
+  }
+  n.set("seeds", Node::scalar(seeds == SeedMode::common ? "common" : "per_point", none), none);
+  n.set("on_failure", Node::scalar(on_failure == FailurePolicy::stop ? "stop" : "continue", none), none);
+  return config::to_yaml(n);
+}
+
+}  // namespace tiersim::sweep
