@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Main job: set up, build (Release), run the default experiment.
-#   ./run.sh                 the paired comparison diffusion_rule vs no_controls (same seed)
-#   ./run.sh CONFIG [ARGS]   any run config; extra arguments go to `tiersim run`
+# Main job: set up, build (Release), run the default experiment and print the answer.
+#   ./run.sh                 reduced headline experiment (configs/sweeps/headline_reduced.yaml,
+#                            200 runs, about a minute on 2 cores) + claim test + figures
+#   ./run.sh --full          the full headline experiment (configs/sweeps/headline.yaml)
+#   ./run.sh CONFIG [ARGS]   one run of any config; extra arguments go to `tiersim run`
 set -euo pipefail
 cd "$(dirname "$0")"
 scripts/setup.sh
@@ -9,18 +11,17 @@ jobs=$(nproc 2>/dev/null || echo 2)
 cmake --preset release >/dev/null
 cmake --build --preset release -j "$jobs"
 tiersim=build/release/tiersim
+python=$(scripts/python.sh)
 mkdir -p results
-if [ $# -gt 0 ]; then
+if [ $# -gt 0 ] && [ "$1" != "--full" ]; then
   config=$1
   shift
-  out="results/$(basename "${config%.*}").h5"
-  "$tiersim" run "$config" -o "$out" --overwrite "$@"
+  "$tiersim" run "$config" -o "results/$(basename "${config%.*}").h5" --overwrite "$@"
   exit 0
 fi
-python=$(scripts/python.sh)
-for scenario in diffusion_rule no_controls; do
-  echo "running $scenario"
-  "$tiersim" run -q "configs/scenarios/$scenario.yaml" -o "results/$scenario.h5" --overwrite
-done
-"$python" scripts/compare_runs.py results/diffusion_rule.h5 results/no_controls.h5 --names diffusion_rule no_controls
-echo "results in results/ (open with xarray: xr.open_dataset('results/diffusion_rule.h5'))"
+sweep=configs/sweeps/headline_reduced.yaml
+[ "${1:-}" = "--full" ] && sweep=configs/sweeps/headline.yaml
+name=$(basename "${sweep%.*}")
+echo "running $sweep (paired: diffusion_rule vs no_controls)"
+"$tiersim" sweep "$sweep" -o "results/$name.h5" --overwrite
+PYTHONPATH=analysis "$python" -m tiersim.paper "results/$name.h5" --out "results/$name"

@@ -333,6 +333,7 @@ struct GatekeeperParams {
 
 struct ChinaParams {
   std::vector<double> output_units{4.0e5, 6.0e5, 1.0e6};
+  double output_scale = 1.0;
   double output_growth_after = 1.5;
   double h100e_per_unit = 0.6;
   double export_h100e_per_unit = 0.3;
@@ -349,6 +350,9 @@ struct ChinaParams {
     v.field("output_units", output_units,
             {.unit = "units/year", .doc = "Huawei Ascend output, 2025, 2026, 2027",
              .source = "cal. s8 (0.4M/0.6M/1.0M; ranges 0.2-0.8M, 0.3-1.0M, 0.5-2.0M)", .min = 0.0});
+    v.field("output_scale", output_scale,
+            {.unit = "1", .doc = "multiplier on the whole output path (for sweeps)",
+             .source = "cal. s9 (2025: 0.2-0.8M around 0.4M, i.e. x0.5-2)", .min = 0.0, .max = 100.0});
     v.field("output_growth_after", output_growth_after,
             {.unit = "1/year", .doc = "output growth after the last listed year", .source = "assumption",
              .min = 0.5, .max = 5.0});

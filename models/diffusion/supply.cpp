@@ -26,10 +26,16 @@ double us_base_price(const VendorParams& v, const time::YearMonth& ym) {
 double huawei_units(const ChinaParams& c, int year) {
   if (c.output_units.empty()) return 0.0;
   const int k = year - kBaseYear;
-  if (k < 0) return c.output_units.front();
   const auto n = static_cast<int>(c.output_units.size());
-  if (k < n) return c.output_units[static_cast<std::size_t>(k)];
-  return c.output_units.back() * std::pow(c.output_growth_after, k - n + 1);
+  double units = 0.0;
+  if (k < 0) {
+    units = c.output_units.front();
+  } else if (k < n) {
+    units = c.output_units[static_cast<std::size_t>(k)];
+  } else {
+    units = c.output_units.back() * std::pow(c.output_growth_after, k - n + 1);
+  }
+  return c.output_scale * units;
 }
 
 }  // namespace tiersim::models::diffusion

@@ -74,6 +74,8 @@ TEST_CASE("growth paths decline linearly and compound", "[diffusion][supply]") {
   ChinaParams c;
   CHECK(huawei_units(c, 2026) == 6.0e5);
   CHECK(huawei_units(c, 2029) == Approx(1.0e6 * 1.5 * 1.5));
+  c.output_scale = 2.0;
+  CHECK(huawei_units(c, 2025) == Approx(8.0e5));
 }
 
 TEST_CASE("stance probabilities: sum to one, peers pull, pressure pushes", "[diffusion][stance]") {
