@@ -72,3 +72,16 @@ def test_latex_table_escapes_and_aligns():
     tex = paper.latex_table(df, "a caption_with_underscore")
     assert r"a\_b" in tex and r"x\%" in tex and r"\caption{a caption\_with\_underscore}" in tex
     assert "1.23" in tex
+
+
+def test_quickplot_groups_runs_by_a_parameter(small_sweep, tmp_path, capsys):
+    from tiersim import quickplot
+
+    out = tmp_path / "q.png"
+    quickplot.main([str(small_sweep), "cn_share_new_tier", "--sel", "tier=2", "--by", "params.china.export_share",
+                    "--scenario", "diffusion_rule", "-o", str(out)])
+    assert out.stat().st_size > 10_000
+    with pytest.raises(SystemExit, match="select all dimensions"):
+        quickplot.main([str(small_sweep), "cn_share_new_tier", "-o", str(out)])
+    with pytest.raises(SystemExit, match="no variable"):
+        quickplot.main([str(small_sweep), "nope", "-o", str(out)])
