@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from . import claim, discovery, sensitivity
+from .frames import runs_frame
 from .io import open as open_results
 
 TREATED, CONTROL = "diffusion_rule", "no_controls"
@@ -30,16 +31,6 @@ OUTCOMES = [
     ("cn_share_installed_t2_2030", "Chinese share of Tier 2 installed compute, end 2030"),
 ]
 HEADLINE = "cn_share_new_t2_2030"
-
-
-def run_frame(ds) -> pd.DataFrame:
-    """One row per finished run: plan variables, swept parameters and per-run summaries."""
-    cols = {}
-    for name, var in ds.variables.items():
-        if var.dims == ("run",) and name not in ("run", "run_error"):
-            cols[name] = var.values
-    frame = pd.DataFrame(cols, index=ds.run.values)
-    return frame[frame["run_status"] == 1]
 
 
 def parameter_names(ds):
@@ -261,7 +252,7 @@ def main(argv=None):
     scen = set(np.unique(ds.scenario.values)) if "scenario" in ds else set()
     if not {TREATED, CONTROL} <= scen:
         raise SystemExit(f"{src}: needs runs of both '{TREATED}' and '{CONTROL}' (has {sorted(scen)})")
-    frame = run_frame(ds)
+    frame = runs_frame(ds)
     params = parameter_names(ds)
     prov = Provenance(ds, src)
 
