@@ -2,6 +2,10 @@
 
     PYTHONPATH=analysis /usr/bin/python3 -m tiersim.validation --tiersim build/release/tiersim
 
+regenerates every number and figure of docs/validation.md's pattern-oriented section:
+the stance calibration (tiersim.calibration), the out-of-sample checks below, and the
+figures (stance fit, J profile, Bass docking, history_2025), into results/validation/.
+
 Runs `history_2025` (what happened: the rule announced, rescinded 2025-05-13, GP10
 guidance, Gulf deals) with default, calibrated parameters and several seeds, and compares
 with targets the model was not fitted to (calibration.md s.3, s.4, s.5, s.8):
@@ -77,16 +81,75 @@ def fmt(v, kind):
     return f"{100 * v:.2f}%" if kind == "pct" else f"{v:,.0f}"
 
 
+def figures(tiersim, out: Path, runs_dir: Path):
+    """Validation figures from the calibration outputs and fresh reference runs."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import pandas as pd
+
+    made = []
+
+    def save(fig, name):
+        for ext in ("png", "pdf"):
+            fig.savefig(out / f"{name}.{ext}", dpi=200, bbox_inches="tight")
+        plt.close(fig)
+        made.append(name)
+
+    moments = pd.read_csv(out / "stance_msm_moments.csv")
+    fig, ax = plt.subplots(figsize=(6, 3))
+    x = np.arange(len(moments))
+    ax.bar(x - 0.2, 100 * moments.target, 0.4, label="5G record", color="#525252")
+    ax.bar(x + 0.2, 100 * moments.fitted, 0.4, label="model (calibrated)", color="#4393c3")
+    ax.set_xticks(x, [m.replace("exrs_", "").replace("_known", "") for m in moments.moment])
+    ax.set_ylabel("excluded or restricted (%)")
+    ax.legend(frameon=False)
+    save(fig, "fig_stance_fit")
+
+    prof = pd.read_csv(out / "stance_msm_j_profile.csv")
+    fig, ax = plt.subplots(figsize=(6, 3))
+    ax.plot(prof.J, prof.objective, "o-", color="#b2182b", label="best objective at fixed J")
+    ax.axhline(3.84, color="gray", ls="--", lw=1, label="chi-square(1) 5% critical value")
+    ax.set_xlabel("peer effect J")
+    ax.set_ylabel("weighted distance")
+    ax.set_yscale("symlog", linthresh=0.01)
+    ax.legend(frameon=False)
+    save(fig, "fig_j_profile")
+
+    bass = runs_dir / "bass.h5"
+    subprocess.run([str(tiersim), "run", "-q", str(REPO / "configs" / "reference" / "bass.yaml"), "-o", str(bass),
+                    "--overwrite", "--set", "record=[{variable: adoption_share, level: world}]"], check=True)
+    with xr.open_dataset(bass) as ds:
+        share = ds.adoption_share_world.isel(run=0).values
+    t = np.arange(1, share.size + 1) / 12.0
+    p, q = 0.03, 0.38
+    analytic = (1 - np.exp(-(p + q) * t)) / (1 + q / p * np.exp(-(p + q) * t))
+    fig, ax = plt.subplots(figsize=(6, 3))
+    ax.plot(t, 100 * analytic, color="black", lw=1.5, label="Bass (1969), analytic")
+    ax.plot(t, 100 * share, color="#d6604d", ls="--", lw=1.5, label="tiersim ABM, 10^6 agents")
+    ax.set_xlabel("years")
+    ax.set_ylabel("adopted (%)")
+    ax.legend(frameon=False)
+    save(fig, "fig_bass_docking")
+    return made
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--tiersim", default=str(REPO / "build" / "release" / "tiersim"))
     ap.add_argument("--seeds", type=int, default=5)
     ap.add_argument("--out", default=str(REPO / "results" / "validation"))
+    ap.add_argument("--skip-calibration", action="store_true", help="reuse results/validation/stance_msm_*.csv")
     args = ap.parse_args(argv)
-    tmp = Path(tempfile.mkdtemp(prefix="tiersim-validation-"))
-    rows = [run(args.tiersim, 1000 + s, tmp / f"h{s}.h5") for s in range(args.seeds)]
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
+    if not args.skip_calibration:
+        from . import calibration
+
+        calibration.main(["--tiersim", args.tiersim, "--out", str(out)])
+    tmp = Path(tempfile.mkdtemp(prefix="tiersim-validation-"))
+    rows = [run(args.tiersim, 1000 + s, tmp / f"h{s}.h5") for s in range(args.seeds)]
     lines = ["| check | criterion (fixed in advance) | result: mean [min, max] over seeds | pass |",
              "|---|---|---|---|"]
     with open(out / "patterns.csv", "w") as f:
@@ -101,6 +164,8 @@ def main(argv=None):
     (out / "patterns.md").write_text(table + "\n")
     print(f"history_2025, {args.seeds} seeds, 2025-01..2026-12:")
     print(table)
+    made = figures(args.tiersim, out, tmp)
+    print(f"figures: {', '.join(made)} in {out}/")
 
 
 if __name__ == "__main__":
