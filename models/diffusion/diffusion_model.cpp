@@ -327,6 +327,8 @@ void DiffusionModel::init_countries(const engine::ModelContext& ctx) {
   }
   avail_.assign(n_countries_, kAllAlts);
   abandoned_total_.assign(n_countries_, 0.0);
+  a_us_sum_.assign(n_countries_, 0.0);
+  for (std::size_t b = 0; b < buyers_.size(); ++b) a_us_sum_[buyers_.country[b]] += static_cast<double>(buyers_.a_us[b]);
   vendor_output_.assign(p_.vendors.names.size(), 0.0);
   vendor_revenue_.assign(p_.vendors.names.size(), {0.0, 0.0, 0.0});
   if (p_.choice.mode == ChoiceMode::expected) req2_.assign(buyers_.size(), {});
@@ -1067,12 +1069,14 @@ void DiffusionModel::phase_clearing(const engine::StepContext& s) {
 
   // Buyers' expectations of US availability (adaptive): their own fill rate if they asked
   // for US compute this month (discrete mode), else their country's.
-  executor_.for_blocks(buyers_.size(), [&](std::size_t lo, std::size_t hi) {
-    for (std::size_t b = lo; b < hi; ++b) {
-      const double fill = amount2_[b] >= 0 ? amount2_[b] : us_fill_[buyers_.country[b]];
-      buyers_.a_us[b] = static_cast<float>((1.0 - eta) * static_cast<double>(buyers_.a_us[b]) + eta * fill);
-    }
+  // The same pass sums the new expectations per country for the outputs, so recording them
+  // needs no serial pass over all buyers.
+  const auto a_sums = per_country_sums<1>(executor_, buyers_.country, n_countries_, [&](std::size_t b, auto& acc) {
+    const double fill = amount2_[b] >= 0 ? amount2_[b] : us_fill_[buyers_.country[b]];
+    buyers_.a_us[b] = static_cast<float>((1.0 - eta) * static_cast<double>(buyers_.a_us[b]) + eta * fill);
+    acc[0] += static_cast<double>(buyers_.a_us[b]);
   });
+  for (std::size_t c = 0; c < n_countries_; ++c) a_us_sum_[c] = a_sums[c][0];
 
   // Gatekeepers' shipped capacity enters the pipeline with this quarter's placement.
   const std::size_t slots = pipeline_.size();
@@ -1224,11 +1228,7 @@ void DiffusionModel::declare(engine::Registry& reg) {
   reg.add_observable({"buyers", "buyers", "number of buyer agents", {"country"}, Reduce::sum, "", "",
                       per_country([this](std::size_t c) { return static_cast<double>(index_.count(c)); })});
   reg.add_observable({"us_availability_sum", "buyers", "sum over buyers of expected US availability", {"country"},
-                      Reduce::sum, "", "", per_country([this](std::size_t c) {
-                        double s = 0;
-                        for (std::size_t b = index_.begin[c]; b < index_.begin[c + 1]; ++b) s += static_cast<double>(buyers_.a_us[b]);
-                        return s;
-                      })});
+                      Reduce::sum, "", "", per_country([this](std::size_t c) { return a_us_sum_[c]; })});
   reg.add_observable({"us_availability_expectation", "1", "mean expected availability of US compute over buyers",
                       {"country"}, Reduce::ratio, "us_availability_sum", "buyers", {}});
   reg.add_observable({"stance", "1", "stance toward the Chinese stack: 0 open, 1 restrict, 2 exclude", {"country"},

@@ -176,6 +176,7 @@ class DiffusionModel final : public engine::Model {
   std::vector<std::vector<std::array<double, kNumStacks>>> served_by_year_;  ///< [year idx][c][stack]
   std::vector<std::vector<std::array<double, kNumStacks>>> installed_at_dec_;
   std::vector<double> abandoned_total_;
+  std::vector<double> a_us_sum_;  ///< per country: sum of buyers' expected US availability
   double t2_us_revenue_ = 0.0;
 };
 
