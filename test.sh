@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Set up, build with warnings as errors, run every test: CTest (C++ and integration) and
-# pytest (analysis package). Labels: `TIERSIM_CTEST_ARGS="-L unit" ./test.sh`.
+# pytest (analysis package); then the robustness checks: the tests under AddressSanitizer
+# and ThreadSanitizer, and the fuzz targets. Labels: `TIERSIM_CTEST_ARGS="-L unit" ./test.sh`;
+# only the normal suite: `TIERSIM_ROBUSTNESS=0 ./test.sh`.
 set -euo pipefail
 cd "$(dirname "$0")"
 scripts/setup.sh
@@ -8,3 +10,18 @@ jobs=$(nproc 2>/dev/null || echo 2)
 cmake --preset ci >/dev/null
 cmake --build --preset ci -j "$jobs"
 ctest --preset ci -j "$jobs" ${TIERSIM_CTEST_ARGS:-}
+
+# Robustness (docs/robustness.md), after the normal suite; TIERSIM_ROBUSTNESS=0 skips it.
+if [ "${TIERSIM_ROBUSTNESS:-1}" != 0 ]; then
+  # Unit, integration and hostile-input tests under AddressSanitizer + UBSan (the slow
+  # kill-at-random-moments tests, label `interruption`, only run in the normal suite).
+  cmake --preset asan >/dev/null
+  cmake --build --preset asan -j "$jobs"
+  ctest --preset asan -j "$jobs" -L "unit|integration|robustness" -LE interruption
+  # Everything that runs on several threads, under ThreadSanitizer.
+  cmake --preset tsan >/dev/null
+  cmake --build --preset tsan -j "$jobs" --target tiersim_parallel_tests
+  ctest --preset tsan -j "$jobs" -L parallel
+  # libFuzzer targets, a bounded time each (skipped with a message without clang).
+  fuzz/run.sh "${TIERSIM_FUZZ_SECONDS:-60}"
+fi

@@ -17,6 +17,7 @@
 #include "sim/engine/simulation.hpp"
 #include "sim/output/nc_file.hpp"
 #include "sim/output/result_file.hpp"
+#include "sim/sweep/file_lock.hpp"
 #include "sim/sweep/merge.hpp"
 #include "sim/sweep/runner.hpp"
 #include "sim/sweep/sweep.hpp"
@@ -79,6 +80,14 @@ int cmd_run(const CommonOptions& o, const std::string& out_opt, int threads, boo
   plan[0].seed = static_cast<std::uint64_t>(cfg.run.seed);
   const output::Provenance prov{cfg.run.model, cfg.to_yaml(), static_cast<std::uint64_t>(cfg.run.seed),
                                 exec.threads(), 1, cmdline};
+  // One process per output, as for sweeps: a second `run -o` of the same file would
+  // truncate this one's `.partial` or rename its own over it. (A missing directory is left
+  // to ResultFile::create, which names it.)
+  std::optional<sweep::FileLock> lock;
+  std::error_code ec;
+  if (fs::is_directory(out.has_parent_path() ? out.parent_path() : fs::path("."), ec)) {
+    lock.emplace(sweep::FileLock::acquire(sweep::lock_path(out), out));
+  }
   // Create the file before the (possibly long) run so an unwritable path fails at once.
   auto file = output::ResultFile::create(out, sim.layout(), plan, prov, overwrite);
   Progress progress("run " + cfg.run.model, cfg.run.calendar.months, !quiet);

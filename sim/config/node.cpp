@@ -115,7 +115,11 @@ namespace {
 bool needs_quotes(const std::string& s) {
   if (s.empty()) return true;
   static const std::string special = ":#{}[],&*!|>'\"%@`";
-  if (s.front() == ' ' || s.back() == ' ' || s.front() == '-' || s.front() == '?') return true;
+  if (s.front() == ' ' || s.back() == ' ') return true;
+  // '-' and '?' start a list item or a complex key only when a space (or nothing) follows;
+  // "-0.3" is a plain number and must stay one, or the resolved config does not load again.
+  if ((s.front() == '-' || s.front() == '?') && (s.size() == 1 || s[1] == ' ')) return true;
+  if (s.rfind("---", 0) == 0 || s.rfind("...", 0) == 0) return true;  // document markers
   return s.find_first_of(special) != std::string::npos || s.find('\n') != std::string::npos;
 }
 

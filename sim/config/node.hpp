@@ -52,7 +52,7 @@ class Node {
 
   // Sequence access.
   const std::vector<Node>& items() const { return items_; }
-  void push_back(Node value) { items_.push_back(std::move(value)); }
+  void push_back(Node value);  // defined below Entry (clang in C++20 needs Entry complete here)
 
  private:
   Kind kind_ = Kind::null;
@@ -68,6 +68,8 @@ struct Node::Entry {
   Origin key_origin;
   Node value;
 };
+
+inline void Node::push_back(Node value) { items_.push_back(std::move(value)); }
 
 /// Overlay `top` onto `base`: maps merge key by key (recursively), anything else in `top`
 /// replaces what `base` had. A null value in `top` removes the key.

@@ -1,7 +1,9 @@
 #include "sim/config/yaml_loader.hpp"
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -38,7 +40,7 @@ Node convert(const YAML::Node& y, const std::string& source) {
         const Origin key_origin = origin_of(kv.first.Mark(), source);
         if (!kv.first.IsScalar()) {
           throw InputError(key_origin.describe() + ": keys must be plain names, not " +
-                           (kv.first.IsMap() ? "mappings" : "lists"));
+                           (kv.first.IsMap() ? "mappings" : kv.first.IsSequence() ? "lists" : "empty (null)"));
         }
         const std::string key = kv.first.Scalar();
         if (const Node* prev = out.find(key); prev != nullptr) {
@@ -58,6 +60,39 @@ Node convert(const YAML::Node& y, const std::string& source) {
   return Node::null(here);
 }
 
+/// Walks the parse events before the tree is built: aliases (`*name`) are refused (an alias
+/// of an enclosing node makes a cyclic tree, and nested aliases expand exponentially: "a
+/// billion laughs"), and so is a second document, which YAML::Load would silently ignore.
+class AliasCheck : public YAML::EventHandler {
+ public:
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    if (++documents_ > 1) {
+      throw YAML::ParserException(mark, "a second YAML document ('---') is not supported; use one document per file");
+    }
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override {
+    throw YAML::ParserException(mark, "aliases (*name) are not supported; write the value out");
+  }
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+
+ private:
+  int documents_ = 0;
+};
+
+void check_events(const std::string& text) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  AliasCheck check;
+  while (parser.HandleNextDocument(check)) {
+  }
+}
+
 std::string read_text(const fs::path& path) {
   std::error_code ec;
   if (!fs::exists(path, ec)) {
@@ -74,15 +109,7 @@ std::string read_text(const fs::path& path) {
 }
 
 Node load_with_bases(const fs::path& path, std::vector<fs::path>& chain) {
-  const fs::path canonical = fs::weakly_canonical(path);
-  for (const auto& seen : chain) {
-    if (seen == canonical) {
-      std::string msg = path.string() + ": 'base:' inheritance forms a cycle: ";
-      for (const auto& c : chain) msg += c.string() + " -> ";
-      throw InputError(msg + canonical.string());
-    }
-  }
-  chain.push_back(canonical);
+  chain.push_back(fs::weakly_canonical(path));
   Node doc = load_yaml_file(path);
   if (!doc.is_map()) {
     throw InputError(doc.origin().describe() + ": a config file must be a mapping of keys, got " +
@@ -102,6 +129,18 @@ Node load_with_bases(const fs::path& path, std::vector<fs::path>& chain) {
     throw InputError(base->origin().describe() + ": key 'base': file not found: " +
                      base_path.string());
   }
+  if (fs::is_directory(base_path, ec)) {
+    throw InputError(base->origin().describe() + ": key 'base': is a directory, expected a YAML file: " +
+                     base_path.string());
+  }
+  // A cycle is reported at the `base:` that closes it, with the whole chain.
+  const fs::path base_canonical = fs::weakly_canonical(base_path);
+  if (std::find(chain.begin(), chain.end(), base_canonical) != chain.end()) {
+    std::string cycle;
+    for (const auto& c : chain) cycle += c.string() + " -> ";
+    throw InputError(base->origin().describe() + ": key 'base': inheritance forms a cycle: " + cycle +
+                     base_canonical.string());
+  }
   Node merged = load_with_bases(base_path, chain);
   doc.erase("base");
   merge_into(merged, doc);
@@ -114,6 +153,7 @@ Node load_with_bases(const fs::path& path, std::vector<fs::path>& chain) {
 Node parse_yaml(const std::string& text, const std::string& source_name) {
   YAML::Node root;
   try {
+    check_events(text);
     root = YAML::Load(text);
   } catch (const YAML::Exception& e) {
     throw InputError(origin_of(e.mark, source_name).describe() + ": invalid YAML: " + e.msg);

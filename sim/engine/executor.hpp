@@ -14,7 +14,41 @@
 #include <memory>
 #include <vector>
 
+#if defined(__SANITIZE_THREAD__)
+#define TIERSIM_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define TIERSIM_TSAN 1
+#endif
+#endif
+#ifdef TIERSIM_TSAN
+#include <sanitizer/tsan_interface.h>
+#endif
+
 namespace tiersim::engine {
+
+/// Work handed to TBB threads and waited for. ThreadSanitizer cannot see the
+/// synchronisation inside libtbb (Debian's is not instrumented) and would report every such
+/// hand-over as a data race; these annotations state what TBB guarantees (a task starts
+/// after it was handed over, and ends before the wait for it returns). Without
+/// -fsanitize=thread they compile to nothing (docs/robustness.md).
+class HandOver {
+ public:
+#ifdef TIERSIM_TSAN
+  // Fixed addresses: a task must not read anything of the caller's before begin().
+  HandOver() { __tsan_release(&tokens_[0]); }
+  void begin() const { __tsan_acquire(&tokens_[0]); }   ///< first thing in the task
+  void end() const { __tsan_release(&tokens_[1]); }     ///< last thing in the task
+  void joined() const { __tsan_acquire(&tokens_[1]); }  ///< after the wait
+
+ private:
+  static inline char tokens_[2] = {};
+#else
+  void begin() const {}
+  void end() const {}
+  void joined() const {}
+#endif
+};
 
 /// Items per block for deterministic loops. Large enough to amortise scheduling, small
 /// enough to balance 10^4 agents over a few cores (measured in bench/, docs/performance.md).
@@ -29,21 +63,37 @@ class Executor {
   /// Run f() inside this executor's thread arena (parallel loops inside it use its threads).
   template <class F>
   auto run(F&& f) const -> decltype(f()) {
-    return arena_->execute(std::forward<F>(f));
+    const HandOver handover;
+    struct Joined {
+      const HandOver& h;
+      ~Joined() { h.joined(); }
+    } joined{handover};
+    return arena_->execute([&]() -> decltype(f()) {
+      handover.begin();
+      struct End {
+        const HandOver& h;
+        ~End() { h.end(); }
+      } end{handover};
+      return f();
+    });
   }
 
   /// f(begin, end) over [0, n) in blocks of kBlockSize (or `block` if given).
   template <class F>
   void for_blocks(std::size_t n, F&& f, std::size_t block = kBlockSize) const {
     const std::size_t blocks = (n + block - 1) / block;
-    auto body = [&](const tbb::blocked_range<std::size_t>& r) {
-      for (std::size_t b = r.begin(); b != r.end(); ++b) f(b * block, std::min(n, (b + 1) * block));
-    };
     if (threads_ == 1 || blocks <= 1) {
-      body(tbb::blocked_range<std::size_t>(0, blocks));
+      for (std::size_t b = 0; b < blocks; ++b) f(b * block, std::min(n, (b + 1) * block));
       return;
     }
+    const HandOver handover;
+    auto body = [&](const tbb::blocked_range<std::size_t>& r) {
+      handover.begin();
+      for (std::size_t b = r.begin(); b != r.end(); ++b) f(b * block, std::min(n, (b + 1) * block));
+      handover.end();
+    };
     arena_->execute([&] { tbb::parallel_for(tbb::blocked_range<std::size_t>(0, blocks, 1), body); });
+    handover.joined();
   }
 
   /// Deterministic reduction: partial(begin, end) -> T per block, then combined in block

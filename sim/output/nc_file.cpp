@@ -62,6 +62,11 @@ using Lock = std::lock_guard<std::mutex>;
 void init_hdf5() {
   static bool done = false;
   if (done) return;
+  // No library shutdown at exit: a file whose close failed (disk full, EFBIG) stays
+  // registered, and HDF5 1.10's atexit cleanup crashes trying to close it again
+  // (SIGSEGV in H5F__close_cb after the error was reported). Files are always closed
+  // explicitly; nothing is left for the atexit handler to do.
+  H5dont_atexit();
   H5open();
   // Failures become exceptions carrying HDF5's own message; the default handler would
   // print the whole error stack to stderr as well.

@@ -186,12 +186,16 @@ ResultFile ResultFile::create_incomplete(const std::filesystem::path& path, cons
   // A staging file left by a process killed while creating is garbage: replace it.
   std::filesystem::path staging = path;
   staging += ".new";
-  {
+  std::error_code ec;
+  try {
     NcFile f = NcFile::create_in_place(staging, true);
     write_layout(f, layout, plan, prov, &sweep, Storage{true});
     f.close();
+  } catch (...) {
+    // E.g. the disk filled up: leave no half-made staging file behind.
+    std::filesystem::remove(staging, ec);
+    throw;
   }
-  std::error_code ec;
   if (!overwrite && std::filesystem::exists(path, ec)) {
     std::filesystem::remove(staging, ec);
     throw InputError("'" + path.string() + "': already exists (refusing to overwrite it)");

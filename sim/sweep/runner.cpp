@@ -246,8 +246,16 @@ void run_all(const Sweep& sweep, const std::vector<std::size_t>& todo, const out
   const std::size_t workers = std::min<std::size_t>(static_cast<std::size_t>(exec.threads()), todo.size());
   exec.run([&] {
     tbb::task_group group;
-    for (std::size_t w = 0; w < workers; ++w) group.run(worker);
+    const engine::HandOver handover;  // no-op unless built with ThreadSanitizer
+    for (std::size_t w = 0; w < workers; ++w) {
+      group.run([&] {
+        handover.begin();
+        worker();
+        handover.end();
+      });
+    }
     group.wait();
+    handover.joined();
   });
 }
 

@@ -159,6 +159,31 @@ Sweep Sweep::build(SweepConfig cfg, const engine::ModelCatalog& catalog) {
     }
   }
 
+  // --- the plan's size, counted before anything is expanded: a design that multiplies out
+  // to more runs than a plan may hold (or overflows) fails here, not by exhausting memory ---
+  {
+    constexpr std::size_t kMaxRuns = 0x7fffffffu;
+    auto times = [](std::size_t a, std::size_t b) { return b != 0 && a > kMaxRuns / b ? kMaxRuns + 1 : a * b; };
+    std::size_t points = 1;
+    switch (c.kind) {
+      case DesignKind::grid:
+        for (const auto& p : c.parameters) points = times(points, p.values.size());
+        break;
+      case DesignKind::zip: points = k == 0 ? 1 : c.parameters.front().values.size(); break;
+      case DesignKind::lhs: points = static_cast<std::size_t>(c.samples); break;
+      case DesignKind::sobol: points = times(static_cast<std::size_t>(c.samples), k + 2); break;
+      case DesignKind::morris: points = times(static_cast<std::size_t>(c.samples), k + 1); break;
+    }
+    const std::size_t runs =
+        times(times(points, static_cast<std::size_t>(c.replicates)), s.scenario_trees_.size());
+    if (runs > kMaxRuns) {
+      const Node* design = c.source.find("parameters");
+      throw InputError((design != nullptr ? design->origin().describe() : sweep_file) +
+                       ": key 'parameters': the design has more than 2^31-1 runs (points x replicates x "
+                       "scenarios); split it into several sweeps");
+    }
+  }
+
   // --- design points ---
   const auto sweep_seed = static_cast<std::uint64_t>(c.seed);
   auto sampled_value = [&](std::size_t j, double u) {
