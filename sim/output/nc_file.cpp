@@ -1637,9 +1637,9 @@ NcFile::~NcFile() {
   impl_.reset();
 }
 
-NcFile NcFile::create(const fs::path& path, bool overwrite) {
-  Lock lock(g_hdf5_mutex);
-  init_hdf5();
+/// The checks every new output file passes before HDF5 is called: a file name, an
+/// existing parent directory, and no existing file unless `overwrite`.
+static void check_new_output(const fs::path& path, bool overwrite) {
   if (path.empty() || !path.has_filename()) {
     throw InputError(quoted(path) + ": output path must name a file");
   }
@@ -1651,10 +1651,14 @@ NcFile NcFile::create(const fs::path& path, bool overwrite) {
   const auto status = fs::status(path, ec);
   if (fs::exists(status)) {
     if (fs::is_directory(status)) throw InputError(quoted(path) + ": is a directory");
-    if (!overwrite) {
-      throw InputError(quoted(path) + ": already exists (refusing to overwrite it)");
-    }
+    if (!overwrite) throw InputError(quoted(path) + ": already exists (refusing to overwrite it)");
   }
+}
+
+NcFile NcFile::create(const fs::path& path, bool overwrite) {
+  Lock lock(g_hdf5_mutex);
+  init_hdf5();
+  check_new_output(path, overwrite);
 
   auto impl = std::make_unique<Impl>();
   impl->final_path = path;
@@ -1675,19 +1679,7 @@ NcFile NcFile::create(const fs::path& path, bool overwrite) {
 NcFile NcFile::create_in_place(const fs::path& path, bool overwrite) {
   Lock lock(g_hdf5_mutex);
   init_hdf5();
-  if (path.empty() || !path.has_filename()) {
-    throw InputError(quoted(path) + ": output path must name a file");
-  }
-  const fs::path parent = path.parent_path().empty() ? fs::path(".") : path.parent_path();
-  std::error_code ec;
-  if (!fs::is_directory(parent, ec)) {
-    throw InputError(quoted(path) + ": directory " + quoted(parent) + " does not exist");
-  }
-  const auto status = fs::status(path, ec);
-  if (fs::exists(status)) {
-    if (fs::is_directory(status)) throw InputError(quoted(path) + ": is a directory");
-    if (!overwrite) throw InputError(quoted(path) + ": already exists (refusing to overwrite it)");
-  }
+  check_new_output(path, overwrite);
   auto impl = std::make_unique<Impl>();
   impl->final_path = path;
   impl->disk_path = path;
