@@ -67,6 +67,65 @@ struct Cell {
   }
 };
 
+/// The table's columns by name, from its header line; every required column present once.
+std::map<std::string, std::size_t> parse_header(const std::filesystem::path& path, const std::vector<std::string>& header) {
+  std::map<std::string, std::size_t> col;
+  for (std::size_t i = 0; i < header.size(); ++i) {
+    if (col.count(header[i]) != 0) {
+      throw InputError(path.string() + ":1: column '" + header[i] + "' appears twice in the header");
+    }
+    col[header[i]] = i;
+  }
+  for (const auto& c : kColumns) {
+    if (col.count(c) == 0) throw InputError(path.string() + ":1: missing column '" + c + "'");
+  }
+  return col;
+}
+
+FiveG parse_5g(const Cell& cell) {
+  if (cell.text.empty()) return FiveG::unknown;
+  if (cell.text == "EX") return FiveG::excluded;
+  if (cell.text == "RS") return FiveG::restricted;
+  if (cell.text == "AD") return FiveG::adopted;
+  cell.fail("expected EX, RS, AD or empty");
+}
+
+bool is_iso3(const std::string& s) {
+  return s.size() == 3 && std::all_of(s.begin(), s.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+}
+
+/// One row, every cell checked; `seen` maps the codes read so far to their lines.
+CountryRow parse_row(const std::filesystem::path& path, int line_no, const std::vector<std::string>& cells,
+                     const std::map<std::string, std::size_t>& col, std::map<std::string, int>& seen) {
+  auto cell = [&](const std::string& name) { return Cell{path, line_no, name, cells[col.at(name)]}; };
+  CountryRow r;
+  r.iso3 = cells[col.at("iso3")];
+  if (!is_iso3(r.iso3)) cell("iso3").fail("expected a three-letter upper-case ISO3 code");
+  if (auto it = seen.find(r.iso3); it != seen.end()) {
+    cell("iso3").fail("duplicate country code, first on line " + std::to_string(it->second));
+  }
+  seen[r.iso3] = line_no;
+  r.name = cells[col.at("name")];
+  r.region = cells[col.at("region")];
+  if (r.region.empty()) cell("region").fail("region is empty");
+  r.gdp_usd = cell("gdp_usd").number();
+  if (r.gdp_usd <= 0) cell("gdp_usd").fail("GDP must be positive");
+  r.gdp_year = cell("gdp_year").integer();
+  r.population = cell("population").number();
+  if (r.population <= 0) cell("population").fail("population must be positive");
+  r.tier_2025 = cell("tier_2025").integer();
+  if (r.tier_2025 < 1 || r.tier_2025 > 3) cell("tier_2025").fail("tier must be 1, 2 or 3");
+  r.us_ally = cell("us_ally").flag();
+  r.huawei_5g = parse_5g(cell("huawei_5g"));
+  r.cn_cloud_region = cell("cn_cloud_region").flag();
+  if (!cells[col.at("notable_ai_demand_h100e")].empty()) {
+    const double d = cell("notable_ai_demand_h100e").number();
+    if (d < 0) cell("notable_ai_demand_h100e").fail("demand cannot be negative");
+    r.notable_ai_demand = d;
+  }
+  return r;
+}
+
 }  // namespace
 
 int CountryTable::index_of(const std::string& iso3) const {
@@ -84,16 +143,7 @@ CountryTable load_country_table(const std::filesystem::path& path) {
   std::string line;
   if (!std::getline(in, line) || line.empty()) throw InputError(path.string() + ":1: country table is empty");
   const auto header = split_csv_line(line);
-  std::map<std::string, std::size_t> col;
-  for (std::size_t i = 0; i < header.size(); ++i) {
-    if (col.count(header[i]) != 0) {
-      throw InputError(path.string() + ":1: column '" + header[i] + "' appears twice in the header");
-    }
-    col[header[i]] = i;
-  }
-  for (const auto& c : kColumns) {
-    if (col.count(c) == 0) throw InputError(path.string() + ":1: missing column '" + c + "'");
-  }
+  const auto col = parse_header(path, header);
   int line_no = 1;
   std::map<std::string, int> seen;
   while (std::getline(in, line)) {
@@ -104,47 +154,7 @@ CountryTable load_country_table(const std::filesystem::path& path) {
       throw InputError(path.string() + ":" + std::to_string(line_no) + ": expected " +
                        std::to_string(header.size()) + " columns, got " + std::to_string(cells.size()));
     }
-    auto cell = [&](const std::string& name) { return Cell{path, line_no, name, cells[col.at(name)]}; };
-    CountryRow r;
-    r.iso3 = cells[col.at("iso3")];
-    const bool iso_ok = r.iso3.size() == 3 && std::all_of(r.iso3.begin(), r.iso3.end(), [](char c) {
-                          return c >= 'A' && c <= 'Z';
-                        });
-    if (!iso_ok) cell("iso3").fail("expected a three-letter upper-case ISO3 code");
-    if (auto it = seen.find(r.iso3); it != seen.end()) {
-      cell("iso3").fail("duplicate country code, first on line " + std::to_string(it->second));
-    }
-    seen[r.iso3] = line_no;
-    r.name = cells[col.at("name")];
-    r.region = cells[col.at("region")];
-    if (r.region.empty()) cell("region").fail("region is empty");
-    r.gdp_usd = cell("gdp_usd").number();
-    if (r.gdp_usd <= 0) cell("gdp_usd").fail("GDP must be positive");
-    r.gdp_year = cell("gdp_year").integer();
-    r.population = cell("population").number();
-    if (r.population <= 0) cell("population").fail("population must be positive");
-    r.tier_2025 = cell("tier_2025").integer();
-    if (r.tier_2025 < 1 || r.tier_2025 > 3) cell("tier_2025").fail("tier must be 1, 2 or 3");
-    r.us_ally = cell("us_ally").flag();
-    const std::string& g = cells[col.at("huawei_5g")];
-    if (g.empty()) {
-      r.huawei_5g = FiveG::unknown;
-    } else if (g == "EX") {
-      r.huawei_5g = FiveG::excluded;
-    } else if (g == "RS") {
-      r.huawei_5g = FiveG::restricted;
-    } else if (g == "AD") {
-      r.huawei_5g = FiveG::adopted;
-    } else {
-      cell("huawei_5g").fail("expected EX, RS, AD or empty");
-    }
-    r.cn_cloud_region = cell("cn_cloud_region").flag();
-    if (!cells[col.at("notable_ai_demand_h100e")].empty()) {
-      const double d = cell("notable_ai_demand_h100e").number();
-      if (d < 0) cell("notable_ai_demand_h100e").fail("demand cannot be negative");
-      r.notable_ai_demand = d;
-    }
-    table.rows.push_back(std::move(r));
+    table.rows.push_back(parse_row(path, line_no, cells, col, seen));
   }
   if (table.rows.empty()) throw InputError(path.string() + ": country table has no rows");
   return table;

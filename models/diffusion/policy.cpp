@@ -2,31 +2,23 @@
 
 #include <algorithm>
 
-#include "sim/config/schema.hpp"
-#include "sim/core/error.hpp"
+#include "models/diffusion/phases.hpp"
 
 namespace tiersim::models::diffusion {
 
-EventAction parse_action(const std::string& name, const std::string& where) {
-  static const std::vector<std::pair<std::string, EventAction>> kActions = {
-      {"rule_on", EventAction::rule_on},
-      {"rule_off", EventAction::rule_off},
-      {"guidance_on", EventAction::guidance_on},
-      {"guidance_off", EventAction::guidance_off},
-      {"retaliation_on", EventAction::retaliation_on},
-      {"retaliation_off", EventAction::retaliation_off},
-      {"g2g", EventAction::g2g},
-      {"tier", EventAction::tier}};
-  std::vector<std::string> names;
-  for (const auto& [n, a] : kActions) {
-    if (n == name) return a;
-    names.push_back(n);
+std::string_view event_action_name(EventAction a) {
+  switch (a) {
+    case EventAction::unset: return "(none)";
+    case EventAction::rule_on: return "rule_on";
+    case EventAction::rule_off: return "rule_off";
+    case EventAction::guidance_on: return "guidance_on";
+    case EventAction::guidance_off: return "guidance_off";
+    case EventAction::retaliation_on: return "retaliation_on";
+    case EventAction::retaliation_off: return "retaliation_off";
+    case EventAction::g2g: return "g2g";
+    case EventAction::tier: return "tier";
   }
-  const std::string guess = config::nearest_key(name, names);
-  std::string all;
-  for (const auto& n : names) all += (all.empty() ? "" : ", ") + n;
-  throw InputError(where + ": unknown event action '" + name + "'" +
-                   (guess.empty() ? "" : " (did you mean '" + guess + "'?)") + "; valid: " + all);
+  return "?";
 }
 
 double cap_released(const RuleParams& rule, const time::YearMonth& ym) {
@@ -93,6 +85,7 @@ bool Policy::apply(int step) {
       case EventAction::tier:
         for (int c : e.countries) tier_[static_cast<std::size_t>(c)] = e.tier;
         break;
+      case EventAction::unset: break;  // refused when the parameters are checked
     }
   }
   return switched_on;
@@ -107,5 +100,21 @@ double Policy::ledger_available(std::size_t c, const time::YearMonth& ym) const 
 }
 
 void Policy::ledger_draw(std::size_t c, double amount) { used_[c] += amount; }
+
+void policy_phase(State& s, const Env& env) {
+  const bool switched_on = s.policy->apply(s.clock.step);
+  auto& b = s.buyers;
+  if (s.clock.now.month == 1) std::fill(b.lpp_used.begin(), b.lpp_used.end(), 0.0);
+  if (switched_on && s.policy->caps_active() && env.p.expectations.announce_shock > 0) {
+    // Microsoft's "customer confidence" channel: Tier 2 buyers expect less US supply at once.
+    const auto keep = static_cast<float>(1.0 - env.p.expectations.announce_shock);
+    const Policy& policy = *s.policy;
+    env.executor.for_blocks(b.size(), [&](std::size_t lo, std::size_t hi) {
+      for (std::size_t i = lo; i < hi; ++i) {
+        if (policy.tier(b.country[i]) == 2) b.a_us[i] *= keep;
+      }
+    });
+  }
+}
 
 }  // namespace tiersim::models::diffusion

@@ -13,11 +13,6 @@
 
 namespace tiersim::models::diffusion {
 
-enum class EventAction { rule_on, rule_off, guidance_on, guidance_off, retaliation_on, retaliation_off, g2g, tier };
-
-/// Parse an action name; throws InputError naming `key_path` otherwise.
-EventAction parse_action(const std::string& name, const std::string& where);
-
 struct Event {
   int step = 0;  ///< month the event lands in (may be < 0: before the run, applied at start)
   EventAction action = EventAction::rule_on;

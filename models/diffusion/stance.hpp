@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "models/diffusion/country_table.hpp"
 #include "models/diffusion/params.hpp"
 #include "sim/rng/stream.hpp"
 
@@ -14,6 +15,11 @@ namespace tiersim::models::diffusion {
 
 enum class Stance : std::uint8_t { open = 0, restrict = 1, exclude = 2 };
 inline constexpr int kNumStances = 3;
+
+/// The stance a country's 5G decision on Huawei corresponds to (unknown: open).
+inline Stance stance_of_5g(FiveG g) {
+  return g == FiveG::excluded ? Stance::exclude : (g == FiveG::restricted ? Stance::restrict : Stance::open);
+}
 
 struct StanceInputs {
   bool ally = false;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "models/diffusion/init.hpp"
 #include "sim/core/error.hpp"
 
 namespace tiersim::models::diffusion {
@@ -12,16 +13,22 @@ constexpr std::uint32_t kStancePurpose = rng::purpose_id("stance.calibration");
 
 StanceModel::StanceModel(const StanceModelParams& params, const engine::ModelContext& ctx)
     : p_(params), stream_(ctx.seed, ctx.run_index, kStancePurpose) {
-  std::filesystem::path path(p_.data.countries);
-  if (path.is_relative()) {
-    const config::Node* data = ctx.params_node != nullptr ? ctx.params_node->find("data") : nullptr;
-    const config::Node* file = data != nullptr ? data->find("countries") : nullptr;
-    const auto base = file != nullptr && file->origin().line > 0 ? std::filesystem::path(file->origin().file).parent_path()
-                                                                  : ctx.config_dir;
-    path = base / path;
-  }
-  table_ = load_country_table(path);
+  table_ = load_country_table(param_data_file(ctx, "data.countries", p_.data.countries));
+  init_world(ctx);
   const std::size_t n = table_.rows.size();
+  std::vector<Stance> initial(n, Stance::open);
+  for (std::size_t c = 0; c < n; ++c) {
+    const auto& r = table_.rows[c];
+    if (p_.start == StanceStart::five_g && !world_.fixed[c]) initial[c] = stance_of_5g(r.huawei_5g);
+    if (r.huawei_5g == FiveG::unknown || world_.fixed[c]) continue;
+    if (r.tier_2025 == 1) members_[kTier1Known].push_back(c);
+    if (r.tier_2025 == 2) members_[kTier2Known].push_back(c);
+    members_[static_cast<std::size_t>(r.us_ally ? kAllyKnown : kNonAllyKnown)].push_back(c);
+  }
+  stance_.assign(static_cast<std::size_t>(p_.replicates), initial);
+}
+
+void StanceModel::init_world(const engine::ModelContext& ctx) {
   std::vector<std::string> regions;
   for (const auto& r : table_.rows) {
     auto it = std::find(regions.begin(), regions.end(), r.region);
@@ -34,22 +41,11 @@ StanceModel::StanceModel(const StanceModelParams& params, const engine::ModelCon
   world_.blocs = regions.size();
   for (const auto& iso : p_.china_group) {
     const int c = table_.index_of(iso);
-    if (c < 0) throw InputError("key 'params.china_group': '" + iso + "' is not a country of " + table_.path.string());
+    if (c < 0) {
+      throw InputError(param_where(ctx, "china_group") + ": '" + iso + "' is not a country of " + table_.path.string());
+    }
     world_.fixed[static_cast<std::size_t>(c)] = true;
   }
-  std::vector<Stance> initial(n, Stance::open);
-  for (std::size_t c = 0; c < n; ++c) {
-    const auto& r = table_.rows[c];
-    if (p_.start == StanceStart::five_g && !world_.fixed[c]) {
-      initial[c] = r.huawei_5g == FiveG::excluded ? Stance::exclude
-                                                   : (r.huawei_5g == FiveG::restricted ? Stance::restrict : Stance::open);
-    }
-    if (r.huawei_5g == FiveG::unknown || world_.fixed[c]) continue;
-    if (r.tier_2025 == 1) members_[kTier1Known].push_back(c);
-    if (r.tier_2025 == 2) members_[kTier2Known].push_back(c);
-    members_[static_cast<std::size_t>(r.us_ally ? kAllyKnown : kNonAllyKnown)].push_back(c);
-  }
-  stance_.assign(static_cast<std::size_t>(p_.replicates), initial);
 }
 
 void StanceModel::step(const engine::StepContext& s) {

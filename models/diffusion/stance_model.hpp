@@ -56,6 +56,7 @@ class StanceModel final : public engine::Model {
   std::array<double, kNumStanceGroups> moment_sd() const;
 
  private:
+  void init_world(const engine::ModelContext& ctx);
   void step(const engine::StepContext& s);
   std::array<double, kNumStanceGroups> shares(std::size_t replicate) const;
 

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "models/diffusion/phases.hpp"
+
 namespace tiersim::models::diffusion {
 
 double growth_factor(double first, double last, int year) {
@@ -36,6 +38,31 @@ double huawei_units(const ChinaParams& c, int year) {
     units = c.output_units.back() * std::pow(c.output_growth_after, k - n + 1);
   }
   return c.output_scale * units;
+}
+
+void supply_phase(State& s, const Env& env) {
+  const auto& p = env.p;
+  const int year = s.clock.now.year;
+  s.demand.index = path_level(1.0, p.demand.growth_first, p.demand.growth_last, year);
+  auto& v = s.vendors;
+  for (std::size_t k = 0; k < v.output.size(); ++k) {
+    v.output[k] = path_level(p.vendors.output_2025[k], p.vendors.growth_first, p.vendors.growth_last, year) /
+                  time::kMonthsPerYear;
+  }
+  v.base_price = us_base_price(p.vendors, s.clock.now);
+  v.price = v.base_price * (1.0 + p.vendors.kappa * v.excess_share);
+  // Domestic demand is served first: only export_share of the output is exported, as
+  // 910B-class units.
+  const double units = huawei_units(p.china, year) / time::kMonthsPerYear;
+  s.china.domestic_pool = (1.0 - p.china.export_share) * units * p.china.h100e_per_unit;
+  s.china.export_pool = p.china.export_share * units * p.china.export_h100e_per_unit;
+  double host = 0;
+  for (std::size_t c = 0; c < s.world.countries; ++c) {
+    if (s.world.cn_cloud_host[c]) {
+      host += s.world.demand_share[c] * p.demand.world_2025 * s.demand.index / time::kMonthsPerYear;
+    }
+  }
+  s.china.cloud_pool = p.china.cloud_share_of_host_demand * host;
 }
 
 }  // namespace tiersim::models::diffusion

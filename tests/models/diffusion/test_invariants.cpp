@@ -47,14 +47,14 @@ struct Harness {
 };
 
 void check_month(const Harness& h, const std::string& label) {
-  const auto& m = *h.model;
-  const auto& policy = m.policy();
+  const auto& m = h.model->state();
+  const auto& policy = *m.policy;
   const auto& rule = h.params.policy.rule;
   const double rel = 1e-9;
-  INFO(label << " " << m.current_month().to_string());
-  for (std::size_t c = 0; c < m.month().size(); ++c) {
-    const auto& cm = m.month()[c];
-    INFO("country " << m.table().rows[c].iso3);
+  INFO(label << " " << m.clock.now.to_string());
+  for (std::size_t c = 0; c < m.month.country.size(); ++c) {
+    const auto& cm = m.month.country[c];
+    INFO("country " << m.world.table.rows[c].iso3);
     // Conservation: new + backlog in = served + backlog out + abandoned.
     const double in = cm.new_demand + cm.backlog_in;
     const double served = std::accumulate(cm.served.begin(), cm.served.end(), 0.0);
@@ -64,7 +64,7 @@ void check_month(const Harness& h, const std::string& label) {
     for (double x : cm.served) REQUIRE(x >= 0.0);
     // The cap ledger never goes negative / never exceeds what was released.
     if (policy.tier(c) == 2) {
-      REQUIRE(policy.ledger_used(c) <= policy.ledger_released(c, m.current_month()) * (1 + 1e-12) + 1e-9);
+      REQUIRE(policy.ledger_used(c) <= policy.ledger_released(c, m.clock.now) * (1 + 1e-12) + 1e-9);
     }
     // Tier 3 gets no US compute unless diversion is allowed.
     if (policy.tier(c) == 3 && h.params.policy.tier3_diversion == 0.0) {
@@ -72,17 +72,17 @@ void check_month(const Harness& h, const std::string& label) {
       REQUIRE(cm.served[kUsCloud] == 0.0);
     }
     // Gatekeeper capacity in the country is never over-used.
-    REQUIRE(m.cloud_local_used()[c] <= m.cloud_free_before()[c] * (1 + 1e-12) + 1e-9);
+    REQUIRE(m.month.cloud_local_used[c] <= m.month.cloud_free_before[c] * (1 + 1e-12) + 1e-9);
   }
   // Buyers' LPP and NVEU allowances.
-  const auto& b = m.buyers();
-  const double nveu_limit = nveu_allowance(rule, m.current_month());
+  const auto& b = m.buyers;
+  const double nveu_limit = nveu_allowance(rule, m.clock.now);
   for (std::size_t i = 0; i < b.size(); ++i) {
     REQUIRE(b.lpp_used[i] <= rule.lpp_h100e_per_year * (1 + 1e-12));
     REQUIRE(b.nveu_used[i] <= nveu_limit * (1 + 1e-12) + 1e-9);
   }
   // Global capacities.
-  const auto& g = m.global_month();
+  const auto& g = m.month.global;
   REQUIRE(g.vendor_shipped <= g.vendor_output * (1 + 1e-12));
   REQUIRE(g.cn_export_used <= g.cn_export_capacity * (1 + 1e-12) + 1e-12);
   REQUIRE(g.cn_domestic_used <= g.cn_domestic_capacity * (1 + 1e-12) + 1e-12);
@@ -91,7 +91,7 @@ void check_month(const Harness& h, const std::string& label) {
   REQUIRE(g.us_cloud_remote_used >= 0.0);
   // UVEU limits while the rule (with its placement limits) is in force.
   if (policy.uveu_limits_active()) {
-    for (const auto& placed : m.gatekeeper_placed()) {
+    for (const auto& placed : m.gatekeepers.placed) {
       const double total = std::accumulate(placed.begin(), placed.end(), 0.0);
       double t1 = 0;
       for (std::size_t c = 0; c < placed.size(); ++c) {
@@ -100,7 +100,7 @@ void check_month(const Harness& h, const std::string& label) {
         if (policy.tier(c) == 3) REQUIRE(placed[c] == 0.0);
       }
       REQUIRE(t1 >= rule.uveu_min_tier1_share * total * (1 - 1e-9));
-      const int usa = m.table().index_of("USA");
+      const int usa = m.world.table.index_of("USA");
       REQUIRE(placed[static_cast<std::size_t>(usa)] >= rule.uveu_min_home_share * total * (1 - 1e-9));
     }
   }
@@ -136,15 +136,15 @@ TEST_CASE("invariants hold in expected mode, random-order rationing, front-loade
 TEST_CASE("caps bind under the rule and never without it", "[diffusion]") {
   Harness rule("diffusion_rule", {}, 2);
   Harness none("no_controls", {}, 2);
-  std::vector<bool> bound(rule.model->table().rows.size(), false);
+  std::vector<bool> bound(rule.model->state().world.table.rows.size(), false);
   double drawn_none = 0;
   for (int s = 0; s < 36; ++s) {
     rule.step(s);
     none.step(s);
     for (std::size_t c = 0; c < bound.size(); ++c) {
-      const auto& m = rule.model->month()[c];
+      const auto& m = rule.model->state().month.country[c];
       if (m.cap_requested > m.cap_available) bound[c] = true;
-      drawn_none += none.model->month()[c].cap_drawn + none.model->month()[c].cap_requested;
+      drawn_none += none.model->state().month.country[c].cap_drawn + none.model->state().month.country[c].cap_requested;
     }
   }
   CHECK(std::count(bound.begin(), bound.end(), true) >= 3);
@@ -153,10 +153,10 @@ TEST_CASE("caps bind under the rule and never without it", "[diffusion]") {
 
 TEST_CASE("Chinese quality improves with deployment and stays below US quality", "[diffusion]") {
   Harness h("diffusion_rule", {"params.china.learning_exponent=0.5"}, 1);
-  const double q0 = h.model->cn_quality();
+  const double q0 = h.model->state().china.quality;
   for (int s = 0; s < h.calendar.steps(); ++s) h.step(s);
-  CHECK(h.model->cn_quality() > q0);
-  CHECK(h.model->cn_quality() <= 1.0);
+  CHECK(h.model->state().china.quality > q0);
+  CHECK(h.model->state().china.quality <= 1.0);
 }
 
 TEST_CASE("1 vs 2 threads: identical state after a full run", "[diffusion][parallel]") {
@@ -166,11 +166,11 @@ TEST_CASE("1 vs 2 threads: identical state after a full run", "[diffusion][paral
     a.step(s);
     b.step(s);
   }
-  CHECK(a.model->buyers().backlog == b.model->buyers().backlog);
-  CHECK(a.model->buyers().ib_cn == b.model->buyers().ib_cn);
-  CHECK(a.model->buyers().a_us == b.model->buyers().a_us);
-  for (std::size_t c = 0; c < a.model->month().size(); ++c) {
-    REQUIRE(a.model->month()[c].served == b.model->month()[c].served);
+  CHECK(a.model->state().buyers.backlog == b.model->state().buyers.backlog);
+  CHECK(a.model->state().buyers.ib_cn == b.model->state().buyers.ib_cn);
+  CHECK(a.model->state().buyers.a_us == b.model->state().buyers.a_us);
+  for (std::size_t c = 0; c < a.model->state().month.country.size(); ++c) {
+    REQUIRE(a.model->state().month.country[c].served == b.model->state().month.country[c].served);
   }
 }
 

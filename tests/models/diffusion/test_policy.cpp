@@ -3,6 +3,7 @@
 #include "models/diffusion/policy.hpp"
 #include "models/diffusion/stance.hpp"
 #include "models/diffusion/supply.hpp"
+#include "sim/config/yaml_loader.hpp"
 #include "sim/core/error.hpp"
 
 using namespace tiersim;
@@ -58,8 +59,24 @@ TEST_CASE("events switch the rule, guidance and tiers in their month", "[diffusi
   CHECK(p.ledger_available(1, {2025, 3}) == Approx(2 * 3 * 49900.0 / 36 - 1000.0));
 }
 
-TEST_CASE("unknown event actions are refused with a suggestion", "[diffusion][policy]") {
-  CHECK_THROWS_WITH(parse_action("rule_onn", "cfg.yaml:3:5"), Contains("cfg.yaml:3:5") && Contains("did you mean 'rule_on'"));
+TEST_CASE("event actions are decoded by name, unknown or missing ones are refused", "[diffusion][policy]") {
+  auto decode = [](const std::string& yaml) {
+    PolicyParams p;
+    config::decode(config::parse_yaml(yaml, "cfg.yaml"), p, "params.policy");
+    return p;
+  };
+  const auto ok = decode("events: [{date: 2025-05-13, action: rule_off}]\n");
+  REQUIRE(ok.events.size() == 1);
+  CHECK(ok.events[0].action == EventAction::rule_off);
+  CHECK(event_action_name(ok.events[0].action) == "rule_off");
+  CHECK_THROWS_WITH(decode("events: [{date: 2025-05-13, action: rule_onn}]\n"),
+                    Contains("cfg.yaml:1") && Contains("did you mean 'rule_on'"));
+  // Without an action the event decodes as `unset`, which the model's check refuses.
+  DiffusionParams params;
+  params.policy = decode("events: [{date: 2025-05-13}]\n");
+  CHECK(params.policy.events[0].action == EventAction::unset);
+  CHECK_THROWS_WITH(params.check(config::parse_yaml("{}", "cfg.yaml")),
+                    Contains("params.policy.events[0].action") && Contains("needs an action"));
 }
 
 TEST_CASE("growth paths decline linearly and compound", "[diffusion][supply]") {

@@ -1,0 +1,139 @@
+#include "models/diffusion/clearing/capacities.hpp"
+
+#include <numeric>
+
+namespace tiersim::models::diffusion {
+namespace {
+
+/// Vendors' share of all US chip orders of a round: buyers' cleared US_direct requests
+/// (cap requests as granted, Tier 3 diversion as far as it reaches) and gatekeeper orders.
+double vendor_factor(const State& s, const std::vector<RoundRequests>& requests, double gatekeeper_orders,
+                     const CapLedger& ledger, const Capacities& cap, double diversion) {
+  double orders = gatekeeper_orders;
+  for (std::size_t c = 0; c < requests.size(); ++c) {
+    const auto& d = requests[c].direct;
+    const double free_part = s.policy->tier(c) == 3 ? d.free_ * diversion : d.free_;
+    orders += d.lpp + ledger.granted(c) + d.nveu + free_part;
+  }
+  return safe_ratio(cap.vendor, orders);
+}
+
+/// US cloud: local free capacity first, then remote from the US's leftover (Tier 1 and 2
+/// countries, if remote service is allowed).
+void cloud_factors(const State& s, const Env& env, const std::vector<RoundRequests>& requests, RoundFactors& f) {
+  const std::size_t n = requests.size();
+  const std::size_t home = s.world.usa;
+  const auto& free = s.gatekeepers.cloud_free;
+  auto can_remote = [&](std::size_t c) {
+    return c != home && env.p.gatekeepers.remote_allowed && s.policy->tier(c) != 3;
+  };
+  double remote_req = 0;
+  for (std::size_t c = 0; c < n; ++c) {
+    f.cloud_local[c] = safe_ratio(free[c], requests[c].by_alt[kUsCloud]);
+    if (can_remote(c)) remote_req += requests[c].by_alt[kUsCloud] * (1.0 - f.cloud_local[c]);
+  }
+  const double remote_pool = std::max(0.0, free[home] - f.cloud_local[home] * requests[home].by_alt[kUsCloud]);
+  const double remote = safe_ratio(remote_pool, remote_req);
+  for (std::size_t c = 0; c < n; ++c) {
+    f.cloud[c] = f.cloud_local[c] + (can_remote(c) ? (1.0 - f.cloud_local[c]) * remote : 0.0);
+  }
+}
+
+/// Chinese supply: the domestic pool for China, export and cloud pools for everyone else.
+void chinese_factors(const State& s, const std::vector<RoundRequests>& requests, const Capacities& cap,
+                     RoundFactors& f) {
+  double dom_req = 0, exp_req = 0, cloud_req = 0;
+  for (std::size_t c = 0; c < requests.size(); ++c) {
+    const auto& r = requests[c].by_alt;
+    if (s.world.china[c]) {
+      dom_req += r[kCnChip] + r[kCnCloud];
+    } else {
+      exp_req += r[kCnChip];
+      cloud_req += r[kCnCloud];
+    }
+  }
+  f.cn_domestic = safe_ratio(cap.cn_domestic, dom_req);
+  f.cn_export = safe_ratio(cap.cn_export, exp_req);
+  f.cn_cloud = safe_ratio(cap.cn_cloud, cloud_req);
+}
+
+}  // namespace
+
+Capacities open_capacities(State& s, const Env& env) {
+  Capacities cap;
+  cap.vendor = std::accumulate(s.vendors.output.begin(), s.vendors.output.end(), 0.0);
+  cap.diversion = env.p.policy.tier3_diversion * s.vendors.last_t2_direct_shipped;
+  cap.cn_export = s.china.export_pool;
+  cap.cn_domestic = s.china.domestic_pool;
+  cap.cn_cloud = s.china.cloud_pool;
+  s.month.cloud_free_before = s.gatekeepers.cloud_free;
+  std::fill(s.month.cloud_local_used.begin(), s.month.cloud_local_used.end(), 0.0);
+  auto& g = s.month.global;
+  g = GlobalMonth{};
+  g.vendor_output = cap.vendor;
+  g.cn_export_capacity = cap.cn_export;
+  g.cn_domestic_capacity = cap.cn_domestic;
+  g.cn_cloud_capacity = cap.cn_cloud;
+  g.gatekeeper_orders = std::accumulate(s.gatekeepers.orders.begin(), s.gatekeepers.orders.end(), 0.0);
+  g.diversion_capacity = cap.diversion;
+  return cap;
+}
+
+RoundFactors make_factors(const State& s, const Env& env, const std::vector<RoundRequests>& requests,
+                          double gatekeeper_orders, CapLedger& ledger, const Capacities& cap, ClearingScratch& scratch,
+                          std::uint64_t round) {
+  const std::size_t n = requests.size();
+  RoundFactors f;
+  f.per_buyer_cap = env.p.policy.rule.rationing == Rationing::random_order;
+  f.cloud.assign(n, 1.0);
+  f.cloud_local.assign(n, 1.0);
+  double diverted_req = 0;
+  for (std::size_t c = 0; c < n; ++c) {
+    if (s.policy->tier(c) == 3) diverted_req += requests[c].direct.free_;
+  }
+  f.diversion = safe_ratio(cap.diversion, diverted_req);
+  ledger.grant(requests, s.index, scratch, round);
+  f.cap = ledger.shares();
+  f.vendor = vendor_factor(s, requests, gatekeeper_orders, ledger, cap, f.diversion);
+  cloud_factors(s, env, requests, f);
+  chinese_factors(s, requests, cap, f);
+  return f;
+}
+
+void consume(State& s, const RoundFactors& f, const std::vector<RoundRequests>& requests, double shipped_direct,
+             double gatekeeper_orders, Capacities& cap) {
+  auto& g = s.month.global;
+  double remote_used = 0;
+  for (std::size_t c = 0; c < requests.size(); ++c) {
+    const double local = f.cloud_local[c] * requests[c].by_alt[kUsCloud];
+    s.gatekeepers.cloud_free[c] -= local;
+    s.month.cloud_local_used[c] += local;
+    remote_used += (f.cloud[c] - f.cloud_local[c]) * requests[c].by_alt[kUsCloud];
+  }
+  s.gatekeepers.cloud_free[s.world.usa] -= remote_used;
+  g.us_cloud_remote_used += remote_used;
+  for (std::size_t c = 0; c < requests.size(); ++c) {
+    const auto& r = requests[c];
+    if (s.policy->tier(c) == 3) {
+      const double d = f.vendor * f.diversion * r.direct.free_;
+      cap.diversion -= f.diversion * r.direct.free_;
+      g.diversion_used += d;
+    }
+    if (s.world.china[c]) {
+      const double used = f.cn_domestic * (r.by_alt[kCnChip] + r.by_alt[kCnCloud]);
+      cap.cn_domestic -= used;
+      g.cn_domestic_used += used;
+    } else {
+      cap.cn_export -= f.cn_export * r.by_alt[kCnChip];
+      cap.cn_cloud -= f.cn_cloud * r.by_alt[kCnCloud];
+      g.cn_export_used += f.cn_export * r.by_alt[kCnChip];
+      g.cn_cloud_used += f.cn_cloud * r.by_alt[kCnCloud];
+    }
+  }
+  const double gk_shipped = f.vendor * gatekeeper_orders;
+  cap.vendor -= shipped_direct + gk_shipped;
+  g.vendor_shipped += shipped_direct + gk_shipped;
+  g.gatekeeper_shipped += gk_shipped;
+}
+
+}  // namespace tiersim::models::diffusion

@@ -1,0 +1,79 @@
+#pragma once
+// Requests in the clearing (docs/ODD.md s.7.3): what each buyer asks for in a round, and
+// how a US_direct request clears under the rule (LPP exemption, country cap, NVEU
+// allowance, or unrestricted).
+#include <algorithm>
+#include <array>
+#include <cstdint>
+
+#include "models/diffusion/state.hpp"
+
+namespace tiersim::models::diffusion {
+
+/// Share of requests `den` that capacity `num` can serve; rounding may leave a capacity at
+/// -1e-17, which must not turn into a negative share.
+inline double safe_ratio(double num, double den) { return den > 0 ? std::clamp(num / den, 0.0, 1.0) : 1.0; }
+
+/// What this month's clearing applies; fixed for the month.
+struct MonthRules {
+  bool discrete = true;      ///< one draw per buyer for its whole demand
+  bool caps = false;         ///< Tier 2 caps in force
+  bool random_order = false; ///< random-order rationing of short ledgers (else pro rata)
+  double lpp_limit = 0;      ///< LPP exemption per buyer and calendar year, H100e
+  double nveu_limit = 0;     ///< NVEU cumulative allowance by this month, H100e
+  double demand_index = 1;   ///< world demand this year relative to 2025
+  std::uint64_t step = 0;
+};
+
+/// How a US_direct request of one buyer clears, H100e.
+struct DirectSplit {
+  double lpp = 0;    ///< within the buyer's LPP allowance: exempt
+  double cap = 0;    ///< on the country cap ledger
+  double nveu = 0;   ///< within the buyer's NVEU allowance
+  double free_ = 0;  ///< no cap applies (outside Tier 2, or no caps in force)
+};
+
+inline DirectSplit split_direct(const MonthRules& rules, const Policy& policy, const Buyers& buyers, std::size_t b,
+                                double r) {
+  DirectSplit sp;
+  const std::size_t c = buyers.country[b];
+  if (!rules.caps || policy.tier(c) != 2) {
+    sp.free_ = r;
+  } else if (buyers.nveu[b]) {
+    sp.nveu = std::min(r, std::max(0.0, rules.nveu_limit - buyers.nveu_used[b]));
+  } else {
+    sp.lpp = std::min(r, std::max(0.0, rules.lpp_limit - buyers.lpp_used[b]));
+    sp.cap = r - sp.lpp;
+  }
+  return sp;
+}
+
+/// Requests of one round of a country (or a buyer), H100e/month.
+struct RoundRequests {
+  std::array<double, kNumAlts> by_alt{};
+  DirectSplit direct;  ///< the US_direct requests by how they clear
+
+  RoundRequests& operator+=(const RoundRequests& o) {
+    for (std::size_t k = 0; k < kNumAlts; ++k) by_alt[k] += o.by_alt[k];
+    direct.cap += o.direct.cap;
+    direct.lpp += o.direct.lpp;
+    direct.nveu += o.direct.nveu;
+    direct.free_ += o.direct.free_;
+    return *this;
+  }
+
+  /// Add buyer b's request r for alternative k; returns the split of a US_direct request.
+  DirectSplit add(const MonthRules& rules, const Policy& policy, const Buyers& buyers, std::size_t b, int k,
+                  double r) {
+    by_alt[static_cast<std::size_t>(k)] += r;
+    if (k != kUsDirect) return {};
+    const DirectSplit sp = split_direct(rules, policy, buyers, b, r);
+    direct.cap += sp.cap;
+    direct.lpp += sp.lpp;
+    direct.nveu += sp.nveu;
+    direct.free_ += sp.free_;
+    return sp;
+  }
+};
+
+}  // namespace tiersim::models::diffusion

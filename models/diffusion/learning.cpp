@@ -1,0 +1,82 @@
+// Phase "learning" (docs/ODD.md s.3 step 6, s.7.5-7.7): every expectation is updated here,
+// from what the month's clearing recorded; then the vendors' scarcity signal, the Chinese
+// learning curve, world installed bases and the quarterly stance revisions.
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "models/diffusion/country_sums.hpp"
+#include "models/diffusion/phases.hpp"
+
+namespace tiersim::models::diffusion {
+namespace {
+
+/// Countries' fill rates of US requests (both rounds) and their expected fill rate of
+/// Chinese supply (adaptive, weight eta).
+void update_country_expectations(State& s, double eta) {
+  auto& k = s.countries;
+  for (std::size_t c = 0; c < s.world.countries; ++c) {
+    const auto& m = s.month.country[c];
+    const double us_served = m.served[kUsDirect] + m.served[kUsCloud];
+    const double us_req = m.demand[kUsDirect] + m.demand[kUsCloud] + m.demand2[kUsDirect] + m.demand2[kUsCloud];
+    if (us_req > 0) k.us_fill[c] = std::min(1.0, us_served / us_req);
+    const double cn_served = m.served[kCnChip] + m.served[kCnCloud];
+    const double cn_req = m.demand[kCnChip] + m.demand[kCnCloud] + m.demand2[kCnChip] + m.demand2[kCnCloud];
+    if (cn_req > 0) k.a_cn[c] = (1.0 - eta) * k.a_cn[c] + eta * std::min(1.0, cn_served / cn_req);
+  }
+}
+
+/// Buyers' expectations of US availability (adaptive): their own fill rate if they asked
+/// for US compute this month (discrete mode), else their country's. The same pass sums the
+/// new expectations per country for the outputs.
+void update_buyer_expectations(State& s, const Env& env) {
+  const double eta = env.p.expectations.eta;
+  auto& b = s.buyers;
+  const auto& own = s.scratch.own_us_fill;
+  const auto& us_fill = s.countries.us_fill;
+  const auto sums = per_country_sums<std::array<double, 1>>(
+      env.executor, b.country, s.world.countries, [&](std::size_t i, std::array<double, 1>& acc) {
+        const double fill = own[i] >= 0 ? own[i] : us_fill[b.country[i]];
+        b.a_us[i] = static_cast<float>((1.0 - eta) * static_cast<double>(b.a_us[i]) + eta * fill);
+        acc[0] += static_cast<double>(b.a_us[i]);
+      });
+  for (std::size_t c = 0; c < s.world.countries; ++c) s.countries.a_us_sum[c] = sums[c][0];
+}
+
+/// Vendors' scarcity signal for next month's markup: the share of this month's chip
+/// orders (buyers' round-1 US_direct requests and gatekeeper orders) beyond output.
+void update_scarcity(State& s) {
+  double orders = s.month.global.gatekeeper_orders;
+  for (const auto& m : s.month.country) orders += m.demand[kUsDirect];
+  const double output = s.month.global.vendor_output;
+  s.vendors.excess_share = orders > 0 ? std::max(0.0, orders - output) / orders : 0.0;
+}
+
+/// Chinese quality learning curve on cumulative Chinese-stack deployment.
+void learn_chinese_quality(State& s, const DiffusionParams& p) {
+  double cn_new = 0;
+  for (const auto& m : s.month.country) cn_new += m.served[kCnChip] + m.served[kCnCloud];
+  s.china.cumulative += cn_new;
+  s.china.quality =
+      std::min(1.0, p.china.quality_0 * std::pow(s.china.cumulative / p.initial.cn_cumulative, p.china.learning_exponent));
+}
+
+}  // namespace
+
+void learning_phase(State& s, const Env& env) {
+  update_country_expectations(s, env.p.expectations.eta);
+  update_scarcity(s);
+  update_buyer_expectations(s, env);
+  learn_chinese_quality(s, env.p);
+  auto& k = s.countries;
+  for (std::size_t st = 0; st < kNumStacks; ++st) {
+    k.installed_world[st] = std::accumulate(k.installed[st].begin(), k.installed[st].end(), 0.0);
+  }
+  // Country stances, revisited each quarter (end of March, June, September, December).
+  if (s.clock.now.month % 3 == 0) {
+    revise_stances(k.stance, s.world.stance_world, env.p.stance, s.policy->guidance(), env.stance_stream,
+                   static_cast<std::uint64_t>(s.clock.step));
+  }
+}
+
+}  // namespace tiersim::models::diffusion

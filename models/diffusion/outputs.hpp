@@ -1,0 +1,40 @@
+#pragma once
+// What the diffusion model reports (docs/ODD.md "Outputs"): dimensions, groupings and
+// observables read from the state each month, and the per-run summaries, fed by a tally of
+// the few quantities that exist only for them.
+#include <array>
+#include <vector>
+
+#include "models/diffusion/state.hpp"
+#include "sim/engine/registry.hpp"
+
+namespace tiersim::models::diffusion {
+
+/// Accumulators for the per-run summaries, updated once a month in the record phase
+/// (before the engine's recorders).
+class RunTally {
+ public:
+  RunTally(std::size_t countries, const time::Calendar& calendar);
+  void record(const State& s);
+
+  /// Index of `year` in the tallies, or -1 if the run does not cover all of it.
+  int year_index(int year) const;
+  /// Per year, per country: compute served by stack during the year, H100e.
+  const std::vector<std::vector<std::array<double, kNumStacks>>>& served_by_year() const { return served_by_year_; }
+  /// Per year, per country: installed base by stack at its end (NaN until December).
+  const std::vector<std::vector<std::array<double, kNumStacks>>>& installed_at_dec() const { return installed_at_dec_; }
+  double abandoned_total(std::size_t c) const { return abandoned_total_[c]; }
+  double t2_us_revenue() const { return t2_us_revenue_; }
+
+ private:
+  const time::Calendar& calendar_;
+  std::vector<std::vector<std::array<double, kNumStacks>>> served_by_year_;
+  std::vector<std::vector<std::array<double, kNumStacks>>> installed_at_dec_;
+  std::vector<double> abandoned_total_;
+  double t2_us_revenue_ = 0.0;
+};
+
+/// Register the model's dimensions, groupings, observables and summaries.
+void declare_outputs(engine::Registry& reg, const State& s, const DiffusionParams& p, const RunTally& tally);
+
+}  // namespace tiersim::models::diffusion

@@ -1,0 +1,183 @@
+#pragma once
+// The state of one run of the diffusion model, as plain structs grouped by owner. The
+// phases (phases.hpp) are free functions that read and write these structs; the model
+// (diffusion_model.hpp) owns one State and wires the phases into the engine's schedule.
+//
+// Units: compute in H100e, flows in H100e/month, money in USD.
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "models/diffusion/alternatives.hpp"
+#include "models/diffusion/buyers.hpp"
+#include "models/diffusion/country_table.hpp"
+#include "models/diffusion/nested_logit.hpp"
+#include "models/diffusion/params.hpp"
+#include "models/diffusion/policy.hpp"
+#include "models/diffusion/stance.hpp"
+#include "sim/engine/executor.hpp"
+#include "sim/rng/stream.hpp"
+#include "sim/time/calendar.hpp"
+
+namespace tiersim::models::diffusion {
+
+/// Fixed facts about the world, set at initialisation.
+struct World {
+  CountryTable table;
+  std::size_t countries = 0;
+  std::vector<bool> china;            ///< CHN, HKG, MAC: served by domestic Chinese supply
+  std::vector<int> region_of;         ///< bloc (World Bank region) index per country
+  std::vector<std::string> regions;   ///< bloc names
+  std::vector<double> demand_share;   ///< share of world demand, per country
+  std::vector<bool> cn_cloud_host;    ///< hosts Chinese cloud AI capacity abroad (region, hosted tier)
+  std::size_t usa = 0;                ///< the US: home of remote US cloud
+  StanceWorld stance_world;           ///< the countries' fixed traits in the stance model
+
+  bool tier2_2025(std::size_t c) const { return table.rows[c].tier_2025 == 2; }
+};
+
+/// World demand this year.
+struct Demand {
+  double index = 1.0;  ///< world demand this year relative to 2025
+};
+
+/// What every country knows and holds between months.
+struct Countries {
+  std::vector<Stance> stance;
+  std::vector<double> a_cn;     ///< expected fill rate of Chinese supply
+  std::vector<double> us_fill;  ///< last month's fill rate of US requests
+  std::array<std::vector<double>, kNumStacks> installed;  ///< installed base by stack
+  std::array<double, kNumStacks> installed_world{};      ///< world installed base by stack
+  std::vector<double> a_us_sum;  ///< sum over the country's buyers of expected US availability
+};
+
+/// US chip vendors: output and price this month, revenue by destination tier.
+struct Vendors {
+  std::vector<double> output;  ///< per vendor, H100e this month
+  double price = 0.0;          ///< price per H100e including the scarcity markup
+  double base_price = 0.0;     ///< price per H100e before the markup
+  double excess_share = 0.0;   ///< last month's excess demand share (orders beyond output)
+  double last_t2_direct_shipped = 0.0;  ///< US chips shipped to Tier 2 last month (diversion base)
+  std::vector<std::array<double, 3>> revenue;  ///< [vendor][tier - 1], USD this month
+};
+
+/// Chinese suppliers: Huawei's output split into domestic and export supply, Chinese cloud
+/// capacity abroad, and the learning curve.
+struct China {
+  double export_pool = 0.0;    ///< chips for export, H100e this month
+  double domestic_pool = 0.0;  ///< chips for China's own buyers, H100e this month
+  double cloud_pool = 0.0;     ///< cloud capacity abroad, H100e this month
+  double quality = 0.0;        ///< effective quality relative to US compute (Q_CN)
+  double cumulative = 0.0;     ///< cumulative Chinese-stack deployment, H100e
+};
+
+/// Cloud gatekeepers (UVEU): capacity by country, the build pipeline, the quarter's plan.
+struct Gatekeepers {
+  std::vector<int> home;                       ///< HQ country per gatekeeper
+  std::vector<std::vector<double>> placed;     ///< [g][c] online + under construction
+  std::vector<std::vector<double>> online;     ///< [g][c]
+  std::vector<std::vector<double>> share;      ///< [g][c] placement shares this quarter
+  std::vector<std::vector<double>> pipeline;   ///< [month slot][c] arrivals, all gatekeepers
+  std::vector<std::vector<std::vector<double>>> pipeline_by_firm;  ///< [slot][g][c]
+  std::vector<double> cloud_free;              ///< free (online, not rented) capacity per country
+  std::vector<double> orders;                  ///< this month's orders per gatekeeper
+  std::vector<double> shipped;                 ///< this month's orders shipped by vendors
+  std::vector<double> quarter_budget;          ///< per gatekeeper: the quarter's planned orders
+  std::vector<double> quarter_placed;          ///< ... of which placed so far
+  std::vector<bool> uveu_feasible;             ///< the quarter's placement met every UVEU limit
+  std::vector<double> cloud_signal;            ///< US_cloud requests over the current quarter
+  std::vector<double> cloud_signal_prev;       ///< ... over the last complete quarter
+};
+
+/// This month's choice inputs per country: utilities, availability, nested-logit tables.
+struct ChoiceInputs {
+  std::vector<std::array<double, kNumAlts>> v;  ///< country-level utilities
+  /// Tables for the full mask ([0]) and with each of US_direct..CN_cloud removed ([k + 1]).
+  std::vector<std::array<ChoiceTable, kNumAlts>> tables;
+  std::vector<AltMask> available;
+  std::vector<float> switching;  ///< per buyer: exp(-S_b), S_b its switching cost (fixed)
+};
+
+/// One month's flows of one country (H100e/month), for outputs and invariant checks.
+struct CountryMonth {
+  double new_demand = 0;
+  double backlog_in = 0;
+  std::array<double, kNumAlts> demand{};    ///< round-1 requests by alternative (Defer included)
+  std::array<double, kNumAlts> demand2{};   ///< round-2 requests (the re-choice) by alternative
+  std::array<double, kNumAlts> served{};    ///< served in either round, by alternative
+  std::array<double, kNumAlts> rationed{};  ///< round-1 requests not served
+  std::array<double, kNumAlts> backlog{};   ///< carried to next month, by last alternative chosen
+  double abandoned = 0;
+  double backlog_out = 0;
+  double cap_drawn = 0;      ///< drawn on the country cap ledger (non-LPP, non-VEU US imports)
+  double cap_available = 0;  ///< ledger available at the start of the month
+  double cap_requested = 0;  ///< requests on the ledger, both rounds (> available: the cap binds)
+  double lpp_served = 0;     ///< US imports under the LPP exemption
+  double nveu_served = 0;    ///< US imports under NVEU allowances
+};
+
+/// Global capacities and their use in one month.
+struct GlobalMonth {
+  double vendor_output = 0;
+  double vendor_shipped = 0;  ///< to buyers and gatekeepers
+  double cn_export_capacity = 0, cn_export_used = 0;
+  double cn_domestic_capacity = 0, cn_domestic_used = 0;
+  double cn_cloud_capacity = 0, cn_cloud_used = 0;
+  double us_cloud_remote_used = 0;
+  double gatekeeper_orders = 0, gatekeeper_shipped = 0;
+  double diversion_capacity = 0, diversion_used = 0;
+};
+
+/// What happened this month.
+struct MonthFlows {
+  std::vector<CountryMonth> country;
+  GlobalMonth global;
+  std::vector<double> cloud_free_before;  ///< free US cloud per country before clearing
+  std::vector<double> cloud_local_used;   ///< ... and the part rented in the country
+};
+
+/// Per-buyer scratch of one month's clearing.
+struct ClearingScratch {
+  std::vector<std::array<double, kNumAlts>> request2;  ///< expected mode: round-2 requests
+  std::vector<double> amount2;      ///< discrete mode: the re-chosen amount; expected: deferred in round 1
+  std::vector<double> own_us_fill;  ///< the buyer's own US fill rate this month (-1: asked none)
+  std::vector<double> cap_part;     ///< random-order rationing: the buyer's request on the ledger
+  std::vector<double> cap_grant;    ///< ... and what the ledger granted it
+};
+
+struct Clock {
+  int step = 0;
+  time::YearMonth now;
+};
+
+struct State {
+  World world;
+  std::unique_ptr<Policy> policy;
+  Buyers buyers;
+  BuyerIndex index;
+  Demand demand;
+  Countries countries;
+  Vendors vendors;
+  China china;
+  Gatekeepers gatekeepers;
+  ChoiceInputs choice;
+  MonthFlows month;
+  ClearingScratch scratch;
+  Clock clock;
+};
+
+/// What the phases use from the engine and the parameters; fixed for a run.
+struct Env {
+  const DiffusionParams& p;
+  const time::Calendar& calendar;
+  const engine::Executor& executor;
+  std::uint64_t seed;
+  std::uint32_t run;
+  rng::Stream choice_stream;
+  rng::Stream ration_stream;
+  rng::Stream stance_stream;
+};
+
+}  // namespace tiersim::models::diffusion

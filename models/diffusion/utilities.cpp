@@ -1,0 +1,108 @@
+// Phase "choice": the country-level part of every alternative's utility, the availability
+// masks and the nested-logit tables the buyers draw from (docs/ODD.md s.7.1).
+#include <algorithm>
+#include <cmath>
+
+#include "models/diffusion/phases.hpp"
+
+namespace tiersim::models::diffusion {
+namespace {
+
+/// The price terms -beta ln(P_k / P_ref) of the four priced alternatives this month.
+struct PriceTerms {
+  double us_direct, us_cloud, cn_chip, cn_cloud;
+};
+
+PriceTerms price_terms(const State& s, const DiffusionParams& p) {
+  const double retaliation = s.policy->retaliation() ? p.policy.retaliation_cost_multiplier : 1.0;
+  // Prices enter relative to the 2025 all-in cost of US compute, so that Defer (no price)
+  // keeps a stable meaning while prices fall.
+  const double reference = p.vendors.price_2025 * (1.0 + p.vendors.facility_overhead);
+  const double us_direct = s.vendors.price * (1.0 + p.vendors.facility_overhead * retaliation);
+  const double us_cloud = us_direct * (1.0 + p.gatekeepers.cloud_markup) *
+                          (1.0 + (s.policy->rule_in_force() ? p.gatekeepers.uveu_surcharge : 0.0));
+  const double cn_nominal =
+      p.china.price_ratio * p.china.quality_0 * s.vendors.base_price * (1.0 + p.vendors.facility_overhead);
+  const double cn_chip = cn_nominal / s.china.quality;
+  const double cn_cloud = cn_chip * (1.0 + p.gatekeepers.cloud_markup);
+  const double beta = p.choice.beta_price;
+  return {-beta * std::log(us_direct / reference), -beta * std::log(us_cloud / reference),
+          -beta * std::log(cn_chip / reference), -beta * std::log(cn_cloud / reference)};
+}
+
+bool has_us_cloud_in(const Gatekeepers& gk, std::size_t c) {
+  double here = 0;
+  for (const auto& placed : gk.placed) here += placed[c];
+  return here > 0;
+}
+
+/// Utilities of the five alternatives in country c, before the buyers' own terms.
+std::array<double, kNumAlts> country_utilities(const State& s, const DiffusionParams& p, const PriceTerms& price,
+                                               std::size_t c, bool local_cloud, bool cn_local) {
+  const auto& ch = p.choice;
+  const auto& k = s.countries;
+  const double ib_ref = 1.0 + k.installed_world[kStackUs] + k.installed_world[kStackCn];
+  const double ib_us = k.installed[kStackUs][c] + ch.global_network_weight * k.installed_world[kStackUs];
+  const double ib_cn = k.installed[kStackCn][c] + ch.global_network_weight * k.installed_world[kStackCn];
+  const double net_us = ch.gamma_net * std::log((1.0 + ib_us) / ib_ref);
+  const double net_cn = ch.gamma_net * std::log((1.0 + ib_cn) / ib_ref);
+  const double align = s.world.table.rows[c].us_ally ? ch.theta_align : 0.0;
+  const double risk = ch.rho_risk * ((k.stance[c] == Stance::restrict ? p.policy.restrict_risk : 0.0) +
+                                     (s.policy->guidance() && !s.world.china[c] ? p.policy.guidance_risk : 0.0));
+  const double avail_cn = ch.delta_avail * std::log(std::max(ch.availability_floor, k.a_cn[c]));
+  std::array<double, kNumAlts> v{};
+  v[kUsDirect] = price.us_direct + net_us + align;
+  v[kUsCloud] = ch.asc_us_cloud + price.us_cloud + net_us + align - (local_cloud ? 0.0 : ch.lambda_lat);
+  v[kCnChip] = ch.asc_cn_chip + price.cn_chip + net_cn - align - risk + avail_cn;
+  v[kCnCloud] = ch.asc_cn_cloud + price.cn_cloud + net_cn - align - risk + avail_cn - (cn_local ? 0.0 : ch.lambda_lat);
+  v[kDefer] = ch.asc_defer;
+  return v;
+}
+
+/// Which alternatives country c's buyers can choose this month.
+AltMask availability_mask(const State& s, const DiffusionParams& p, std::size_t c, bool local_cloud, bool cn_local) {
+  const int tier = s.policy->tier(c);
+  const bool diversion = p.policy.tier3_diversion > 0;
+  AltMask m = bit(kDefer);
+  if (tier != 3 || diversion) m |= bit(kUsDirect);
+  if (tier != 3 && (local_cloud || p.gatekeepers.remote_allowed)) m |= bit(kUsCloud);
+  if (s.countries.stance[c] != Stance::exclude) {
+    m |= bit(kCnChip);
+    if (cn_local || p.china.cloud_remote_allowed) m |= bit(kCnCloud);
+  }
+  return m;
+}
+
+/// Tables for the full mask and for each alternative removed (the re-choice), from the
+/// exponentials of the utilities shifted by the country's largest and scaled by each
+/// alternative's nest parameter (nested_logit.hpp).
+std::array<ChoiceTable, kNumAlts> choice_tables(const std::array<double, kNumAlts>& v, AltMask m,
+                                                const ChoiceParams& ch) {
+  const double shift = *std::max_element(v.begin(), v.end());
+  const std::array<double, kNumAlts> mu{ch.mu_us, ch.mu_us, ch.mu_cn, ch.mu_cn, 1.0};
+  std::array<double, kNumAlts> e{};
+  for (std::size_t k = 0; k < kNumAlts; ++k) e[k] = std::exp((v[k] - shift) / mu[k]);
+  const NestParams nests{ch.mu_us, ch.mu_cn};
+  std::array<ChoiceTable, kNumAlts> tables{};
+  tables[0] = make_choice_table(e, m, nests);
+  for (int k = 0; k < kDefer; ++k) {
+    tables[static_cast<std::size_t>(k) + 1] = make_choice_table(e, static_cast<AltMask>(m & ~bit(k)), nests);
+  }
+  return tables;
+}
+
+}  // namespace
+
+void choice_phase(State& s, const Env& env) {
+  const auto& p = env.p;
+  const PriceTerms price = price_terms(s, p);
+  for (std::size_t c = 0; c < s.world.countries; ++c) {
+    const bool local_cloud = has_us_cloud_in(s.gatekeepers, c);
+    const bool cn_local = s.world.table.rows[c].cn_cloud_region || s.world.china[c];
+    s.choice.v[c] = country_utilities(s, p, price, c, local_cloud, cn_local);
+    s.choice.available[c] = availability_mask(s, p, c, local_cloud, cn_local);
+    s.choice.tables[c] = choice_tables(s.choice.v[c], s.choice.available[c], p.choice);
+  }
+}
+
+}  // namespace tiersim::models::diffusion
