@@ -7,7 +7,8 @@ change which claims not to alter results does not.
                                               its digests with those of B, side by side
 
 What is digested: `tiersim digest` (SHA-256 of a result file's data, provenance such as host,
-time and thread count excluded) of every scenario in configs/scenarios/ at two seeds, each
+time and thread count excluded) of every scenario in configs/scenarios/ and every reference
+model config in configs/reference/ at two seeds, each
 run at 1 and at 2 threads, and of configs/sweeps/headline_reduced.yaml. A run at 1 thread
 and the same run at 2 threads must have the same digest; `check` and `compare` fail
 otherwise.
@@ -33,7 +34,10 @@ SWEEP = "configs/sweeps/headline_reduced.yaml"
 
 
 def scenarios(repo):
-    return sorted(p.stem for p in (repo / "configs" / "scenarios").glob("*.yaml") if p.stem != "base")
+    """Config paths relative to configs/: the diffusion scenarios and the reference models."""
+    found = [f"scenarios/{p.stem}" for p in (repo / "configs" / "scenarios").glob("*.yaml") if p.stem != "base"]
+    found += [f"reference/{p.stem}" for p in (repo / "configs" / "reference").glob("*.yaml")]
+    return sorted(found)
 
 
 def run(cmd, **kw):
@@ -48,8 +52,8 @@ def digest(binary, path):
 
 
 def one_run(binary, repo, scenario, seed, threads, tmp):
-    out = Path(tmp) / f"{scenario}_{seed}_{threads}.h5"
-    run([binary, "run", "-q", str(repo / "configs" / "scenarios" / f"{scenario}.yaml"), "--seed", str(seed),
+    out = Path(tmp) / f"{scenario.replace('/', '_')}_{seed}_{threads}.h5"
+    run([binary, "run", "-q", str(repo / "configs" / f"{scenario}.yaml"), "--seed", str(seed),
          "--threads", str(threads), "-o", str(out)])
     d = digest(binary, out)
     out.unlink()

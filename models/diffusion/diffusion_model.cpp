@@ -1,7 +1,9 @@
 #include "models/diffusion/diffusion_model.hpp"
 
 #include "models/diffusion/init.hpp"
+#include "models/diffusion/invariants.hpp"
 #include "models/diffusion/phases.hpp"
+#include "sim/core/error.hpp"
 
 namespace tiersim::models::diffusion {
 namespace {
@@ -43,6 +45,13 @@ void DiffusionModel::declare(engine::Registry& reg) {
   sch.add(Phase::clearing, "gatekeeper settlement", [&s](const StepContext&) { gatekeeper_settlement(s); });
   sch.add(Phase::clearing, "vendor revenue", [&s](const StepContext&) { vendor_revenue(s); });
   sch.add(Phase::learning, "expectations, quality, stance", [&s, &env](const StepContext&) { learning_phase(s, env); });
+#ifdef TIERSIM_CHECKS
+  // Checked builds (Debug, CI) stop a run at the first violated invariant.
+  const DiffusionParams& p = p_;
+  sch.add(Phase::record, "invariant checks", [&s, &p](const StepContext&) {
+    if (const auto v = first_violation(s, p); !v.empty()) throw RuntimeFailure("diffusion model invariant violated: " + v);
+  });
+#endif
   RunTally& tally = tally_;
   sch.add(Phase::record, "summary tallies", [&s, &tally](const StepContext&) { tally.record(s); });
 }

@@ -142,6 +142,7 @@ void init_stance_world(World& w) {
     sw.tier1.push_back(w.table.rows[c].tier_2025 == 1);
     sw.fixed.push_back(w.china[c]);
   }
+  sw.finish();
 }
 
 /// G2G agreements, drawn once per Tier 2 country (per-country probabilities override).

@@ -30,25 +30,31 @@ Stance draw_stance(const std::array<double, kNumStances>& prob, double u) {
   return Stance::exclude;
 }
 
+void StanceWorld::finish() {
+  membership = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(blocs), static_cast<Eigen::Index>(bloc.size()));
+  for (std::size_t c = 0; c < bloc.size(); ++c) membership(bloc[c], static_cast<Eigen::Index>(c)) = 1.0;
+}
+
+Eigen::MatrixXd bloc_shares(const StanceWorld& world, const std::vector<Stance>& stance) {
+  Eigen::MatrixXd held = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(stance.size()), kNumStances);
+  for (std::size_t c = 0; c < stance.size(); ++c) held(static_cast<Eigen::Index>(c), static_cast<int>(stance[c])) = 1.0;
+  Eigen::MatrixXd share = world.membership * held;
+  const Eigen::VectorXd members = world.membership.rowwise().sum();
+  for (Eigen::Index r = 0; r < share.rows(); ++r) {
+    if (members(r) > 0) share.row(r) /= members(r);
+  }
+  return share;
+}
+
 void revise_stances(std::vector<Stance>& stance, const StanceWorld& world, const StanceParams& params,
                     bool guidance, const rng::Stream& stream, std::uint64_t step, std::uint64_t entity_offset) {
-  std::vector<std::array<double, kNumStances>> share(world.blocs, {0.0, 0.0, 0.0});
-  std::vector<double> members(world.blocs, 0.0);
-  for (std::size_t c = 0; c < stance.size(); ++c) {
-    const auto r = static_cast<std::size_t>(world.bloc[c]);
-    share[r][static_cast<std::size_t>(stance[c])] += 1.0;
-    members[r] += 1.0;
-  }
-  for (std::size_t r = 0; r < share.size(); ++r) {
-    if (members[r] > 0) {
-      for (auto& x : share[r]) x /= members[r];
-    }
-  }
+  const Eigen::MatrixXd share = bloc_shares(world, stance);
   for (std::size_t c = 0; c < stance.size(); ++c) {
     if (world.fixed[c]) continue;
     const std::uint64_t entity = entity_offset + c;
     if (stream.uniform(entity, step, 0) >= params.update_probability) continue;
-    const StanceInputs in{world.ally[c], world.tier1[c], guidance, share[static_cast<std::size_t>(world.bloc[c])]};
+    const Eigen::Index r = world.bloc[c];
+    const StanceInputs in{world.ally[c], world.tier1[c], guidance, {share(r, 0), share(r, 1), share(r, 2)}};
     stance[c] = draw_stance(stance_probabilities(params, in), stream.uniform(entity, step, 1));
   }
 }

@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <vector>
 
+#include <Eigen/Core>
+
 #include "models/diffusion/country_table.hpp"
 #include "models/diffusion/params.hpp"
 #include "sim/rng/stream.hpp"
@@ -40,7 +42,17 @@ struct StanceWorld {
   std::vector<bool> ally;    ///< US treaty ally or MNNA
   std::vector<bool> tier1;   ///< Tier 1 partner
   std::vector<bool> fixed;   ///< stance never revised (China)
+  /// Blocs x countries, 1 where the country belongs to the bloc (set by finish()).
+  Eigen::MatrixXd membership;
+
+  /// Build the membership matrix from `bloc` and `blocs`.
+  void finish();
 };
+
+/// Share of each bloc's members holding each stance (blocs x 3): membership times the
+/// countries' stances as indicator rows, divided by the bloc's size. The counts are sums of
+/// zeros and ones, exact in any order.
+Eigen::MatrixXd bloc_shares(const StanceWorld& world, const std::vector<Stance>& stance);
 
 /// One quarterly revision (synchronous): bloc shares from the current stances, then each
 /// country that is not fixed revisits its stance with probability update_probability.

@@ -39,6 +39,7 @@ void StanceModel::init_world(const engine::ModelContext& ctx) {
     world_.fixed.push_back(false);
   }
   world_.blocs = regions.size();
+  world_.finish();
   for (const auto& iso : p_.china_group) {
     const int c = table_.index_of(iso);
     if (c < 0) {

@@ -7,6 +7,7 @@
 #include <numeric>
 
 #include "models/diffusion/diffusion_model.hpp"
+#include "models/diffusion/invariants.hpp"
 #include "models/diffusion/supply.hpp"
 #include "models/register.hpp"
 #include "sim/config/yaml_loader.hpp"
@@ -111,6 +112,8 @@ void run_and_check(const std::string& scenario, std::vector<std::string> overrid
   for (int s = 0; s < h.calendar.steps(); ++s) {
     h.step(s);
     check_month(h, scenario);
+    // The model's own checker (run every month in checked builds) agrees.
+    REQUIRE(first_violation(h.model->state(), h.params) == "");
   }
 }
 
@@ -184,4 +187,18 @@ TEST_CASE("bad references in the model's parameters name the key", "[diffusion]"
                     Contains("did you mean 'rule_on'"));
   CHECK_THROWS_WITH(Harness("diffusion_rule", {"params.data.countries=nope.csv"}, 1), Contains("nope.csv"));
   CHECK_THROWS_WITH(Harness("diffusion_rule", {"params.vendors.output_2025=[1.0]"}, 1), Contains("one value per vendor"));
+}
+
+TEST_CASE("the model's invariant checker reports a violation with the country and month", "[diffusion]") {
+  using Catch::Matchers::Contains;
+  Harness h("diffusion_rule", {}, 1);
+  h.step(0);
+  auto& s = const_cast<State&>(h.model->state());
+  REQUIRE(first_violation(s, h.params) == "");
+  const auto usa = static_cast<std::size_t>(s.world.table.index_of("USA"));
+  s.month.country[usa].served[kUsCloud] += 1.0;
+  CHECK_THAT(first_violation(s, h.params), Contains("2025-01") && Contains("USA") && Contains("not conserved"));
+  s.month.country[usa].served[kUsCloud] -= 1.0;
+  s.month.global.vendor_shipped = 2 * s.month.global.vendor_output;
+  CHECK_THAT(first_violation(s, h.params), Contains("vendors shipped more than their output"));
 }

@@ -1,0 +1,107 @@
+#include "models/diffusion/invariants.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <sstream>
+
+namespace tiersim::models::diffusion {
+namespace {
+
+constexpr double kTol = kInvariantTolerance;
+
+/// x <= limit, allowing for rounding in sums.
+bool within(double x, double limit) { return x <= limit * (1 + kTol) + kTol; }
+
+std::string at(const State& s, std::size_t c, const std::string& what) {
+  return s.clock.now.to_string() + ", " + s.world.table.rows[c].iso3 + ": " + what;
+}
+
+std::string country_violation(const State& s, const DiffusionParams& p, std::size_t c) {
+  const auto& m = s.month.country[c];
+  const double in = m.new_demand + m.backlog_in;
+  const double served = std::accumulate(m.served.begin(), m.served.end(), 0.0);
+  const double out = served + m.backlog_out + m.abandoned;
+  if (!(std::fabs(in - out) <= kTol * std::max(1.0, in))) {
+    std::ostringstream msg;
+    msg.precision(17);
+    msg << "demand not conserved (new + backlog in = " << in << ", served + backlog out + abandoned = " << out << ")";
+    return at(s, c, msg.str());
+  }
+  if (m.served[kDefer] != 0.0) return at(s, c, "Defer was served");
+  if (std::any_of(m.served.begin(), m.served.end(), [](double x) { return !(x >= 0.0); })) {
+    return at(s, c, "negative or non-finite compute served");
+  }
+  const Policy& policy = *s.policy;
+  if (policy.tier(c) == 2 && !within(policy.ledger_used(c), policy.ledger_released(c, s.clock.now))) {
+    return at(s, c, "cap ledger drawn beyond what was released");
+  }
+  if (policy.tier(c) == 3 && p.policy.tier3_diversion == 0.0 && (m.served[kUsDirect] != 0.0 || m.served[kUsCloud] != 0.0)) {
+    return at(s, c, "US compute served in Tier 3 without diversion");
+  }
+  if (!within(s.month.cloud_local_used[c], s.month.cloud_free_before[c])) {
+    return at(s, c, "gatekeeper capacity in the country over-used");
+  }
+  return {};
+}
+
+std::string global_violation(const State& s) {
+  const auto& g = s.month.global;
+  const std::string when = s.clock.now.to_string() + ": ";
+  if (!within(g.vendor_shipped, g.vendor_output)) return when + "vendors shipped more than their output";
+  if (!within(g.cn_export_used, g.cn_export_capacity)) return when + "Chinese exports beyond export capacity";
+  if (!within(g.cn_domestic_used, g.cn_domestic_capacity)) return when + "Chinese domestic supply exceeded";
+  if (!within(g.cn_cloud_used, g.cn_cloud_capacity)) return when + "Chinese cloud capacity abroad exceeded";
+  if (!within(g.diversion_used, g.diversion_capacity)) return when + "diversion to Tier 3 beyond its limit";
+  if (!(g.us_cloud_remote_used >= 0.0)) return when + "negative remote US cloud use";
+  return {};
+}
+
+std::string buyer_violation(const State& s, const DiffusionParams& p) {
+  const auto& b = s.buyers;
+  const double lpp = p.policy.rule.lpp_h100e_per_year;
+  const double nveu = nveu_allowance(p.policy.rule, s.clock.now);
+  for (std::size_t i = 0; i < b.size(); ++i) {
+    if (!within(b.lpp_used[i], lpp)) return at(s, b.country[i], "a buyer's LPP exemption exceeded");
+    if (!within(b.nveu_used[i], nveu)) return at(s, b.country[i], "a buyer's NVEU allowance exceeded");
+  }
+  return {};
+}
+
+std::string uveu_violation(const State& s, const DiffusionParams& p) {
+  const Policy& policy = *s.policy;
+  if (!policy.uveu_limits_active()) return {};
+  const auto& rule = p.policy.rule;
+  for (std::size_t k = 0; k < s.gatekeepers.placed.size(); ++k) {
+    const auto& placed = s.gatekeepers.placed[k];
+    const double total = std::accumulate(placed.begin(), placed.end(), 0.0);
+    const std::string firm = s.clock.now.to_string() + ": " + p.gatekeepers.firms[k].name + ": ";
+    double t1 = 0;
+    for (std::size_t c = 0; c < placed.size(); ++c) {
+      if (policy.tier(c) == 1) t1 += placed[c];
+      if (policy.tier(c) == 2 && placed[c] > rule.uveu_max_tier2_share * total * (1 + kTol)) {
+        return firm + "UVEU limit per Tier 2 country exceeded in " + s.world.table.rows[c].iso3;
+      }
+      if (policy.tier(c) == 3 && placed[c] != 0.0) return firm + "capacity in Tier 3 " + s.world.table.rows[c].iso3;
+    }
+    if (t1 < rule.uveu_min_tier1_share * total * (1 - kTol)) return firm + "UVEU Tier 1 share below its minimum";
+    const bool us_hq = s.gatekeepers.home[k] == static_cast<int>(s.world.usa);
+    if (us_hq && placed[s.world.usa] < rule.uveu_min_home_share * total * (1 - kTol)) {
+      return firm + "UVEU US share below its minimum";
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+std::string first_violation(const State& s, const DiffusionParams& p) {
+  for (std::size_t c = 0; c < s.world.countries; ++c) {
+    if (auto v = country_violation(s, p, c); !v.empty()) return v;
+  }
+  if (auto v = global_violation(s); !v.empty()) return v;
+  if (auto v = buyer_violation(s, p); !v.empty()) return v;
+  return uveu_violation(s, p);
+}
+
+}  // namespace tiersim::models::diffusion

@@ -1,0 +1,21 @@
+#pragma once
+// The model's invariants for the month just cleared (docs/ODD.md s.7.2-7.4): demand is
+// conserved in every country; nothing is served negative; no capacity is exceeded (cap
+// ledgers, LPP and NVEU allowances, vendor output, gatekeeper capacity in each country,
+// Chinese supply, diversion); no US compute reaches Tier 3 without diversion; the UVEU
+// placement limits hold while in force. Builds with TIERSIM_CHECKS (Debug, CI) check them
+// every month and stop the run at the first violation.
+#include <string>
+
+#include "models/diffusion/state.hpp"
+
+namespace tiersim::models::diffusion {
+
+/// Relative tolerance of the checks: sums of doubles over up to 1e7 buyers.
+inline constexpr double kInvariantTolerance = 1e-9;
+
+/// The first violated invariant, as a message naming the quantity, the country and the
+/// month; empty if every invariant holds.
+std::string first_violation(const State& s, const DiffusionParams& p);
+
+}  // namespace tiersim::models::diffusion
