@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <csignal>
@@ -17,6 +18,7 @@
 #include "sim/engine/simulation.hpp"
 #include "sim/output/nc_file.hpp"
 #include "sim/output/result_file.hpp"
+#include "sim/output/result_reader.hpp"
 #include "sim/sweep/file_lock.hpp"
 #include "sim/sweep/merge.hpp"
 #include "sim/sweep/runner.hpp"
@@ -125,48 +127,50 @@ std::string attr_text(const std::optional<output::AttrValue>& v) {
       *v);
 }
 
-int cmd_info(const std::string& path, bool show_config) {
-  const auto f = output::NcFile::open_read(path);
-  std::printf("file            %s\n", path.c_str());
-  for (const char* key : {"format_version", "model", "tiersim_version", "git_sha", "created", "host", "threads",
-                          "processes", "seed", "command"}) {
+void print_provenance(const output::ResultReader& f) {
+  namespace schema = output::schema;
+  for (const char* key : {schema::kFormatVersion, schema::kModel, schema::kTiersimVersion, schema::kGitSha,
+                          schema::kCreated, schema::kHost, schema::kThreads, schema::kProcesses, schema::kSeed,
+                          schema::kCommand}) {
     std::printf("%-15s %s\n", key, attr_text(f.attribute(key)).c_str());
   }
-  const auto complete = f.attribute("complete");
-  std::printf("%-15s %s\n", "complete", complete ? "yes" : "NO (interrupted or still being written)");
-  if (const auto kind = f.attribute("design_kind")) {
-    std::string names;
-    for (const auto& n : f.attribute_strings("design_parameters").value_or(std::vector<std::string>{})) {
-      names += (names.empty() ? "" : ", ") + n;
-    }
-    std::printf("%-15s %s over %s (samples %s)\n", "design", attr_text(kind).c_str(),
-                names.empty() ? "(no parameters)" : names.c_str(), attr_text(f.attribute("design_samples")).c_str());
-    std::printf("%-15s %s\n", "sweep_hash", attr_text(f.attribute("sweep_hash")).c_str());
-    if (const auto shard = f.attribute("shard")) std::printf("%-15s %s\n", "shard", attr_text(shard).c_str());
+  std::printf("%-15s %s\n", schema::kComplete, f.is_complete() ? "yes" : "NO (interrupted or still being written)");
+}
+
+void print_design(const output::ResultReader& f) {
+  namespace schema = output::schema;
+  const auto kind = f.attribute(schema::kDesignKind);
+  if (!kind) return;
+  std::string names;
+  for (const auto& n : f.file().attribute_strings(schema::kDesignParameters).value_or(std::vector<std::string>{})) {
+    names += (names.empty() ? "" : ", ") + n;
   }
-  std::printf("dimensions\n");
-  for (const auto& [name, size] : f.dimensions()) std::printf("  %-20s %zu\n", name.c_str(), size);
-  if (f.has_variable("run_status")) {
-    const auto runs = f.dimension_size("run").value_or(0);
-    const auto status = f.read_i8("run_status", std::array<std::size_t, 1>{0}, std::array<std::size_t, 1>{runs});
-    std::size_t done = 0, failed = 0;
-    for (auto s : status) {
-      done += s == static_cast<std::int8_t>(output::RunStatus::done);
-      failed += s == static_cast<std::int8_t>(output::RunStatus::failed);
-    }
-    std::printf("runs            %zu done, %zu failed, %zu pending (of %zu)\n", done, failed,
-                runs - done - failed, runs);
-    if (failed > 0 && f.has_variable("run_error")) {
-      const auto errors = f.read_str("run_error");
-      std::size_t shown = 0;
-      for (std::size_t r = 0; r < runs && shown < 10; ++r) {
-        if (status[r] != static_cast<std::int8_t>(output::RunStatus::failed)) continue;
-        std::printf("  run %zu failed: %s\n", r, errors[r].c_str());
-        ++shown;
-      }
-      if (failed > shown) std::printf("  ... (%zu more; all in variable run_error)\n", failed - shown);
-    }
+  std::printf("%-15s %s over %s (samples %s)\n", "design", attr_text(kind).c_str(),
+              names.empty() ? "(no parameters)" : names.c_str(), attr_text(f.attribute(schema::kDesignSamples)).c_str());
+  std::printf("%-15s %s\n", schema::kSweepHash, attr_text(f.attribute(schema::kSweepHash)).c_str());
+  if (const auto shard = f.attribute(schema::kShard)) std::printf("%-15s %s\n", schema::kShard, attr_text(shard).c_str());
+}
+
+void print_runs(const output::ResultReader& f) {
+  if (!f.has_statuses()) return;
+  const std::size_t runs = f.runs();
+  const auto status = f.statuses();
+  const auto count = [&](output::RunStatus s) { return static_cast<std::size_t>(std::count(status.begin(), status.end(), s)); };
+  const std::size_t done = count(output::RunStatus::done);
+  const std::size_t failed = count(output::RunStatus::failed);
+  std::printf("runs            %zu done, %zu failed, %zu pending (of %zu)\n", done, failed, runs - done - failed, runs);
+  if (failed == 0 || !f.has_errors()) return;
+  const auto errors = f.errors();
+  std::size_t shown = 0;
+  for (std::size_t r = 0; r < runs && shown < 10; ++r) {
+    if (status[r] != output::RunStatus::failed) continue;
+    std::printf("  run %zu failed: %s\n", r, errors[r].c_str());
+    ++shown;
   }
+  if (failed > shown) std::printf("  ... (%zu more; all in variable %s)\n", failed - shown, output::schema::kRunError);
+}
+
+void print_variables(const output::NcFile& f) {
   std::printf("variables\n");
   for (const auto& v : f.variable_names()) {
     std::string dims;
@@ -174,7 +178,19 @@ int cmd_info(const std::string& path, bool show_config) {
     const auto units = f.variable_attribute(v, "units");
     std::printf("  %-32s (%s)%s\n", v.c_str(), dims.c_str(), units ? (" [" + attr_text(units) + "]").c_str() : "");
   }
-  if (show_config) std::printf("config\n%s", attr_text(f.attribute("config_yaml")).c_str());
+}
+
+/// `tiersim info`: shows a file of any format version, so that a user can see which it is.
+int cmd_info(const std::string& path, bool show_config) {
+  const auto f = output::ResultReader::inspect(path);
+  std::printf("file            %s\n", path.c_str());
+  print_provenance(f);
+  print_design(f);
+  std::printf("dimensions\n");
+  for (const auto& [name, size] : f.file().dimensions()) std::printf("  %-20s %zu\n", name.c_str(), size);
+  print_runs(f);
+  print_variables(f.file());
+  if (show_config) std::printf("config\n%s", attr_text(f.attribute(output::schema::kConfigYaml)).c_str());
   return kExitOk;
 }
 

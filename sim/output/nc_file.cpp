@@ -20,6 +20,7 @@
 
 #include "sim/core/error.hpp"
 #include "sim/core/sha256.hpp"
+#include "sim/output/result_schema.hpp"
 
 namespace tiersim::output {
 namespace {
@@ -36,9 +37,9 @@ constexpr hid_t k_error_stack = H5E_DEFAULT;
 constexpr std::size_t k_variable_length = H5T_VARIABLE;
 #pragma GCC diagnostic pop
 
-constexpr const char* k_format_attr = "tiersim_format";
-constexpr std::string_view k_format_value = "tiersim-output";
-constexpr const char* k_complete_attr = "complete";
+constexpr const char* k_format_attr = schema::kTiersimFormat;
+constexpr std::string_view k_format_value = schema::kTiersimFormatValue;
+constexpr const char* k_complete_attr = schema::kComplete;
 
 // netCDF-4's NAME for a dimension scale that has no coordinate variable (DIM_WITHOUT_VARIABLE
 // in netCDF-C); netCDF recognises such placeholder datasets by this prefix alone.

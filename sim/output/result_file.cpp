@@ -9,6 +9,7 @@
 
 #include "sim/core/error.hpp"
 #include "sim/core/version.hpp"
+#include "sim/output/result_reader.hpp"
 
 namespace tiersim::output {
 namespace {
@@ -28,11 +29,6 @@ std::string host_name() {
   return buf.data();
 }
 
-}  // namespace
-
-std::string format_version() { return std::to_string(kFormatMajor) + "." + std::to_string(kFormatMinor); }
-
-namespace {
 
 /// How the variables of a new result file are stored.
 struct Storage {
@@ -41,32 +37,32 @@ struct Storage {
 
 void write_layout(NcFile& f, const Layout& layout, std::span<const PlannedRun> plan, const Provenance& prov,
                   const SweepDescription* sweep, Storage storage) {
-  f.set_attribute("Conventions", std::string("CF-1.8"));
-  f.set_attribute("title", std::string("tiersim results (model " + prov.model + ")"));
-  f.set_attribute("format_version", format_version());
-  f.set_attribute("tiersim_version", std::string(version()));
-  f.set_attribute("git_sha", std::string(git_sha()));
-  f.set_attribute("model", prov.model);
-  f.set_attribute("config_yaml", prov.config_yaml);
-  f.set_attribute("seed", static_cast<std::int64_t>(prov.seed));
-  f.set_attribute("created", utc_now());
-  f.set_attribute("host", host_name());
-  f.set_attribute("threads", static_cast<std::int64_t>(prov.threads));
-  f.set_attribute("processes", static_cast<std::int64_t>(prov.processes));
-  f.set_attribute("command", prov.command);
-  f.set_attribute("calendar_start", layout.start.to_string());
+  f.set_attribute(schema::kConventions, std::string("CF-1.8"));
+  f.set_attribute(schema::kTitle, std::string("tiersim results (model " + prov.model + ")"));
+  f.set_attribute(schema::kFormatVersion, format_version());
+  f.set_attribute(schema::kTiersimVersion, std::string(version()));
+  f.set_attribute(schema::kGitSha, std::string(git_sha()));
+  f.set_attribute(schema::kModel, prov.model);
+  f.set_attribute(schema::kConfigYaml, prov.config_yaml);
+  f.set_attribute(schema::kSeed, static_cast<std::int64_t>(prov.seed));
+  f.set_attribute(schema::kCreated, utc_now());
+  f.set_attribute(schema::kHost, host_name());
+  f.set_attribute(schema::kThreads, static_cast<std::int64_t>(prov.threads));
+  f.set_attribute(schema::kProcesses, static_cast<std::int64_t>(prov.processes));
+  f.set_attribute(schema::kCommand, prov.command);
+  f.set_attribute(schema::kCalendarStart, layout.start.to_string());
   if (sweep != nullptr) {
-    f.set_attribute("sweep_yaml", sweep->sweep_yaml);
-    f.set_attribute("sweep_hash", sweep->sweep_hash);
-    f.set_attribute("design_kind", sweep->design_kind);
-    f.set_attribute("design_parameters", std::span<const std::string>(sweep->design_parameters));
-    f.set_attribute("design_samples", sweep->design_samples);
-    f.set_attribute("morris_levels", sweep->morris_levels);
-    if (!sweep->shard.empty()) f.set_attribute("shard", sweep->shard);
+    f.set_attribute(schema::kSweepYaml, sweep->sweep_yaml);
+    f.set_attribute(schema::kSweepHash, sweep->sweep_hash);
+    f.set_attribute(schema::kDesignKind, sweep->design_kind);
+    f.set_attribute(schema::kDesignParameters, std::span<const std::string>(sweep->design_parameters));
+    f.set_attribute(schema::kDesignSamples, sweep->design_samples);
+    f.set_attribute(schema::kMorrisLevels, sweep->morris_levels);
+    if (!sweep->shard.empty()) f.set_attribute(schema::kShard, sweep->shard);
   }
 
   const std::size_t runs = plan.size();
-  f.define_dimension("run", runs);
+  f.define_dimension(schema::kRun, runs);
   std::vector<std::int64_t> index, seeds, points, replicates, trajectories;
   std::vector<std::string> scenarios;
   for (const auto& p : plan) {
@@ -77,7 +73,7 @@ void write_layout(NcFile& f, const Layout& layout, std::span<const PlannedRun> p
     scenarios.push_back(p.scenario);
     trajectories.push_back(p.trajectory);
   }
-  f.write_coordinate("run", index, {{"long_name", std::string("run index in the plan")}});
+  f.write_coordinate(schema::kRun, index, {{"long_name", std::string("run index in the plan")}});
 
   for (const auto& d : layout.dims) {
     f.define_dimension(d.name, d.size());
@@ -99,7 +95,7 @@ void write_layout(NcFile& f, const Layout& layout, std::span<const PlannedRun> p
     VarSpec v;
     v.name = name;
     v.dtype = t;
-    v.dims = {"run"};
+    v.dims = {schema::kRun};
     v.attrs = std::move(attrs);
     v.chunks = {chunk_1d};
     if (storage.crash_safe) {
@@ -112,18 +108,18 @@ void write_layout(NcFile& f, const Layout& layout, std::span<const PlannedRun> p
     f.write(name, std::array<std::size_t, 1>{0}, std::array<std::size_t, 1>{runs},
             std::span<const typename std::decay_t<decltype(values)>::value_type>(values));
   };
-  run_var("seed", DType::i64, {{"long_name", std::string("master seed of the run's random streams")}});
-  write_1d("seed", seeds);
-  run_var("point", DType::i64, {{"long_name", std::string("design point of the run")}});
-  write_1d("point", points);
-  run_var("replicate", DType::i64, {{"long_name", std::string("replicate of the design point (seed)")}});
-  write_1d("replicate", replicates);
-  run_var("scenario", DType::str,
+  run_var(schema::kSeed, DType::i64, {{"long_name", std::string("master seed of the run's random streams")}});
+  write_1d(schema::kSeed, seeds);
+  run_var(schema::kPoint, DType::i64, {{"long_name", std::string("design point of the run")}});
+  write_1d(schema::kPoint, points);
+  run_var(schema::kReplicate, DType::i64, {{"long_name", std::string("replicate of the design point (seed)")}});
+  write_1d(schema::kReplicate, replicates);
+  run_var(schema::kScenario, DType::str,
           {{"long_name", std::string("pair_with scenario of the run (common random numbers across scenarios)")}});
-  write_1d("scenario", scenarios);
+  write_1d(schema::kScenario, scenarios);
   if (sweep != nullptr && sweep->morris) {
-    run_var("trajectory", DType::i64, {{"long_name", std::string("Morris trajectory of the design point")}});
-    write_1d("trajectory", trajectories);
+    run_var(schema::kTrajectory, DType::i64, {{"long_name", std::string("Morris trajectory of the design point")}});
+    write_1d(schema::kTrajectory, trajectories);
   }
   if (sweep != nullptr) {
     for (const auto& c : sweep->columns) {
@@ -137,16 +133,16 @@ void write_layout(NcFile& f, const Layout& layout, std::span<const PlannedRun> p
       }
     }
   }
-  run_var("run_status", DType::i8,
+  run_var(schema::kRunStatus, DType::i8,
           {{"long_name", std::string("0 pending, 1 done, 2 failed")},
            {"flag_values", std::string("0 1 2")},
            {"flag_meanings", std::string("pending done failed")}});
-  run_var("run_error", DType::str, {{"long_name", std::string("error message of a failed run")}});
+  run_var(schema::kRunError, DType::str, {{"long_name", std::string("error message of a failed run")}});
 
   for (const auto& v : layout.vars) {
     VarSpec s;
     s.name = v.name;
-    s.dims = {"run"};
+    s.dims = {schema::kRun};
     s.dims.insert(s.dims.end(), v.dims.begin(), v.dims.end());
     s.attrs = {{"units", v.units}, {"long_name", v.long_name}, {"level", v.level}};
     // One chunk per run keeps each run's write a single contiguous block (compressed in a
@@ -210,7 +206,7 @@ ResultFile ResultFile::create_incomplete(const std::filesystem::path& path, cons
 ResultFile ResultFile::open_incomplete(const std::filesystem::path& path, const Layout& layout) {
   NcFile f = NcFile::open_update(path);
   const std::string where = "'" + path.string() + "'";
-  const auto runs = f.dimension_size("run");
+  const auto runs = f.dimension_size(schema::kRun);
   if (!runs) throw InputError(where + ": has no 'run' dimension (not a tiersim sweep file)");
   auto expect = [&](const std::string& name, std::vector<std::size_t> shape) {
     if (!f.has_variable(name) || f.shape_of(name) != shape) {
@@ -224,8 +220,8 @@ ResultFile ResultFile::open_incomplete(const std::filesystem::path& path, const 
     expect(v.name, shape);
   }
   for (const auto& s : layout.summaries) expect(s.name, {*runs});
-  expect("run_status", {*runs});
-  expect("run_error", {*runs});
+  expect(schema::kRunStatus, {*runs});
+  expect(schema::kRunError, {*runs});
   ResultFile r(std::move(f), layout, *runs);
   const auto status = r.statuses();
   r.had_error_.resize(*runs);
@@ -233,17 +229,7 @@ ResultFile ResultFile::open_incomplete(const std::filesystem::path& path, const 
   return r;
 }
 
-std::vector<RunStatus> ResultFile::statuses() const {
-  const auto raw = file_.read_i8("run_status", Index1{0}, Index1{runs_});
-  std::vector<RunStatus> out;
-  out.reserve(raw.size());
-  for (const auto s : raw) {
-    out.push_back(s == static_cast<std::int8_t>(RunStatus::done)     ? RunStatus::done
-                  : s == static_cast<std::int8_t>(RunStatus::failed) ? RunStatus::failed
-                                                                    : RunStatus::pending);
-  }
-  return out;
-}
+std::vector<RunStatus> ResultFile::statuses() const { return read_statuses(file_, runs_); }
 
 void ResultFile::write_run(std::size_t slot, const RunData& data) {
   if (data.vars.size() != layout_.vars.size() || data.summaries.size() != layout_.summaries.size()) {
@@ -264,20 +250,20 @@ void ResultFile::write_run(std::size_t slot, const RunData& data) {
   file_.flush();
   if (slot < had_error_.size() && had_error_[slot]) {
     const std::string none;
-    file_.write("run_error", Index1{slot}, Index1{1}, std::span<const std::string>(&none, 1));
+    file_.write(schema::kRunError, Index1{slot}, Index1{1}, std::span<const std::string>(&none, 1));
     had_error_[slot] = false;
   }
   const std::int8_t done = static_cast<std::int8_t>(RunStatus::done);
-  file_.write("run_status", Index1{slot}, Index1{1}, std::span<const std::int8_t>(&done, 1));
+  file_.write(schema::kRunStatus, Index1{slot}, Index1{1}, std::span<const std::int8_t>(&done, 1));
   file_.flush();
 }
 
 void ResultFile::mark_failed(std::size_t slot, const std::string& message) {
   const std::int8_t failed = static_cast<std::int8_t>(RunStatus::failed);
-  file_.write("run_error", Index1{slot}, Index1{1}, std::span<const std::string>(&message, 1));
+  file_.write(schema::kRunError, Index1{slot}, Index1{1}, std::span<const std::string>(&message, 1));
   file_.flush();
   if (slot < had_error_.size()) had_error_[slot] = true;
-  file_.write("run_status", Index1{slot}, Index1{1}, std::span<const std::int8_t>(&failed, 1));
+  file_.write(schema::kRunStatus, Index1{slot}, Index1{1}, std::span<const std::int8_t>(&failed, 1));
   file_.flush();
 }
 
@@ -311,7 +297,7 @@ void ResultFile::expand(const std::filesystem::path& out, const std::filesystem:
     CopyOptions options;
     options.deflate_level = 0;
     options.allocate_early = true;
-    options.skip_attributes = {"complete"};
+    options.skip_attributes = {schema::kComplete};
     options.chunk_1d = kIncompleteRunChunk;
     dst.copy_from(src, options);
     dst.close();

@@ -10,6 +10,8 @@
 //    chunk allocated up front and uncompressed, so that a run's write only overwrites raw
 //    bytes (HDF5 metadata never changes after creation) and a killed process leaves a file
 //    that opens and resumes. compact() turns it into the compressed, complete `<out>`.
+//
+// The names it writes are in result_schema.hpp; ResultReader (result_reader.hpp) reads them.
 #include <cstdint>
 #include <filesystem>
 #include <span>
@@ -18,16 +20,9 @@
 
 #include "sim/output/nc_file.hpp"
 #include "sim/output/recorder.hpp"
+#include "sim/output/result_schema.hpp"
 
 namespace tiersim::output {
-
-/// Major.minor version of the file layout. Readers refuse an unknown major version.
-inline constexpr int kFormatMajor = 1;
-inline constexpr int kFormatMinor = 0;
-std::string format_version();
-
-/// Status of a run slot (variable `run_status`).
-enum class RunStatus : std::int8_t { pending = 0, done = 1, failed = 2 };
 
 struct PlannedRun {
   std::int64_t run_index = 0;

@@ -12,8 +12,8 @@
 
 #include "sim/core/error.hpp"
 #include "sim/engine/executor.hpp"
-#include "sim/output/nc_file.hpp"
 #include "sim/output/result_file.hpp"
+#include "sim/output/result_reader.hpp"
 #include "sim/sweep/file_lock.hpp"
 
 #ifdef TIERSIM_WITH_MPI
@@ -82,32 +82,6 @@ output::Layout reference_layout(const Sweep& sweep, const engine::Executor& exec
   const engine::ResolvedConfig cfg = sweep.resolve_run(0);
   const engine::Simulation sim(cfg, 0, exec);
   return sim.layout();
-}
-
-std::optional<std::string> text_attr(const output::NcFile& f, const std::string& name) {
-  const auto v = f.attribute(name);
-  if (!v) return std::nullopt;
-  if (const auto* s = std::get_if<std::string>(&*v)) return *s;
-  return std::nullopt;
-}
-
-void check_format_version(const output::NcFile& f, const fs::path& path) {
-  const auto version = text_attr(f, "format_version");
-  int major = -1;
-  if (version) std::from_chars(version->data(), version->data() + version->size(), major);
-  if (major != output::kFormatMajor) {
-    throw InputError(quoted(path) + ": format_version " + version.value_or("(missing)") +
-                     " is not supported by this tiersim (format " + output::format_version() + ")");
-  }
-}
-
-/// Statuses of every run slot of a file (read-only).
-std::vector<RunStatus> read_statuses(const output::NcFile& f) {
-  const std::size_t runs = f.dimension_size("run").value_or(0);
-  const auto raw = f.read_i8("run_status", std::array<std::size_t, 1>{0}, std::array<std::size_t, 1>{runs});
-  std::vector<RunStatus> out;
-  for (const auto s : raw) out.push_back(static_cast<RunStatus>(s));
-  return out;
 }
 
 // ---- MPI protocol -------------------------------------------------------------------------
@@ -289,11 +263,11 @@ fs::path lock_path(const fs::path& output) {
 }
 
 void check_sweep_file(const fs::path& file, const Sweep& sweep, const Shard& shard) {
-  const output::NcFile f = output::NcFile::open_read(file);
-  check_format_version(f, file);
-  const auto hash = text_attr(f, "sweep_hash");
+  const output::ResultReader f = output::ResultReader::open(file);
+  const auto hash = f.sweep_hash();
   if (!hash) {
-    throw InputError(quoted(file) + ": not a sweep result (no 'sweep_hash' attribute); refusing to touch it");
+    throw InputError(quoted(file) + ": not a sweep result (no '" + output::schema::kSweepHash +
+                     "' attribute); refusing to touch it");
   }
   if (*hash != sweep.hash()) {
     throw InputError(quoted(file) + ": was written by a different sweep (sweep_hash " + hash->substr(0, 12) +
@@ -302,12 +276,12 @@ void check_sweep_file(const fs::path& file, const Sweep& sweep, const Shard& sha
                      "--overwrite to start again");
   }
   const std::string want = shard.active() ? shard.text() : std::string();
-  const std::string have = text_attr(f, "shard").value_or("");
+  const std::string have = f.shard().value_or("");
   if (want != have) {
     throw InputError(quoted(file) + ": holds " + (have.empty() ? "the whole sweep" : "shard " + have) +
                      ", not " + (want.empty() ? "the whole sweep" : "shard " + want));
   }
-  if (f.dimension_size("run") != sweep.runs().size()) {
+  if (f.runs() != sweep.runs().size()) {
     throw InputError(quoted(file) + ": its run dimension does not match the sweep's plan");
   }
 }
@@ -356,11 +330,11 @@ SweepResult run_sweep(const Sweep& sweep, const SweepOptions& options) {
       }
     } else if (out_exists) {
       check_sweep_file(out, sweep, options.shard);
-      const output::NcFile f = output::NcFile::open_read(out);
-      if (!f.attribute("complete")) {
+      const output::ResultReader f = output::ResultReader::open(out);
+      if (!f.is_complete()) {
         throw InputError(quoted(out) + ": is not complete and there is no " + quoted(incomplete) + " to resume");
       }
-      const auto status = read_statuses(f);
+      const auto status = f.statuses();
       const bool any_failed = std::any_of(mine.begin(), mine.end(),
                                           [&](std::size_t r) { return status[r] == RunStatus::failed; });
       if (!any_failed) {
@@ -446,8 +420,7 @@ SweepResult run_sweep(const Sweep& sweep, const SweepOptions& options) {
   const auto after = file->statuses();
   const auto errors = [&] {
     std::vector<std::pair<std::size_t, std::string>> list;
-    const output::NcFile f = output::NcFile::open_read(incomplete);
-    const auto messages = f.read_str("run_error");
+    const auto messages = output::ResultReader::open(incomplete).errors();
     for (const std::size_t r : mine) {
       if (after[r] == RunStatus::failed && list.size() < kErrorsShown) list.emplace_back(r, messages[r]);
     }

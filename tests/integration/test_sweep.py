@@ -276,6 +276,11 @@ def test_shards_and_merge_give_the_file_of_one_process(tiersim, tmp_path):
     assert proc.returncode == 2 and "different sweep" in proc.stderr
     proc = tiersim("merge", "bad.h5", "one.h5")
     assert proc.returncode == 2 and "not a shard file" in proc.stderr
+    shutil.copy(tmp_path / "s1of2.h5", tmp_path / "v2.h5")
+    with h5py.File(tmp_path / "v2.h5", "a") as f:
+        f.attrs["format_version"] = "2.0"
+    proc = tiersim("merge", "bad.h5", "s0of2.h5", "v2.h5")
+    assert proc.returncode == 2 and "format_version 2.0 is not supported" in proc.stderr
     assert not (tmp_path / "bad.h5").exists()
     proc = tiersim("sweep", "sweep.yaml", "-o", "x.h5", "--shard", "2/2")
     assert proc.returncode == 2 and "0 <= i < N" in proc.stderr

@@ -1,7 +1,6 @@
 // NcFile: round trips, the partial-file protocol, input errors and content digests.
 // Every file is written into a fresh directory under the system temp directory.
 #include <catch2/catch.hpp>
-#include <hdf5.h>
 
 #include <cmath>
 #include <cstdint>
@@ -13,6 +12,7 @@
 
 #include "sim/core/error.hpp"
 #include "sim/output/nc_file.hpp"
+#include "tests/support/foreign_hdf5.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
@@ -253,9 +253,7 @@ TEST_CASE("NcFile rejects files that are not tiersim output", "[nc_file]") {
   CHECK_THROWS_WITH(NcFile::open_read(text), Catch::Contains("not an HDF5 file"));
 
   const fs::path foreign = dir / "foreign.h5";
-  const hid_t id = H5Fcreate(foreign.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
-  REQUIRE(id >= 0);
-  H5Fclose(id);
+  REQUIRE(tiersim::test::write_foreign_hdf5(foreign));
   CHECK_THROWS_AS(NcFile::open_update(foreign), InputError);
   CHECK_THROWS_WITH(NcFile::open_read(foreign), Catch::Contains("tiersim_format"));
 }

@@ -12,6 +12,7 @@
 #include "sim/output/nc_file.hpp"
 #include "sim/output/result_file.hpp"
 #include "sim/sweep/file_lock.hpp"
+#include "tests/support/result_fixtures.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
@@ -19,64 +20,10 @@ using namespace tiersim;
 using output::RunStatus;
 using tiersim::test::TempDir;
 
-namespace {
-
-output::Layout small_layout() {
-  output::Layout l;
-  l.start = time::YearMonth{2025, 1};
-  output::OutputDim t;
-  t.name = "time";
-  t.is_time = true;
-  t.steps = {0, 1, 2};
-  t.long_name = "month";
-  output::OutputDim m;
-  m.name = "market";
-  m.labels = {"a", "b"};
-  l.dims = {t, m};
-  output::OutputVar v;
-  v.name = "share";
-  v.units = "1";
-  v.dims = {"time", "market"};
-  v.shape = {3, 2};
-  l.vars = {v};
-  l.summaries = {{"final", "1", "final share"}};
-  return l;
-}
-
-output::RunData data_for(std::size_t run) {
-  output::RunData d;
-  d.vars = {std::vector<double>(6)};
-  for (std::size_t i = 0; i < 6; ++i) d.vars[0][i] = static_cast<double>(run) + 0.1 * static_cast<double>(i);
-  d.summaries = {static_cast<double>(run) * 2.0};
-  return d;
-}
-
-std::vector<output::PlannedRun> plan_of(std::size_t n) {
-  std::vector<output::PlannedRun> plan(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    plan[i].run_index = static_cast<std::int64_t>(i);
-    plan[i].seed = 100 + i;
-    plan[i].point = static_cast<std::int64_t>(i / 2);
-    plan[i].scenario = i % 2 == 0 ? "a" : "b";
-  }
-  return plan;
-}
-
-output::SweepDescription description(std::size_t n) {
-  output::SweepDescription d;
-  d.sweep_yaml = "design: {kind: grid}\n";
-  d.sweep_hash = std::string(64, 'a');
-  d.design_kind = "grid";
-  d.design_parameters = {"params.q"};
-  d.design_samples = static_cast<std::int64_t>(n / 2);
-  output::PlanColumn q;
-  q.name = "params.q";
-  for (std::size_t i = 0; i < n; ++i) q.numbers.push_back(0.1 * static_cast<double>(i / 2));
-  d.columns = {q};
-  return d;
-}
-
-}  // namespace
+using test::data_for;
+using test::description;
+using test::plan_of;
+using test::small_layout;
 
 TEST_CASE("an in-progress sweep file is written in place, compacted and expanded losslessly", "[sweep][file]") {
   TempDir dir;
