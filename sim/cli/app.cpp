@@ -16,6 +16,7 @@
 #include "sim/core/error.hpp"
 #include "sim/core/version.hpp"
 #include "sim/engine/simulation.hpp"
+#include "sim/output/content_digest.hpp"
 #include "sim/output/nc_file.hpp"
 #include "sim/output/result_file.hpp"
 #include "sim/output/result_reader.hpp"

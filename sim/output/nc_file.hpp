@@ -1,7 +1,11 @@
 #pragma once
 // A small, netCDF-4 compatible HDF5 file: named dimensions stored as HDF5 dimension scales
 // with coordinate variables, so that `xarray.open_dataset(path)` (netCDF4 engine) reads it
-// with no extra code. The only place in tiersim that calls the HDF5 API.
+// with no extra code. NcFile and content_digest (content_digest.hpp) are the only ways into
+// the HDF5 API. Behind them, in sim/output/: hdf5.cpp (handles, errors, types, attributes),
+// netcdf_conventions.cpp (how dimensions and variables are laid out), nc_file_impl.cpp (an
+// open file's state, definitions and lifecycle), nc_values.cpp (reading and writing values),
+// nc_copy.cpp (copying between files) and atomic_file.cpp (`.partial`, fsync, rename).
 //
 // Files are created under a temporary name (`<path>.partial`) and renamed to `<path>` by
 // commit(); a file that was never committed is removed by the destructor, so a crash never
@@ -12,6 +16,7 @@
 //
 // HDF5 (Debian's serial build) is not thread-safe: every NcFile method takes one
 // process-wide mutex, so several threads may share one NcFile or use different ones.
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -19,6 +24,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -26,6 +32,13 @@ namespace tiersim::output {
 
 /// Element types a variable can hold.
 enum class DType { f64, i64, i32, i8, str };
+
+/// The C++ types of numeric elements (f64, i64, i32, i8) and of all elements (plus str).
+template <class T>
+concept Number = std::same_as<T, double> || std::same_as<T, std::int64_t> ||
+                 std::same_as<T, std::int32_t> || std::same_as<T, std::int8_t>;
+template <class T>
+concept Element = Number<T> || std::same_as<T, std::string>;
 
 /// An attribute value: text, integer or floating point (scalar).
 using AttrValue = std::variant<std::string, std::int64_t, double>;
@@ -59,6 +72,16 @@ struct CopyOptions {
   std::size_t chunk_1d = 0;
 };
 
+namespace detail {
+class NcFileImpl;
+/// Values of any element type, for the typed NcFile templates to hand to one implementation.
+using ValueSpan = std::variant<std::span<const double>, std::span<const std::int64_t>,
+                               std::span<const std::int32_t>, std::span<const std::int8_t>,
+                               std::span<const std::string>>;
+using NumberVector = std::variant<std::vector<double>, std::vector<std::int64_t>,
+                                  std::vector<std::int32_t>, std::vector<std::int8_t>>;
+}  // namespace detail
+
 class NcFile {
  public:
   /// Create a new file at `path + ".partial"`. Refuses (InputError) if `path` already exists
@@ -80,12 +103,16 @@ class NcFile {
   /// A dimension of fixed size.
   void define_dimension(const std::string& name, std::size_t size);
   /// Coordinate variable for a dimension (same name as the dimension), written whole.
-  void write_coordinate(const std::string& dim, std::span<const std::string> labels,
-                        const std::vector<Attr>& attrs = {});
-  void write_coordinate(const std::string& dim, std::span<const std::int64_t> values,
-                        const std::vector<Attr>& attrs = {});
-  void write_coordinate(const std::string& dim, std::span<const double> values,
-                        const std::vector<Attr>& attrs = {});
+  template <Element T>
+  void write_coordinate(const std::string& dim, std::span<const T> values,
+                        const std::vector<Attr>& attrs = {}) {
+    write_coordinate_values(dim, values, attrs);
+  }
+  template <Element T>
+  void write_coordinate(const std::string& dim, const std::vector<T>& values,
+                        const std::vector<Attr>& attrs = {}) {
+    write_coordinate_values(dim, std::span<const T>(values), attrs);
+  }
 
   /// Define a data variable over previously defined dimensions. Numeric variables read as
   /// NaN (f64) or 0 (integers) until written. Only f64 variables carry a `_FillValue`
@@ -93,25 +120,27 @@ class NcFile {
   void define_variable(const VarSpec& spec);
 
   /// Write a hyperslab: `start` and `count` have one entry per dimension of the variable,
-  /// data is row-major with size = product(count).
+  /// data is row-major with size = product(count) and of the variable's element type.
+  template <Element T>
   void write(const std::string& var, std::span<const std::size_t> start,
-             std::span<const std::size_t> count, std::span<const double> data);
+             std::span<const std::size_t> count, std::span<const T> data) {
+    write_values(var, start, count, data);
+  }
+  template <Element T>
   void write(const std::string& var, std::span<const std::size_t> start,
-             std::span<const std::size_t> count, std::span<const std::int64_t> data);
-  void write(const std::string& var, std::span<const std::size_t> start,
-             std::span<const std::size_t> count, std::span<const std::int32_t> data);
-  void write(const std::string& var, std::span<const std::size_t> start,
-             std::span<const std::size_t> count, std::span<const std::int8_t> data);
-  void write(const std::string& var, std::span<const std::size_t> start,
-             std::span<const std::size_t> count, std::span<const std::string> data);
+             std::span<const std::size_t> count, const std::vector<T>& data) {
+    write_values(var, start, count, std::span<const T>(data));
+  }
 
-  /// Read back a hyperslab (for resume and merge).
-  std::vector<double> read_f64(const std::string& var, std::span<const std::size_t> start,
-                               std::span<const std::size_t> count) const;
-  std::vector<std::int64_t> read_i64(const std::string& var, std::span<const std::size_t> start,
-                                     std::span<const std::size_t> count) const;
-  std::vector<std::int8_t> read_i8(const std::string& var, std::span<const std::size_t> start,
-                                   std::span<const std::size_t> count) const;
+  /// Read back a hyperslab (for resume and merge). Integer variables of every width read
+  /// as std::int64_t (lossless widening); otherwise T must be the variable's type.
+  template <Number T>
+  std::vector<T> read(const std::string& var, std::span<const std::size_t> start,
+                      std::span<const std::size_t> count) const {
+    detail::NumberVector values = std::vector<T>{};
+    read_values(var, start, count, values);
+    return std::get<std::vector<T>>(std::move(values));
+  }
   std::vector<std::string> read_str(const std::string& var) const;  ///< whole 1-d variable
 
   bool has_variable(const std::string& name) const;
@@ -151,15 +180,16 @@ class NcFile {
   const std::filesystem::path& path() const;  ///< the final path
 
  private:
-  struct Impl;
-  explicit NcFile(std::unique_ptr<Impl> impl);
-  std::unique_ptr<Impl> impl_;
-};
+  explicit NcFile(std::unique_ptr<detail::NcFileImpl> impl);
+  detail::NcFileImpl& impl() const;
+  void write_coordinate_values(const std::string& dim, const detail::ValueSpan& values,
+                               const std::vector<Attr>& attrs);
+  void write_values(const std::string& var, std::span<const std::size_t> start,
+                    std::span<const std::size_t> count, const detail::ValueSpan& data);
+  void read_values(const std::string& var, std::span<const std::size_t> start,
+                   std::span<const std::size_t> count, detail::NumberVector& values) const;
 
-/// SHA-256 (hex) over the scientific content of a file: every variable's name, dimension
-/// names, shape, dtype and values, in name order, plus the variables' attributes. Root
-/// attributes (provenance: host, time, thread count) are excluded, so two runs that computed
-/// the same numbers have the same digest whatever machine or thread count produced them.
-std::string content_digest(const std::filesystem::path& path);
+  std::unique_ptr<detail::NcFileImpl> impl_;
+};
 
 }  // namespace tiersim::output

@@ -8,8 +8,8 @@
 namespace tiersim::output {
 
 std::vector<RunStatus> read_statuses(const NcFile& file, std::size_t runs) {
-  const auto codes = file.read_i8(schema::kRunStatus, std::array<std::size_t, 1>{0},
-                                  std::array<std::size_t, 1>{runs});
+  const auto codes = file.read<std::int8_t>(schema::kRunStatus, std::array<std::size_t, 1>{0},
+                                            std::array<std::size_t, 1>{runs});
   std::vector<RunStatus> out;
   out.reserve(codes.size());
   for (const auto code : codes) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "sim/core/error.hpp"
+#include "sim/output/content_digest.hpp"
 #include "sim/output/nc_file.hpp"
 #include "tests/support/foreign_hdf5.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -106,7 +107,7 @@ TEST_CASE("NcFile round-trips every dtype through hyperslabs", "[nc_file]") {
     file.write("total", Idx{}, Idx{}, std::vector<double>{42.0});
 
     // Readable before commit (resume reads what it wrote).
-    CHECK(file.read_f64("f", Idx{1, 1}, Idx{1, 2}) == std::vector<double>{-0.5, 1e300});
+    CHECK(file.read<double>("f", Idx{1, 1}, Idx{1, 2}) == std::vector<double>{-0.5, 1e300});
     CHECK(file.has_variable("f"));
     CHECK_FALSE(file.has_variable("slot"));
     file.flush();
@@ -134,8 +135,8 @@ TEST_CASE("NcFile round-trips every dtype through hyperslabs", "[nc_file]") {
   CHECK(file.shape_of("total").empty());
 
   CHECK(file.read_str("country") == countries);
-  CHECK(file.read_i64("time", Idx{0}, Idx{2}) == std::vector<std::int64_t>{19000, 19001});
-  CHECK(file.read_f64("run", Idx{1}, Idx{2}) == std::vector<double>{1.5, 2.5});
+  CHECK(file.read<std::int64_t>("time", Idx{0}, Idx{2}) == std::vector<std::int64_t>{19000, 19001});
+  CHECK(file.read<double>("run", Idx{1}, Idx{2}) == std::vector<double>{1.5, 2.5});
   CHECK(file.variable_attribute("time", "units") ==
         std::optional<AttrValue>(std::string("days since 1970-01-01")));
   CHECK(file.variable_attribute("f", "units") == std::optional<AttrValue>(std::string("USD")));
@@ -143,7 +144,7 @@ TEST_CASE("NcFile round-trips every dtype through hyperslabs", "[nc_file]") {
   CHECK(file.variable_attribute("f", "count") == std::optional<AttrValue>(std::int64_t{7}));
   CHECK(file.variable_attribute("f", "empty") == std::optional<AttrValue>(std::string()));
 
-  const auto f = file.read_f64("f", Idx{0, 0}, Idx{3, 4});
+  const auto f = file.read<double>("f", Idx{0, 0}, Idx{3, 4});
   REQUIRE(f.size() == 12);
   CHECK(std::vector<double>(f.begin(), f.begin() + 4) == std::vector<double>{1, 2, 3, 4});
   CHECK(std::isnan(f[4]));  // unwritten: fill value NaN
@@ -154,16 +155,16 @@ TEST_CASE("NcFile round-trips every dtype through hyperslabs", "[nc_file]") {
   REQUIRE(fill.has_value());
   CHECK(std::isnan(std::get<double>(*fill)));
 
-  CHECK(file.read_i64("l", Idx{0, 0}, Idx{3, 4}) ==
+  CHECK(file.read<std::int64_t>("l", Idx{0, 0}, Idx{3, 4}) ==
         std::vector<std::int64_t>{0, INT64_MIN, 1, 0, 0, 2, 3, 0, 0, 4, INT64_MAX, 0});
   CHECK_FALSE(file.variable_attribute("l", "_FillValue").has_value());  // keeps xarray from making it float
-  // i32 and i8 read through read_i64 (lossless widening).
-  CHECK(file.read_i64("m", Idx{0, 3}, Idx{2, 2}) == std::vector<std::int64_t>{0, 0, -4, INT32_MAX});
-  CHECK(file.read_i8("b", Idx{1}, Idx{3}) == std::vector<std::int8_t>{0, 1, 127});
-  CHECK(file.read_i64("b", Idx{0}, Idx{1}) == std::vector<std::int64_t>{-128});
+  // i32 and i8 read as std::int64_t (lossless widening).
+  CHECK(file.read<std::int64_t>("m", Idx{0, 3}, Idx{2, 2}) == std::vector<std::int64_t>{0, 0, -4, INT32_MAX});
+  CHECK(file.read<std::int8_t>("b", Idx{1}, Idx{3}) == std::vector<std::int8_t>{0, 1, 127});
+  CHECK(file.read<std::int64_t>("b", Idx{0}, Idx{1}) == std::vector<std::int64_t>{-128});
   CHECK(file.read_str("s") == std::vector<std::string>{"", "héllo", ""});
-  CHECK(file.read_f64("total", Idx{}, Idx{}) == std::vector<double>{42.0});
-  CHECK(file.read_f64("f", Idx{2, 0}, Idx{0, 4}).empty());
+  CHECK(file.read<double>("total", Idx{}, Idx{}) == std::vector<double>{42.0});
+  CHECK(file.read<double>("f", Idx{2, 0}, Idx{0, 4}).empty());
 }
 
 TEST_CASE("NcFile hyperslab and name errors are InputError", "[nc_file]") {
@@ -180,7 +181,7 @@ TEST_CASE("NcFile hyperslab and name errors are InputError", "[nc_file]") {
   CHECK_THROWS_AS(file.write("v", Idx{1, 1}, Idx{1, 3}, three), InputError);     // extent
   CHECK_THROWS_AS(file.write("v", Idx{0, 0}, Idx{1, 3}, std::vector<std::int64_t>{1, 2, 3}),
                   InputError);                                                  // dtype
-  CHECK_THROWS_AS(file.read_i8("v", Idx{0, 0}, Idx{1, 1}), InputError);
+  CHECK_THROWS_AS(file.read<std::int8_t>("v", Idx{0, 0}, Idx{1, 1}), InputError);
   CHECK_THROWS_AS(file.define_variable(var("w", DType::f64, {"missing"})), InputError);
   VarSpec bad_chunks = var("w", DType::f64, {"run"});
   bad_chunks.chunks = {5};
@@ -286,7 +287,7 @@ TEST_CASE("NcFile open_update modifies in place and marks completion", "[nc_file
   CHECK_FALSE(fs::exists(partial_of(path)));
   const NcFile file = NcFile::open_read(path);
   CHECK(file.attribute("complete") == std::optional<AttrValue>(std::int64_t{1}));
-  CHECK(file.read_i64("v", Idx{0}, Idx{3}) == std::vector<std::int64_t>{10, 11, 12});
+  CHECK(file.read<std::int64_t>("v", Idx{0}, Idx{3}) == std::vector<std::int64_t>{10, 11, 12});
 }
 
 TEST_CASE("content_digest ignores root attributes and sees every value", "[nc_file]") {
@@ -344,7 +345,7 @@ TEST_CASE("NcFile can be used from several threads", "[nc_file]") {
     });
   }
   for (auto& thread : threads) thread.join();
-  const auto values = shared.read_f64("v", Idx{0, 0}, Idx{8, 16});
+  const auto values = shared.read<double>("v", Idx{0, 0}, Idx{8, 16});
   for (std::size_t i = 0; i < values.size(); ++i) CHECK(values[i] == static_cast<double>(i / 16));
   shared.commit();
   CHECK(content_digest(dir / "own0.h5") == content_digest(dir / "own3.h5"));

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "sim/core/error.hpp"
+#include "sim/output/content_digest.hpp"
 #include "sim/output/nc_file.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -90,9 +91,9 @@ TEST_CASE("copy_from reproduces a file and copy_rows_from takes rows from anothe
     NcFile dst = NcFile::open_update(dir / "copy.h5");
     const NcFile other = NcFile::open_read(dir / "other.h5");
     dst.copy_rows_from(other, "run", Idx{2});
-    CHECK(dst.read_f64("demand", Idx{0, 0}, Idx{3, 2}) == std::vector<double>{1, 2, 3, 4, 5, 60});
+    CHECK(dst.read<double>("demand", Idx{0, 0}, Idx{3, 2}) == std::vector<double>{1, 2, 3, 4, 5, 60});
     // Variables over other dimensions are untouched.
-    CHECK(dst.read_i64("slots", Idx{0}, Idx{4}) == std::vector<std::int64_t>{7, 8, 9, 10});
+    CHECK(dst.read<std::int64_t>("slots", Idx{0}, Idx{4}) == std::vector<std::int64_t>{7, 8, 9, 10});
     CHECK_THROWS_AS(dst.copy_rows_from(other, "run", Idx{3}), InputError);
     dst.close();
   }
@@ -108,7 +109,7 @@ TEST_CASE("early allocation needs an uncompressed variable and in-place files ar
   CHECK_THROWS_WITH(f.define_variable(v), Catch::Matchers::Contains("allocate_early needs deflate_level 0"));
   v.deflate_level = 0;
   f.define_variable(v);
-  CHECK(std::isnan(f.read_f64("x", Idx{0}, Idx{2})[1]));  // allocated and filled at creation
+  CHECK(std::isnan(f.read<double>("x", Idx{0}, Idx{2})[1]));  // allocated and filled at creation
   f.close();
   CHECK_THROWS_WITH(NcFile::create_in_place(dir / "a.h5"), Catch::Matchers::Contains("already exists"));
   // A create()d file closed without commit is abandoned like any uncommitted file.

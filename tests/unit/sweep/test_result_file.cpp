@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "sim/core/error.hpp"
+#include "sim/output/content_digest.hpp"
 #include "sim/output/nc_file.hpp"
 #include "sim/output/result_file.hpp"
 #include "sim/sweep/file_lock.hpp"
@@ -65,7 +66,7 @@ TEST_CASE("an in-progress sweep file is written in place, compacted and expanded
     CHECK(f.attribute_strings("design_parameters") == std::vector<std::string>{"params.q"});
     CHECK(f.read_str("run_error") == std::vector<std::string>(n, ""));  // the retried run's message is cleared
     CHECK(f.read_str("scenario") == std::vector<std::string>{"a", "b", "a", "b", "a", "b"});
-    const auto share = f.read_f64("share", std::vector<std::size_t>{3, 0, 0}, std::vector<std::size_t>{1, 3, 2});
+    const auto share = f.read<double>("share", std::vector<std::size_t>{3, 0, 0}, std::vector<std::size_t>{1, 3, 2});
     CHECK(share == data_for(3).vars[0]);
   }
   // Expanding a finished file (to re-run failures) gives the same content, in place-writable.
