@@ -1,15 +1,16 @@
 #pragma once
-// Running a sweep: runs side by side on the executor's threads (or on MPI ranks), each
-// result written into its slot of `<out>.incomplete` as it completes; resume, shards and
-// the compaction into `<out>` (docs/output-format.md, "Crash safety").
+// Running a sweep: runs side by side on the executor's threads (or on MPI ranks,
+// mpi_ensemble.hpp), each result written into its slot of `<out>.incomplete` as it
+// completes; resume, shards and the compaction into `<out>` (docs/output-format.md,
+// "Crash safety").
 #include <cstddef>
 #include <filesystem>
 #include <functional>
-#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "sim/sweep/mpi_session.hpp"
 #include "sim/sweep/sweep.hpp"
 
 namespace tiersim::sweep {
@@ -24,34 +25,6 @@ struct Shard {
 };
 /// Parse "i/N" (0 <= i < N). InputError naming the option otherwise.
 Shard parse_shard(const std::string& text);
-
-/// MPI, when the build has it and the process was started by mpirun with several ranks.
-/// Rank 0 owns the output file and hands out run indices on request; the other ranks
-/// compute runs and send their data back.
-class MpiSession {
- public:
-  /// Initialise MPI if this process was launched by an MPI launcher (and the build has
-  /// MPI); nullptr otherwise.
-  static std::unique_ptr<MpiSession> start_if_launched();
-  MpiSession(const MpiSession&) = delete;
-  MpiSession& operator=(const MpiSession&) = delete;
-  ~MpiSession();  ///< MPI_Finalize
-  int rank() const { return rank_; }
-  int size() const { return size_; }
-  /// End every rank (after an error on one of them, the others would wait forever).
-  [[noreturn]] void abort(int exit_code) const;
-
- private:
-  MpiSession(int rank, int size) : rank_(rank), size_(size) {}
-  int rank_ = 0;
-  int size_ = 1;
-};
-
-/// True if this build can distribute sweeps over MPI ranks (TIERSIM_WITH_MPI).
-bool mpi_available();
-/// This process's rank as told by an MPI launcher's environment (0 if not launched by one).
-/// A build without MPI started with `mpirun -np N` uses it to leave the sweep to rank 0.
-int launcher_rank();
 
 struct SweepOptions {
   std::filesystem::path output;  ///< the final file; work happens in `<output>.incomplete`
