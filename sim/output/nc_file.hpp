@@ -40,6 +40,16 @@ concept Number = std::same_as<T, double> || std::same_as<T, std::int64_t> ||
 template <class T>
 concept Element = Number<T> || std::same_as<T, std::string>;
 
+/// The DType whose elements are `T` in memory.
+template <Element T>
+constexpr DType dtype_for() {
+  if constexpr (std::same_as<T, double>) return DType::f64;
+  if constexpr (std::same_as<T, std::int64_t>) return DType::i64;
+  if constexpr (std::same_as<T, std::int32_t>) return DType::i32;
+  if constexpr (std::same_as<T, std::int8_t>) return DType::i8;
+  return DType::str;
+}
+
 /// An attribute value: text, integer or floating point (scalar).
 using AttrValue = std::variant<std::string, std::int64_t, double>;
 

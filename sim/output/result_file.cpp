@@ -4,8 +4,8 @@
 
 #include <array>
 #include <chrono>
+#include <algorithm>
 #include <ctime>
-#include <type_traits>
 
 #include "sim/core/error.hpp"
 #include "sim/core/version.hpp"
@@ -29,14 +29,19 @@ std::string host_name() {
   return buf.data();
 }
 
-
 /// How the variables of a new result file are stored.
 struct Storage {
   bool crash_safe = false;  // uncompressed, allocated at creation (in-progress sweep file)
+
+  void apply(VarSpec& v) const {
+    if (!crash_safe) return;
+    v.deflate_level = 0;
+    v.allocate_early = true;
+  }
 };
 
-void write_layout(NcFile& f, const Layout& layout, std::span<const PlannedRun> plan, const Provenance& prov,
-                  const SweepDescription* sweep, Storage storage) {
+/// Root attributes: what wrote the file, from which configuration, when and where.
+void write_provenance(NcFile& f, const Layout& layout, const Provenance& prov) {
   f.set_attribute(schema::kConventions, std::string("CF-1.8"));
   f.set_attribute(schema::kTitle, std::string("tiersim results (model " + prov.model + ")"));
   f.set_attribute(schema::kFormatVersion, format_version());
@@ -51,30 +56,32 @@ void write_layout(NcFile& f, const Layout& layout, std::span<const PlannedRun> p
   f.set_attribute(schema::kProcesses, static_cast<std::int64_t>(prov.processes));
   f.set_attribute(schema::kCommand, prov.command);
   f.set_attribute(schema::kCalendarStart, layout.start.to_string());
-  if (sweep != nullptr) {
-    f.set_attribute(schema::kSweepYaml, sweep->sweep_yaml);
-    f.set_attribute(schema::kSweepHash, sweep->sweep_hash);
-    f.set_attribute(schema::kDesignKind, sweep->design_kind);
-    f.set_attribute(schema::kDesignParameters, std::span<const std::string>(sweep->design_parameters));
-    f.set_attribute(schema::kDesignSamples, sweep->design_samples);
-    f.set_attribute(schema::kMorrisLevels, sweep->morris_levels);
-    if (!sweep->shard.empty()) f.set_attribute(schema::kShard, sweep->shard);
-  }
+}
 
-  const std::size_t runs = plan.size();
-  f.define_dimension(schema::kRun, runs);
-  std::vector<std::int64_t> index, seeds, points, replicates, trajectories;
-  std::vector<std::string> scenarios;
-  for (const auto& p : plan) {
-    index.push_back(p.run_index);
-    seeds.push_back(static_cast<std::int64_t>(p.seed));
-    points.push_back(p.point);
-    replicates.push_back(p.replicate);
-    scenarios.push_back(p.scenario);
-    trajectories.push_back(p.trajectory);
-  }
-  f.write_coordinate(schema::kRun, index, {{"long_name", std::string("run index in the plan")}});
+void write_sweep_attributes(NcFile& f, const SweepDescription& sweep) {
+  f.set_attribute(schema::kSweepYaml, sweep.sweep_yaml);
+  f.set_attribute(schema::kSweepHash, sweep.sweep_hash);
+  f.set_attribute(schema::kDesignKind, sweep.design_kind);
+  f.set_attribute(schema::kDesignParameters, std::span<const std::string>(sweep.design_parameters));
+  f.set_attribute(schema::kDesignSamples, sweep.design_samples);
+  f.set_attribute(schema::kMorrisLevels, sweep.morris_levels);
+  if (!sweep.shard.empty()) f.set_attribute(schema::kShard, sweep.shard);
+}
 
+/// One value per planned run.
+template <class T, class Field>
+std::vector<T> plan_column(std::span<const PlannedRun> plan, Field field) {
+  std::vector<T> values;
+  values.reserve(plan.size());
+  for (const PlannedRun& p : plan) values.push_back(static_cast<T>(field(p)));
+  return values;
+}
+
+/// The `run` dimension and the layout's dimensions, each with its coordinate.
+void write_dimensions(NcFile& f, const Layout& layout, std::span<const PlannedRun> plan) {
+  f.define_dimension(schema::kRun, plan.size());
+  f.write_coordinate(schema::kRun, plan_column<std::int64_t>(plan, [](auto& p) { return p.run_index; }),
+                     {{"long_name", std::string("run index in the plan")}});
   for (const auto& d : layout.dims) {
     f.define_dimension(d.name, d.size());
     if (d.is_time) {
@@ -88,57 +95,70 @@ void write_layout(NcFile& f, const Layout& layout, std::span<const PlannedRun> p
       f.write_coordinate(d.name, d.labels, {{"long_name", d.long_name}});
     }
   }
+}
 
-  const std::size_t chunk_1d =
-      std::max<std::size_t>(1, storage.crash_safe ? std::min(runs, kIncompleteRunChunk) : runs);
-  auto run_var = [&](const std::string& name, DType t, std::vector<Attr> attrs) {
+/// Defines (and writes) variables over `run`, stored as the file's Storage says.
+class RunVariables {
+ public:
+  RunVariables(NcFile& f, std::size_t runs, Storage storage)
+      : f_(f),
+        runs_(runs),
+        storage_(storage),
+        chunk_(std::max<std::size_t>(1, storage.crash_safe ? std::min(runs, kIncompleteRunChunk) : runs)) {}
+
+  void define(const std::string& name, DType dtype, std::vector<Attr> attrs) {
     VarSpec v;
     v.name = name;
-    v.dtype = t;
+    v.dtype = dtype;
     v.dims = {schema::kRun};
     v.attrs = std::move(attrs);
-    v.chunks = {chunk_1d};
-    if (storage.crash_safe) {
-      v.deflate_level = 0;
-      v.allocate_early = true;
-    }
-    f.define_variable(v);
-  };
-  auto write_1d = [&](const std::string& name, const auto& values) {
-    f.write(name, std::array<std::size_t, 1>{0}, std::array<std::size_t, 1>{runs},
-            std::span<const typename std::decay_t<decltype(values)>::value_type>(values));
-  };
-  run_var(schema::kSeed, DType::i64, {{"long_name", std::string("master seed of the run's random streams")}});
-  write_1d(schema::kSeed, seeds);
-  run_var(schema::kPoint, DType::i64, {{"long_name", std::string("design point of the run")}});
-  write_1d(schema::kPoint, points);
-  run_var(schema::kReplicate, DType::i64, {{"long_name", std::string("replicate of the design point (seed)")}});
-  write_1d(schema::kReplicate, replicates);
-  run_var(schema::kScenario, DType::str,
-          {{"long_name", std::string("pair_with scenario of the run (common random numbers across scenarios)")}});
-  write_1d(schema::kScenario, scenarios);
-  if (sweep != nullptr && sweep->morris) {
-    run_var(schema::kTrajectory, DType::i64, {{"long_name", std::string("Morris trajectory of the design point")}});
-    write_1d(schema::kTrajectory, trajectories);
+    v.chunks = {chunk_};
+    storage_.apply(v);
+    f_.define_variable(v);
   }
-  if (sweep != nullptr) {
-    for (const auto& c : sweep->columns) {
-      std::vector<Attr> attrs{{"long_name", std::string("swept parameter " + c.name)}};
-      attrs.insert(attrs.end(), c.attrs.begin(), c.attrs.end());
-      run_var(c.name, c.numeric ? DType::f64 : DType::str, attrs);
-      if (c.numeric) {
-        write_1d(c.name, c.numbers);
-      } else {
-        write_1d(c.name, c.text);
-      }
-    }
-  }
-  run_var(schema::kRunStatus, DType::i8,
-          {{"long_name", std::string("0 pending, 1 done, 2 failed")},
-           {"flag_values", std::string("0 1 2")},
-           {"flag_meanings", std::string("pending done failed")}});
-  run_var(schema::kRunError, DType::str, {{"long_name", std::string("error message of a failed run")}});
 
+  template <Element T>
+  void add(const std::string& name, std::vector<Attr> attrs, const std::vector<T>& values) {
+    define(name, dtype_for<T>(), std::move(attrs));
+    f_.write(name, std::array<std::size_t, 1>{0}, std::array<std::size_t, 1>{runs_}, values);
+  }
+
+ private:
+  NcFile& f_;
+  std::size_t runs_;
+  Storage storage_;
+  std::size_t chunk_;
+};
+
+/// The run plan: seed, point, replicate, scenario (and trajectory, swept parameters).
+void write_run_plan(RunVariables& vars, std::span<const PlannedRun> plan, const SweepDescription* sweep) {
+  vars.add(schema::kSeed, {{"long_name", std::string("master seed of the run's random streams")}},
+           plan_column<std::int64_t>(plan, [](auto& p) { return p.seed; }));
+  vars.add(schema::kPoint, {{"long_name", std::string("design point of the run")}},
+           plan_column<std::int64_t>(plan, [](auto& p) { return p.point; }));
+  vars.add(schema::kReplicate, {{"long_name", std::string("replicate of the design point (seed)")}},
+           plan_column<std::int64_t>(plan, [](auto& p) { return p.replicate; }));
+  vars.add(schema::kScenario,
+           {{"long_name", std::string("pair_with scenario of the run (common random numbers across scenarios)")}},
+           plan_column<std::string>(plan, [](auto& p) { return p.scenario; }));
+  if (sweep == nullptr) return;
+  if (sweep->morris) {
+    vars.add(schema::kTrajectory, {{"long_name", std::string("Morris trajectory of the design point")}},
+             plan_column<std::int64_t>(plan, [](auto& p) { return p.trajectory; }));
+  }
+  for (const auto& c : sweep->columns) {
+    std::vector<Attr> attrs{{"long_name", std::string("swept parameter " + c.name)}};
+    attrs.insert(attrs.end(), c.attrs.begin(), c.attrs.end());
+    if (c.numeric) {
+      vars.add(c.name, std::move(attrs), c.numbers);
+    } else {
+      vars.add(c.name, std::move(attrs), c.text);
+    }
+  }
+}
+
+/// The recorded outputs over (run, ...) and the per-run summaries.
+void define_outputs(NcFile& f, RunVariables& vars, const Layout& layout, Storage storage) {
   for (const auto& v : layout.vars) {
     VarSpec s;
     s.name = v.name;
@@ -149,15 +169,27 @@ void write_layout(NcFile& f, const Layout& layout, std::span<const PlannedRun> p
     // finished file, raw and preallocated in an in-progress one).
     s.chunks = {1};
     s.chunks.insert(s.chunks.end(), v.shape.begin(), v.shape.end());
-    if (storage.crash_safe) {
-      s.deflate_level = 0;
-      s.allocate_early = true;
-    }
+    storage.apply(s);
     f.define_variable(s);
   }
   for (const auto& sv : layout.summaries) {
-    run_var(sv.name, DType::f64, {{"units", sv.units}, {"long_name", sv.long_name}});
+    vars.define(sv.name, DType::f64, {{"units", sv.units}, {"long_name", sv.long_name}});
   }
+}
+
+void write_layout(NcFile& f, const Layout& layout, std::span<const PlannedRun> plan, const Provenance& prov,
+                  const SweepDescription* sweep, Storage storage) {
+  write_provenance(f, layout, prov);
+  if (sweep != nullptr) write_sweep_attributes(f, *sweep);
+  write_dimensions(f, layout, plan);
+  RunVariables vars(f, plan.size(), storage);
+  write_run_plan(vars, plan, sweep);
+  vars.define(schema::kRunStatus, DType::i8,
+              {{"long_name", std::string("0 pending, 1 done, 2 failed")},
+               {"flag_values", std::string("0 1 2")},
+               {"flag_meanings", std::string("pending done failed")}});
+  vars.define(schema::kRunError, DType::str, {{"long_name", std::string("error message of a failed run")}});
+  define_outputs(f, vars, layout, storage);
   f.flush();
 }
 

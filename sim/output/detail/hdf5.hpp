@@ -11,7 +11,6 @@
 #include <optional>
 #include <span>
 #include <string>
-#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -113,16 +112,6 @@ hid_t numeric_memory_type(DType dtype);
 bool is_integer(DType dtype);
 /// The DType of a dataset, or nullopt for types tiersim does not write.
 std::optional<DType> dtype_of(hid_t dataset);
-
-/// The DType whose elements are `T` in memory.
-template <Element T>
-constexpr DType dtype_for() {
-  if constexpr (std::is_same_v<T, double>) return DType::f64;
-  if constexpr (std::is_same_v<T, std::int64_t>) return DType::i64;
-  if constexpr (std::is_same_v<T, std::int32_t>) return DType::i32;
-  if constexpr (std::is_same_v<T, std::int8_t>) return DType::i8;
-  return DType::str;
-}
 
 /// NUL-terminated pointers into `values` for an HDF5 string write; InputError (with
 /// `context`) for a value with an embedded NUL, which HDF5 would silently truncate.
