@@ -58,6 +58,10 @@ struct Attr {
   AttrValue value;
 };
 
+/// Chunk length of 1-d variables when VarSpec::chunks is empty: one chunk per element (the
+/// multi-dimensional default) would make a huge chunk index for long vectors.
+inline constexpr std::size_t kDefaultChunk1d = 65536;
+
 struct VarSpec {
   std::string name;
   DType dtype = DType::f64;

@@ -52,7 +52,7 @@ void set_chunking(hid_t dcpl, const VarSpec& spec, const std::vector<hsize_t>& e
   std::vector<hsize_t> chunk(spec.chunks.begin(), spec.chunks.end());
   if (chunk.empty()) {
     chunk = extent;
-    chunk[0] = extent.size() == 1 ? std::min(extent[0], k_chunk_1d) : 1;
+    chunk[0] = extent.size() == 1 ? std::min<hsize_t>(extent[0], kDefaultChunk1d) : 1;
   }
   if (H5Pset_chunk(dcpl, static_cast<int>(chunk.size()), chunk.data()) < 0) {
     throw_io(context + ": cannot set chunking");

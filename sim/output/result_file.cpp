@@ -310,7 +310,7 @@ void ResultFile::compact(const std::filesystem::path& incomplete, const std::fil
     NcFile dst = NcFile::create(out, replace_existing);
     CopyOptions options;
     options.deflate_level = 4;
-    options.chunk_1d = 65536;  // as NcFile's default for 1-d variables
+    options.chunk_1d = kDefaultChunk1d;
     dst.copy_from(src, options);
     dst.commit();
   }

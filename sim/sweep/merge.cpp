@@ -92,7 +92,7 @@ MergeResult write_merged(const fs::path& out, const std::vector<ShardFile>& file
   output::NcFile merged = output::NcFile::create(out, overwrite);
   output::CopyOptions options;
   options.skip_attributes = {schema::kShard, schema::kComplete};
-  options.chunk_1d = 65536;
+  options.chunk_1d = output::kDefaultChunk1d;
   merged.copy_from(files.front().reader.file(), options);
   for (std::size_t k = 1; k < files.size(); ++k) {
     std::vector<std::size_t> rows;

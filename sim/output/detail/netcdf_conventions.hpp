@@ -19,10 +19,6 @@
 
 namespace tiersim::output::detail {
 
-/// 1-d variables are chunked in blocks of this many elements by default: one chunk per
-/// element (the multi-dimensional default) would make a huge chunk index for long vectors.
-inline constexpr hsize_t k_chunk_1d = 65536;
-
 /// An attribute maintained by HDF5's dimension-scale API or netCDF-C.
 bool is_bookkeeping_attr(std::string_view name);
 /// A bookkeeping attribute or `_FillValue` (which follows from the variable's type).
