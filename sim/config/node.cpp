@@ -58,13 +58,13 @@ void Node::relocate(const Origin& origin) {
   for (auto& i : items_) i.relocate(origin);
 }
 
-const Node* Node::find(const std::string& key) const {
+const Node* Node::find(std::string_view key) const {
   auto it = std::find_if(entries_.begin(), entries_.end(),
                          [&](const Entry& e) { return e.key == key; });
   return it == entries_.end() ? nullptr : &it->value;
 }
 
-Node* Node::find(const std::string& key) {
+Node* Node::find(std::string_view key) {
   return const_cast<Node*>(std::as_const(*this).find(key));
 }
 
@@ -90,6 +90,77 @@ bool Node::erase(const std::string& key) {
   entries_.erase(it);
   return true;
 }
+
+namespace {
+
+/// The keys of a dotted path, empty ones included ("a..b" has three).
+std::vector<std::string_view> path_keys(std::string_view path) {
+  std::vector<std::string_view> keys;
+  for (std::size_t begin = 0;;) {
+    const std::size_t dot = path.find('.', begin);
+    keys.push_back(path.substr(begin, dot == std::string_view::npos ? std::string_view::npos : dot - begin));
+    if (dot == std::string_view::npos) return keys;
+    begin = dot + 1;
+  }
+}
+
+}  // namespace
+
+const Node* Node::find_path(std::string_view path) const {
+  const Node* n = this;
+  for (const std::string_view key : path_keys(path)) {
+    n = n->is_map() ? n->find(key) : nullptr;
+    if (n == nullptr) return nullptr;
+  }
+  return n;
+}
+
+Node* Node::find_path(std::string_view path) {
+  return const_cast<Node*>(std::as_const(*this).find_path(path));
+}
+
+const Origin& Node::origin_of(std::string_view path) const {
+  const Node* deepest = this;
+  for (const std::string_view key : path_keys(path)) {
+    const Node* next = deepest->is_map() ? deepest->find(key) : nullptr;
+    if (next == nullptr) break;
+    deepest = next;
+  }
+  return deepest->origin();
+}
+
+Node& Node::set_path(std::string_view path, Node value, const Origin& key_origin) {
+  if (path.empty()) throw InputError(key_origin.describe() + ": empty key");
+  const auto keys = path_keys(path);
+  if (std::find(keys.begin(), keys.end(), std::string_view()) != keys.end()) {
+    throw InputError(key_origin.describe() + ": empty component in key '" + std::string(path) + "'");
+  }
+  if (!is_map()) *this = Node::map(key_origin);
+  Node* map = this;
+  for (std::size_t i = 0; i + 1 < keys.size(); ++i) {
+    const std::string key(keys[i]);
+    Node* next = map->find(key);
+    if (next == nullptr) {
+      next = &map->set(key, Node::map(key_origin), key_origin);
+    } else if (!next->is_map()) {
+      throw PathBlocked(path, key, *next, key_origin);
+    }
+    map = next;
+  }
+  Node* target = map->find(keys.back());
+  if (target != nullptr && target->is_map() && value.is_map()) {
+    merge_into(*target, value);
+    return *target;
+  }
+  return map->set(std::string(keys.back()), std::move(value), key_origin);
+}
+
+PathBlocked::PathBlocked(std::string_view path, std::string key, const Node& holder, const Origin& key_origin)
+    : InputError(key_origin.describe() + ": key '" + std::string(path) + "': '" + key + "' holds " +
+                 holder.kind_name() + " (set at " + holder.origin().describe() + "), not a mapping"),
+      key_(std::move(key)),
+      holds_(holder.kind_name()),
+      holder_origin_(holder.origin()) {}
 
 void merge_into(Node& base, const Node& top) {
   if (!top.is_map() || !base.is_map()) {

@@ -4,8 +4,11 @@
 // so that every error can name the file, line and column of the offending key.
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
+
+#include "sim/core/error.hpp"
 
 namespace tiersim::config {
 
@@ -44,11 +47,26 @@ class Node {
 
   // Map access (insertion order is preserved).
   const std::vector<Entry>& entries() const { return entries_; }
-  const Node* find(const std::string& key) const;
-  Node* find(const std::string& key);
+  const Node* find(std::string_view key) const;
+  Node* find(std::string_view key);
   /// Insert or replace; returns the stored node.
   Node& set(const std::string& key, Node value, Origin key_origin);
   bool erase(const std::string& key);
+
+  // Dotted paths: "a.b.c" names key c of the map under key b of the map under key a.
+  /// The node at `path`, or null if a key is missing or a node on the way is not a map.
+  const Node* find_path(std::string_view path) const;
+  Node* find_path(std::string_view path);
+  /// Where the value at `path` was written: the origin of the deepest node along `path`
+  /// that exists (this node's own origin if the first key is already missing).
+  const Origin& origin_of(std::string_view path) const;
+  /// Put `value` at `path` with the semantics of `--set`: missing maps on the way are
+  /// created, a map merges into a map already there (merge_into), anything else replaces.
+  /// Created and replaced keys (and this node, if it is not a map yet) get `key_origin`.
+  /// Returns the node now at `path`. Throws InputError "KEY_ORIGIN: empty key" or
+  /// "KEY_ORIGIN: empty component in key 'PATH'", and PathBlocked if a node on the way holds
+  /// something other than a map.
+  Node& set_path(std::string_view path, Node value, const Origin& key_origin);
 
   // Sequence access.
   const std::vector<Node>& items() const { return items_; }
@@ -70,6 +88,22 @@ struct Node::Entry {
 };
 
 inline void Node::push_back(Node value) { items_.push_back(std::move(value)); }
+
+/// Node::set_path met a value that is not a map where the path needs one to descend.
+/// what(): "KEY_ORIGIN: key 'PATH': 'KEY' holds KIND (set at ORIGIN), not a mapping"; the
+/// parts are kept so that a caller can phrase the message for its own input.
+class PathBlocked : public InputError {
+ public:
+  PathBlocked(std::string_view path, std::string key, const Node& holder, const Origin& key_origin);
+  const std::string& key() const { return key_; }           ///< the key on the way, e.g. "months"
+  const std::string& holds() const { return holds_; }       ///< Node::kind_name() of its value
+  const Origin& holder_origin() const { return holder_origin_; }
+
+ private:
+  std::string key_;
+  std::string holds_;
+  Origin holder_origin_;
+};
 
 /// Overlay `top` onto `base`: maps merge key by key (recursively), anything else in `top`
 /// replaces what `base` had. A null value in `top` removes the key.

@@ -187,29 +187,11 @@ void apply_override(Node& root, const std::string& assignment) {
   const std::string value_text = assignment.substr(eq + 1);
   Node value = parse_yaml(value_text.empty() ? "\"\"" : value_text, cli.file);
   value.relocate(cli);  // errors point at the command line, not "<line 1>"
-  std::vector<std::string> parts;
-  std::stringstream ss(path);
-  for (std::string part; std::getline(ss, part, '.');) {
-    if (part.empty()) throw InputError(cli.describe() + ": empty component in key '" + path + "'");
-    parts.push_back(part);
-  }
-  if (!root.is_map()) root = Node::map(cli);
-  Node* cur = &root;
-  for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
-    Node* next = cur->find(parts[i]);
-    if (next == nullptr) {
-      next = &cur->set(parts[i], Node::map(cli), cli);
-    } else if (!next->is_map()) {
-      throw InputError(cli.describe() + ": key '" + parts[i] + "' holds " + next->kind_name() +
-                       " (set at " + next->origin().describe() + "), cannot set '" + path + "'");
-    }
-    cur = next;
-  }
-  Node* target = cur->find(parts.back());
-  if (target != nullptr && target->is_map() && value.is_map()) {
-    merge_into(*target, value);
-  } else {
-    cur->set(parts.back(), value, cli);
+  try {
+    root.set_path(path, std::move(value), cli);
+  } catch (const PathBlocked& e) {
+    throw InputError(cli.describe() + ": key '" + e.key() + "' holds " + e.holds() + " (set at " +
+                     e.holder_origin().describe() + "), cannot set '" + path + "'");
   }
 }
 

@@ -25,20 +25,6 @@ Node resolved_tree(const engine::ResolvedConfig& rc) {
   return config::encode(copy);
 }
 
-const Node* find_path(const Node& root, const std::string& dotted) {
-  const Node* cur = &root;
-  std::size_t begin = 0;
-  while (cur != nullptr) {
-    const std::size_t dot = dotted.find('.', begin);
-    const std::string part = dotted.substr(begin, dot == std::string::npos ? std::string::npos : dot - begin);
-    if (!cur->is_map()) return nullptr;
-    cur = cur->find(part);
-    if (dot == std::string::npos) return cur;
-    begin = dot + 1;
-  }
-  return nullptr;
-}
-
 void collect_leaves(const Node& n, const std::string& prefix, std::vector<std::string>& out) {
   if (n.is_map()) {
     for (const auto& e : n.entries()) collect_leaves(e.value, prefix.empty() ? e.key : prefix + "." + e.key, out);
@@ -121,7 +107,7 @@ Sweep Sweep::build(SweepConfig cfg, const engine::ModelCatalog& catalog) {
         throw InputError(p.origin.describe() + ": key 'parameters.model': the model cannot vary within a sweep "
                          "(its outputs would not fit one file); sweep each model separately");
       }
-      const Node* leaf = find_path(resolved_trees[i], p.path);
+      const Node* leaf = resolved_trees[i].find_path(p.path);
       if (leaf == nullptr || !leaf->is_scalar()) {
         std::vector<std::string> leaves;
         collect_leaves(resolved_trees[i], "", leaves);
@@ -146,7 +132,7 @@ Sweep Sweep::build(SweepConfig cfg, const engine::ModelCatalog& catalog) {
            {std::tuple{*p.min, p.min_origin, "min"}, std::tuple{*p.max, p.max_origin, "max"}}) {
         for (std::size_t i = 0; i < s.scenario_trees_.size(); ++i) {
           Node tree = s.scenario_trees_[i];
-          set_path(tree, p.path, Node::scalar(config::encode_value(bound), origin), p.origin);
+          tree.set_path(p.path, Node::scalar(config::encode_value(bound), origin), p.origin);
           try {
             engine::resolve_config(tree, catalog, s.scenario_dirs_[i]);
           } catch (const InputError& e) {
@@ -286,9 +272,9 @@ Node Sweep::run_tree(std::size_t run) const {
   const PlanRun& r = runs_.at(run);
   Node tree = scenario_trees_[r.scenario];
   for (std::size_t j = 0; j < cfg_.parameters.size(); ++j) {
-    set_path(tree, cfg_.parameters[j].path, values_[r.point][j], cfg_.parameters[j].origin);
+    tree.set_path(cfg_.parameters[j].path, values_[r.point][j], cfg_.parameters[j].origin);
   }
-  set_path(tree, "seed", Node::scalar(std::to_string(r.seed), cfg_.seed_origin), cfg_.seed_origin);
+  tree.set_path("seed", Node::scalar(std::to_string(r.seed), cfg_.seed_origin), cfg_.seed_origin);
   return tree;
 }
 

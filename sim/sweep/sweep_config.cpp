@@ -4,7 +4,6 @@
 #include <charconv>
 #include <cmath>
 #include <limits>
-#include <sstream>
 
 #include "sim/config/schema.hpp"
 #include "sim/config/yaml_loader.hpp"
@@ -155,37 +154,9 @@ double ParameterSpec::from_unit(double u) const {
   return lo + u * (hi - lo);
 }
 
-void set_path(Node& root, const std::string& dotted_key, const Node& value, const Origin& key_origin_) {
-  std::vector<std::string> parts;
-  std::stringstream ss(dotted_key);
-  for (std::string part; std::getline(ss, part, '.');) {
-    if (part.empty()) throw InputError(key_origin_.describe() + ": empty component in key '" + dotted_key + "'");
-    parts.push_back(part);
-  }
-  if (parts.empty()) throw InputError(key_origin_.describe() + ": empty key");
-  if (!root.is_map()) root = Node::map(key_origin_);
-  Node* cur = &root;
-  for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
-    Node* next = cur->find(parts[i]);
-    if (next == nullptr) {
-      next = &cur->set(parts[i], Node::map(key_origin_), key_origin_);
-    } else if (!next->is_map()) {
-      throw InputError(key_origin_.describe() + ": key '" + dotted_key + "': '" + parts[i] + "' holds " +
-                       next->kind_name() + " (set at " + next->origin().describe() + "), not a mapping");
-    }
-    cur = next;
-  }
-  Node* target = cur->find(parts.back());
-  if (target != nullptr && target->is_map() && value.is_map()) {
-    config::merge_into(*target, value);
-  } else {
-    cur->set(parts.back(), value, key_origin_);
-  }
-}
-
 void apply_set(Node& root, const Node& set) {
   if (!set.is_map()) return;
-  for (const auto& e : set.entries()) set_path(root, e.key, e.value, e.key_origin);
+  for (const auto& e : set.entries()) root.set_path(e.key, e.value, e.key_origin);
 }
 
 SweepConfig load_sweep_config(const fs::path& file) {

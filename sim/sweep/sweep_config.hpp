@@ -75,14 +75,8 @@ struct SweepConfig {
 /// Read and check a sweep file. InputError (file:line:col, key) on any problem.
 SweepConfig load_sweep_config(const std::filesystem::path& file);
 
-/// Set a dotted key in a config tree with `--set` semantics: intermediate maps are created,
-/// a map value merges into an existing map, anything else replaces. `key_origin` becomes the
-/// origin of created keys (so errors point at the sweep file). InputError if the path
-/// descends into a non-map.
-void set_path(config::Node& root, const std::string& dotted_key, const config::Node& value,
-              const config::Origin& key_origin);
-
-/// Apply every entry of a `set:` map (dotted keys -> values) to `root`.
+/// Apply every entry of a `set:` map (dotted keys -> values) to `root` (Node::set_path: the
+/// keys' origins in the sweep file become the origins of what they create).
 void apply_set(config::Node& root, const config::Node& set);
 
 }  // namespace tiersim::sweep

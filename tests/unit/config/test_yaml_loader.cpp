@@ -70,7 +70,11 @@ TEST_CASE("command-line overrides create, replace and refuse to descend into sca
   CHECK(n.find("params")->find("p")->text() == "0.2");
   CHECK(n.find("params")->find("p")->origin().file.find("--set params.p=0.2") != std::string::npos);
   CHECK(n.find("list")->items().size() == 2);
-  CHECK_THROWS_WITH(config::apply_override(n, "params.p.x=1"), Contains("cannot set"));
+  CHECK_THROWS_WITH(config::apply_override(n, "params.p.x=1"),
+                    "<command line> --set params.p.x=1: key 'p' holds a single value (set at "
+                    "<command line> --set params.p=0.2), cannot set 'params.p.x'");
+  CHECK_THROWS_WITH(config::apply_override(n, "params..p=1"), Contains("empty component in key 'params..p'"));
+  CHECK_THROWS_WITH(config::apply_override(n, "params.p.=1"), Contains("empty component in key 'params.p.'"));
   CHECK_THROWS_WITH(config::apply_override(n, "novalue"), Contains("KEY=VALUE"));
 }
 
