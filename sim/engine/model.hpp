@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sim/config/node.hpp"
@@ -27,6 +28,20 @@ struct ModelContext {
   /// The `params:` subtree as written (with file/line origins), for messages and for
   /// resolving relative paths against the file that wrote them; null if absent.
   const config::Node* params_node = nullptr;
+
+  /// The start of an error message about parameter `key` (dotted, below `params:`, e.g.
+  /// "data.countries"): "FILE:LINE:COL: key 'params.KEY'". The location is that of the
+  /// deepest part of `params.KEY` that was written (config::Node::origin_of): the value
+  /// itself, else the nearest enclosing map that was written, else the `params:` map; it is
+  /// "<defaults>" when the config has no `params:` at all.
+  std::string where(std::string_view key) const;
+
+  /// The data file that parameter `key` (dotted, below `params:`) names with `value`:
+  /// an absolute `value` as it is; a relative one resolved against the directory of the file
+  /// that wrote `params.KEY` (which may be a `base:` of the config, or the sweep file of a
+  /// sweep's `set:`), or against `config_dir` when the value was not written in a file at a
+  /// line (a default, or a `--set` on the command line).
+  std::filesystem::path data_file(std::string_view key, const std::string& value) const;
 };
 
 /// One run's mutable state. Construction builds the initial state; declare() registers

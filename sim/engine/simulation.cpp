@@ -68,19 +68,4 @@ output::RunData Simulation::run(const std::function<void(int, int)>& on_step) {
   return recorders_->finish();
 }
 
-void ModelCatalog::add(ModelType t) { types_.push_back(std::move(t)); }
-
-const ModelType& ModelCatalog::get(const std::string& name) const {
-  std::vector<std::string> names;
-  for (const auto& t : types_) {
-    if (t.name == name) return t;
-    names.push_back(t.name);
-  }
-  const std::string guess = config::nearest_key(name, names);
-  std::string all;
-  for (const auto& n : names) all += (all.empty() ? "" : ", ") + n;
-  throw InputError("unknown model '" + name + "'" + (guess.empty() ? "" : "; did you mean '" + guess + "'?") +
-                   " (available: " + all + ")");
-}
-
 }  // namespace tiersim::engine

@@ -1,0 +1,37 @@
+#include "sim/engine/model.hpp"
+
+#include "sim/core/error.hpp"
+
+namespace tiersim::engine {
+
+std::string ModelContext::where(std::string_view key) const {
+  const std::string at = params_node != nullptr ? params_node->origin_of(key).describe() : "<defaults>";
+  return at + ": key 'params." + std::string(key) + "'";
+}
+
+std::filesystem::path ModelContext::data_file(std::string_view key, const std::string& value) const {
+  const std::filesystem::path path(value);
+  if (path.is_absolute()) return path;
+  const config::Node* written = params_node != nullptr ? params_node->find_path(key) : nullptr;
+  if (written != nullptr && !written->origin().file.empty() && written->origin().line > 0) {
+    return std::filesystem::path(written->origin().file).parent_path() / path;
+  }
+  return config_dir / path;
+}
+
+void ModelCatalog::add(ModelType t) { types_.push_back(std::move(t)); }
+
+const ModelType& ModelCatalog::get(const std::string& name) const {
+  std::vector<std::string> names;
+  for (const auto& t : types_) {
+    if (t.name == name) return t;
+    names.push_back(t.name);
+  }
+  const std::string guess = config::nearest_key(name, names);
+  std::string all;
+  for (const auto& n : names) all += (all.empty() ? "" : ", ") + n;
+  throw InputError("unknown model '" + name + "'" + (guess.empty() ? "" : "; did you mean '" + guess + "'?") +
+                   " (available: " + all + ")");
+}
+
+}  // namespace tiersim::engine
