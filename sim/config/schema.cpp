@@ -177,35 +177,6 @@ std::string encode_value(const std::string& v) { return v; }
 std::string encode_value(const time::Date& v) { return v.to_string(); }
 std::string encode_value(const time::YearMonth& v) { return v.to_string(); }
 
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t sub = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
-    }
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
-}
-
-std::string nearest_key(std::string_view key, const std::vector<std::string>& candidates) {
-  std::string best;
-  std::size_t best_d = std::string::npos;
-  for (const auto& c : candidates) {
-    const std::size_t d = edit_distance(key, c);
-    if (d < best_d) {
-      best_d = d;
-      best = c;
-    }
-  }
-  // A suggestion is only helpful if it is plausibly a typo: at most a third of the letters.
-  const std::size_t limit = std::max<std::size_t>(2, key.size() / 3);
-  return best_d <= limit ? best : std::string();
-}
-
 std::string join_path(const std::string& prefix, std::string_view key) {
   return prefix.empty() ? std::string(key) : prefix + "." + std::string(key);
 }
@@ -221,25 +192,18 @@ const Node* Decoder::lookup(std::string_view key) const {
 
 std::string Decoder::decode_choice(const Node& n, const std::string& path,
                                    const std::vector<std::string>& names) const {
-  std::string all;
-  for (const auto& name : names) all += (all.empty() ? "" : ", ") + name;
-  if (!n.is_scalar()) type_error(n, path, "one of: " + all);
+  if (!n.is_scalar()) type_error(n, path, "one of: " + list_names(names));
   if (std::find(names.begin(), names.end(), n.text()) != names.end()) return n.text();
-  const std::string guess = nearest_key(n.text(), names);
-  fail(n, path, "'" + n.text() + "' is not one of: " + all +
-                    (guess.empty() ? "" : " (did you mean '" + guess + "'?)"));
+  const Suggestion suggestion(n.text(), names);
+  fail(n, path, "'" + n.text() + "' is not one of: " + suggestion.listed() + suggestion.aside());
 }
 
 void Decoder::finish() const {
   if (node_ == nullptr) return;
   for (const auto& e : node_->entries()) {
     if (std::find(known_.begin(), known_.end(), e.key) != known_.end()) continue;
-    const std::string guess = nearest_key(e.key, known_);
-    std::string valid;
-    for (const auto& k : known_) valid += (valid.empty() ? "" : ", ") + k;
     throw InputError(e.key_origin.describe() + ": unknown key '" + join_path(prefix_, e.key) + "'" +
-                     (guess.empty() ? "" : "; did you mean '" + join_path(prefix_, guess) + "'?") +
-                     " (valid keys here: " + valid + ")");
+                     Suggestion(e.key, known_).hint("valid keys here", prefix_));
   }
 }
 

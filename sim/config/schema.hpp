@@ -26,6 +26,7 @@
 
 #include "sim/config/field_info.hpp"
 #include "sim/config/node.hpp"
+#include "sim/config/suggest.hpp"
 #include "sim/time/calendar.hpp"
 
 namespace tiersim::config {
@@ -65,11 +66,6 @@ template <> constexpr std::string_view type_name<time::Date>() { return "date (Y
 template <> constexpr std::string_view type_name<time::YearMonth>() { return "month (YYYY-MM)"; }
 template <> constexpr std::string_view type_name<std::vector<double>>() { return "list of numbers"; }
 template <> constexpr std::string_view type_name<std::vector<std::string>>() { return "list of strings"; }
-
-/// Levenshtein distance, for "did you mean" suggestions.
-std::size_t edit_distance(std::string_view a, std::string_view b);
-/// The closest candidate within a sensible distance, or "" if none is close.
-std::string nearest_key(std::string_view key, const std::vector<std::string>& candidates);
 
 std::string join_path(const std::string& prefix, std::string_view key);
 

@@ -1,5 +1,6 @@
 #include "sim/engine/model.hpp"
 
+#include "sim/config/suggest.hpp"
 #include "sim/core/error.hpp"
 
 namespace tiersim::engine {
@@ -27,11 +28,7 @@ const ModelType& ModelCatalog::get(const std::string& name) const {
     if (t.name == name) return t;
     names.push_back(t.name);
   }
-  const std::string guess = config::nearest_key(name, names);
-  std::string all;
-  for (const auto& n : names) all += (all.empty() ? "" : ", ") + n;
-  throw InputError("unknown model '" + name + "'" + (guess.empty() ? "" : "; did you mean '" + guess + "'?") +
-                   " (available: " + all + ")");
+  throw InputError("unknown model '" + name + "'" + config::Suggestion(name, names).hint());
 }
 
 }  // namespace tiersim::engine

@@ -5,7 +5,7 @@
 #include <limits>
 #include <numeric>
 
-#include "sim/config/schema.hpp"
+#include "sim/config/suggest.hpp"
 #include "sim/core/error.hpp"
 
 namespace tiersim::output {
@@ -67,19 +67,14 @@ Recorders::Recorders(const engine::Registry& registry, std::vector<engine::Recor
     if (o == nullptr) {
       std::vector<std::string> names;
       for (const auto& ob : registry.observables()) names.push_back(ob.name);
-      const std::string guess = config::nearest_key(s.variable, names);
-      std::string all;
-      for (const auto& n : names) all += (all.empty() ? "" : ", ") + n;
       throw InputError(spec_origin(i) + ": key 'record[" + std::to_string(i) + "].variable': unknown variable '" +
-                       s.variable + "'" + (guess.empty() ? "" : "; did you mean '" + guess + "'?") +
-                       " (available: " + all + ")");
+                       s.variable + "'" + config::Suggestion(s.variable, names).hint());
     }
     const auto levels = registry.levels_for(*o);
     if (std::find(levels.begin(), levels.end(), s.level) == levels.end()) {
-      std::string all;
-      for (const auto& n : levels) all += (all.empty() ? "" : ", ") + n;
       throw InputError(spec_origin(i) + ": key 'record[" + std::to_string(i) + "].level': variable '" +
-                       s.variable + "' cannot be recorded at level '" + s.level + "' (possible: " + all + ")");
+                       s.variable + "' cannot be recorded at level '" + s.level + "' (possible: " +
+                       config::list_names(levels) + ")");
     }
     Plan p;
     p.obs = o;

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "sim/config/schema.hpp"
+#include "sim/config/suggest.hpp"
 #include "sim/config/yaml_loader.hpp"
 #include "sim/core/error.hpp"
 #include "sim/core/sha256.hpp"
@@ -112,13 +113,13 @@ Sweep Sweep::build(SweepConfig cfg, const engine::ModelCatalog& catalog) {
         std::vector<std::string> leaves;
         collect_leaves(resolved_trees[i], "", leaves);
         std::erase_if(leaves, [](const std::string& l) { return l == "seed" || l == "model"; });
-        const std::string guess = config::nearest_key(p.path, leaves);
+        const config::Suggestion suggestion(p.path, leaves);
         const std::string what =
             leaf != nullptr && !leaf->is_scalar()
                 ? "is " + leaf->kind_name() + " in the run config, not a single value that can be varied"
                 : "no such setting in the run config " + scenarios[i].config.string() +
-                      (guess.empty() ? " (see `tiersim validate CONFIG --print-config` for the settings)"
-                                     : "; did you mean '" + guess + "'?");
+                      (suggestion.guess().empty() ? " (see `tiersim validate CONFIG --print-config` for the settings)"
+                                                  : suggestion.did_you_mean());
         throw InputError(p.origin.describe() + ": key 'parameters." + p.path + "': " + what);
       }
       if (i == 0) s.integer_param_[j] = looks_integer(*leaf);

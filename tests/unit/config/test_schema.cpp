@@ -144,9 +144,3 @@ TEST_CASE("the documenter lists every field with unit, range and source", "[conf
   CHECK(find("mode").type == "one of discrete | expected");
   CHECK(config::params_markdown(rows).find("| `inner.rate` |") != std::string::npos);
 }
-
-TEST_CASE("nearest_key only suggests plausible typos", "[config]") {
-  CHECK(config::nearest_key("sede", {"seed", "model"}) == "seed");
-  CHECK(config::nearest_key("zzzzzz", {"seed", "model"}).empty());
-  CHECK(config::edit_distance("kitten", "sitting") == 3);
-}
