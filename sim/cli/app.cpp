@@ -62,7 +62,7 @@ fs::path default_output(const std::string& config) {
   return fs::path("results") / (fs::path(config).stem().string() + ".h5");
 }
 
-void print_summaries(const output::Layout& layout, const output::RunData& data) {
+void print_summaries(const engine::Layout& layout, const engine::RunData& data) {
   if (layout.summaries.empty()) return;
   std::printf("summary:\n");
   for (std::size_t k = 0; k < layout.summaries.size(); ++k) {

@@ -50,16 +50,16 @@ Simulation::Simulation(const ResolvedConfig& cfg, std::uint32_t run_index, const
                          cfg.source.find("params")};
   model_ = cfg.type->create(cfg.params, ctx);
   model_->declare(registry_);
-  recorders_ = std::make_unique<output::Recorders>(registry_, cfg.run.record, calendar_,
+  recorders_ = std::make_unique<Recorders>(registry_, cfg.run.record, calendar_,
                                                    [&cfg](std::size_t i) { return cfg.record_origin(i); });
   registry_.schedule().add(Phase::record, "recorders", [this](const StepContext& s) { recorders_->record(s.step); });
 }
 
 Simulation::~Simulation() = default;
 
-const output::Layout& Simulation::layout() const { return recorders_->layout(); }
+const Layout& Simulation::layout() const { return recorders_->layout(); }
 
-output::RunData Simulation::run(const std::function<void(int, int)>& on_step) {
+RunData Simulation::run(const std::function<void(int, int)>& on_step) {
   for (int step = 0; step < calendar_.steps(); ++step) {
     const StepContext ctx{step, calendar_.month_at(step), &calendar_};
     registry_.schedule().run_step(ctx);

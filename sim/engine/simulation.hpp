@@ -11,8 +11,8 @@
 #include "sim/config/node.hpp"
 #include "sim/engine/executor.hpp"
 #include "sim/engine/model.hpp"
+#include "sim/engine/recorder.hpp"
 #include "sim/engine/run_config.hpp"
-#include "sim/output/recorder.hpp"
 
 namespace tiersim::engine {
 
@@ -47,16 +47,16 @@ class Simulation {
   Simulation(const Simulation&) = delete;
   Simulation& operator=(const Simulation&) = delete;
 
-  const output::Layout& layout() const;
+  const Layout& layout() const;
   const Registry& registry() const { return registry_; }
   /// Run every step; `on_step(done, total)` is called after each month.
-  output::RunData run(const std::function<void(int, int)>& on_step = {});
+  RunData run(const std::function<void(int, int)>& on_step = {});
 
  private:
   time::Calendar calendar_;
   Registry registry_;
   std::unique_ptr<Model> model_;
-  std::unique_ptr<output::Recorders> recorders_;
+  std::unique_ptr<Recorders> recorders_;
 };
 
 }  // namespace tiersim::engine

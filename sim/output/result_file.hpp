@@ -18,11 +18,18 @@
 #include <string>
 #include <vector>
 
+#include "sim/engine/recorder.hpp"
 #include "sim/output/nc_file.hpp"
-#include "sim/output/recorder.hpp"
 #include "sim/output/result_schema.hpp"
 
 namespace tiersim::output {
+
+// What the engine's recorders collect is what a result file holds.
+using engine::Layout;
+using engine::OutputDim;
+using engine::OutputVar;
+using engine::RunData;
+using engine::SummaryVar;
 
 struct PlannedRun {
   std::int64_t run_index = 0;

@@ -4,7 +4,7 @@
 #include <string>
 
 #include "sim/engine/executor.hpp"
-#include "sim/output/recorder.hpp"
+#include "sim/engine/recorder.hpp"
 #include "sim/sweep/sweep.hpp"
 
 namespace tiersim::sweep {

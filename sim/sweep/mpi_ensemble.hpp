@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "sim/engine/executor.hpp"
-#include "sim/output/recorder.hpp"
+#include "sim/engine/recorder.hpp"
 #include "sim/sweep/execute_run.hpp"
 #include "sim/sweep/mpi_session.hpp"
 #include "sim/sweep/sweep.hpp"

@@ -32,8 +32,8 @@ engine::ResolvedConfig resolve(const std::string& yaml) {
 }
 
 struct Result {
-  output::Layout layout;
-  output::RunData data;
+  engine::Layout layout;
+  engine::RunData data;
   const std::vector<double>& var(const std::string& name) const {
     for (std::size_t k = 0; k < layout.vars.size(); ++k) {
       if (layout.vars[k].name == name) return data.vars[k];

@@ -8,7 +8,7 @@ using namespace tiersim;
 
 namespace {
 
-output::RunData run_stance(const std::vector<std::string>& overrides) {
+engine::RunData run_stance(const std::vector<std::string>& overrides) {
   static const auto catalog = models::catalog();
   auto cfg = engine::load_run_config(std::string(TIERSIM_SOURCE_DIR) + "/configs/reference/stance.yaml", overrides,
                                      catalog);
@@ -17,7 +17,7 @@ output::RunData run_stance(const std::vector<std::string>& overrides) {
   return sim.run();
 }
 
-double summary(const output::RunData& d, std::size_t k) { return d.summaries[k]; }
+double summary(const engine::RunData& d, std::size_t k) { return d.summaries[k]; }
 
 }  // namespace
 

@@ -1,7 +1,7 @@
 #pragma once
 // Declarative recorders: turn RecordSpecs from the config into output variables, and
 // collect their values step by step from the model's observables. Pure computation, no
-// file I/O: the writers (run_file, sweep_file) put the collected data into HDF5.
+// file I/O: the result file (sim/output/result_file.hpp) writes the collected data.
 #include <cstddef>
 #include <functional>
 #include <string>
@@ -11,7 +11,7 @@
 #include "sim/engine/run_config.hpp"
 #include "sim/time/calendar.hpp"
 
-namespace tiersim::output {
+namespace tiersim::engine {
 
 struct OutputDim {
   std::string name;
@@ -56,10 +56,11 @@ struct RunData {
 
 class Recorders {
  public:
+  using SpecOrigin = std::function<std::string(std::size_t)>;
   /// `spec_origin(i)` describes where record spec i was written, for error messages.
   /// Throws InputError on unknown variables or levels, or duplicate output names.
-  Recorders(const engine::Registry& registry, std::vector<engine::RecordSpec> specs,
-            const time::Calendar& calendar, const std::function<std::string(std::size_t)>& spec_origin);
+  Recorders(const Registry& registry, std::vector<RecordSpec> specs, const time::Calendar& calendar,
+            const SpecOrigin& spec_origin);
 
   const Layout& layout() const { return layout_; }
   /// Record whatever is due at `step` (call in the record phase).
@@ -69,9 +70,9 @@ class Recorders {
 
  private:
   struct Plan {
-    const engine::Observable* obs = nullptr;
-    const engine::Observable* num = nullptr;  // for ratios
-    const engine::Observable* den = nullptr;
+    const Observable* obs = nullptr;
+    const Observable* num = nullptr;  // for ratios
+    const Observable* den = nullptr;
     std::size_t outer = 1, mid = 1, inner = 1;  // strides around the grouped dimension
     std::vector<std::size_t> group_of;          // empty: native (no aggregation)
     std::size_t groups = 1;
@@ -80,13 +81,26 @@ class Recorders {
     int every = 1;
     std::size_t time_index = 0;  // next time slot
   };
-  void aggregate(const Plan& p, const engine::Observable& o, std::vector<double>& out);
+  /// Which dimension of an observable a level aggregates, and into what.
+  struct Aggregation {
+    std::size_t dim = 0;                 // index in the observable's dims; dims.size(): none
+    std::vector<std::size_t> group_of;   // group of each member; empty: native
+    std::size_t groups = 1;
+    OutputDim level_dim;                 // replaces the aggregated dimension (not for world)
+  };
+  void add(const RecordSpec& spec, std::size_t i, const time::Calendar& calendar, const SpecOrigin& spec_origin);
+  void add_dim(OutputDim dim);
+  OutputVar output_var(const RecordSpec& spec, std::size_t i, const Observable& o, const Aggregation& agg,
+                       const time::Calendar& calendar, const SpecOrigin& spec_origin);
+  Plan make_plan(const Observable& o, int every, const std::vector<std::size_t>& in_shape,
+                 const Aggregation& agg) const;
+  void aggregate(const Plan& p, const Observable& o, std::vector<double>& out);
 
-  const engine::Registry& registry_;
+  const Registry& registry_;
   Layout layout_;
   std::vector<Plan> plans_;
   RunData data_;
   std::vector<double> scratch_;
 };
 
-}  // namespace tiersim::output
+}  // namespace tiersim::engine

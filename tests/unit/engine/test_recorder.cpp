@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "sim/core/error.hpp"
-#include "sim/output/recorder.hpp"
+#include "sim/engine/recorder.hpp"
 
 using namespace tiersim;
 using Catch::Matchers::Contains;
@@ -41,7 +41,7 @@ engine::RecordSpec spec(std::string v, std::string level = "native", int every =
 TEST_CASE("native, tier and world levels aggregate correctly", "[output]") {
   Fixture f;
   const time::Calendar cal({2025, 1}, 3);
-  output::Recorders rec(f.reg, {spec("demand"), spec("demand", "tier"), spec("demand", "world"),
+  engine::Recorders rec(f.reg, {spec("demand"), spec("demand", "tier"), spec("demand", "world"),
                                 spec("share", "tier"), spec("stance", "tier")},
                         cal, [&](std::size_t i) { return f.where(i); });
   for (f.step = 0; f.step < 3; ++f.step) rec.record(f.step);
@@ -71,7 +71,7 @@ TEST_CASE("native, tier and world levels aggregate correctly", "[output]") {
 TEST_CASE("every N records at the end of each period", "[output]") {
   Fixture f;
   const time::Calendar cal({2025, 1}, 7);
-  output::Recorders rec(f.reg, {spec("stance", "native", 3)}, cal, [&](std::size_t i) { return f.where(i); });
+  engine::Recorders rec(f.reg, {spec("stance", "native", 3)}, cal, [&](std::size_t i) { return f.where(i); });
   CHECK(rec.layout().dim("time_3m").steps == std::vector<int>{2, 5});
 }
 
@@ -79,19 +79,19 @@ TEST_CASE("unknown variables and levels name the config location", "[output]") {
   Fixture f;
   const time::Calendar cal({2025, 1}, 3);
   auto where = [&](std::size_t i) { return f.where(i); };
-  CHECK_THROWS_WITH(output::Recorders(f.reg, {spec("demand"), spec("demnd")}, cal, where),
+  CHECK_THROWS_WITH(engine::Recorders(f.reg, {spec("demand"), spec("demnd")}, cal, where),
                     Contains("cfg.yaml:11:3") && Contains("record[1].variable") && Contains("did you mean 'demand'"));
-  CHECK_THROWS_WITH(output::Recorders(f.reg, {spec("demand", "region")}, cal, where),
+  CHECK_THROWS_WITH(engine::Recorders(f.reg, {spec("demand", "region")}, cal, where),
                     Contains("record[0].level") && Contains("native, world, tier"));
-  CHECK_THROWS_WITH(output::Recorders(f.reg, {spec("demand"), spec("demand")}, cal, where),
+  CHECK_THROWS_WITH(engine::Recorders(f.reg, {spec("demand"), spec("demand")}, cal, where),
                     Contains("recorded twice"));
-  CHECK_THROWS_WITH(output::Recorders(f.reg, {spec("demand", "native", 4)}, cal, where),
+  CHECK_THROWS_WITH(engine::Recorders(f.reg, {spec("demand", "native", 4)}, cal, where),
                     Contains("longer than the run"));
 }
 
 TEST_CASE("no record specs means every observable, native, monthly", "[output]") {
   Fixture f;
   const time::Calendar cal({2025, 1}, 2);
-  output::Recorders rec(f.reg, {}, cal, [&](std::size_t i) { return f.where(i); });
+  engine::Recorders rec(f.reg, {}, cal, [&](std::size_t i) { return f.where(i); });
   CHECK(rec.layout().vars.size() == f.reg.observables().size());
 }
