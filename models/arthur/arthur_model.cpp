@@ -117,7 +117,8 @@ void ArthurModel::declare(engine::Registry& reg) {
                      for (std::size_t m = 0; m < n_a_.size(); ++m) t += std::fabs(static_cast<double>(n_a_[m] - n_b_[m]));
                      return t / static_cast<double>(n_a_.size());
                    }});
-  reg.schedule().add(engine::Phase::choice, "arrivals", [this](const engine::StepContext& s) { arrive(s); });
+  reg.schedule().declare_stages({"arrivals"});
+  reg.schedule().add("arrivals", "arrive and choose", [this](const engine::StepContext& s) { arrive(s); });
 }
 
 engine::ModelType model_type() {

@@ -86,8 +86,9 @@ void BassModel::declare(engine::Registry& reg) {
                      }
                      return std::numeric_limits<double>::quiet_NaN();
                    }});
-  reg.schedule().add(engine::Phase::choice, "adopt", [this](const engine::StepContext& s) { adopt(s); });
-  reg.schedule().add(engine::Phase::learning, "tally", [this](const engine::StepContext& s) { tally(s); });
+  reg.schedule().declare_stages({"adoption", "tally"});
+  reg.schedule().add("adoption", "adopt", [this](const engine::StepContext& s) { adopt(s); });
+  reg.schedule().add("tally", "tally", [this](const engine::StepContext& s) { tally(s); });
 }
 
 engine::ModelType model_type() {

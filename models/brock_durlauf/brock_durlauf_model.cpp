@@ -65,8 +65,9 @@ void BrockDurlaufModel::declare(engine::Registry& reg) {
                      for (std::size_t k = n / 2; k < n; ++k) t += m_history_[k];
                      return t / static_cast<double>(n - n / 2);
                    }});
-  reg.schedule().add(engine::Phase::choice, "revise", [this](const engine::StepContext& s) { revise(s); });
-  reg.schedule().add(engine::Phase::learning, "tally", [this](const engine::StepContext&) {
+  reg.schedule().declare_stages({"revision", "tally"});
+  reg.schedule().add("revision", "revise", [this](const engine::StepContext& s) { revise(s); });
+  reg.schedule().add("tally", "tally", [this](const engine::StepContext&) {
     tally();
     m_history_.push_back(m_);
   });

@@ -29,31 +29,31 @@ DiffusionModel::DiffusionModel(const DiffusionParams& params, const engine::Mode
 
 void DiffusionModel::declare(engine::Registry& reg) {
   declare_outputs(reg, state_, p_, tally_);
-  using engine::Phase;
   using engine::StepContext;
   auto& sch = reg.schedule();
+  sch.declare_stages({"policy", "supply", "allocation", "choice", "clearing", "learning"});
   State& s = state_;
   const Env& env = env_;
-  sch.add(Phase::policy, "events", [&s, &env](const StepContext& c) {
+  sch.add("policy", "events", [&s, &env](const StepContext& c) {
     s.clock = Clock{c.step, c.month};
     policy_phase(s, env);
   });
-  sch.add(Phase::supply, "vendors and Chinese supply", [&s, &env](const StepContext&) { supply_phase(s, env); });
-  sch.add(Phase::allocation, "gatekeepers", [&s, &env](const StepContext&) { allocation_phase(s, env); });
-  sch.add(Phase::choice, "utilities", [&s, &env](const StepContext&) { choice_phase(s, env); });
-  sch.add(Phase::clearing, "two-round clearing", [&s, &env](const StepContext&) { clearing_phase(s, env); });
-  sch.add(Phase::clearing, "gatekeeper settlement", [&s](const StepContext&) { gatekeeper_settlement(s); });
-  sch.add(Phase::clearing, "vendor revenue", [&s](const StepContext&) { vendor_revenue(s); });
-  sch.add(Phase::learning, "expectations, quality, stance", [&s, &env](const StepContext&) { learning_phase(s, env); });
+  sch.add("supply", "vendors and Chinese supply", [&s, &env](const StepContext&) { supply_phase(s, env); });
+  sch.add("allocation", "gatekeepers", [&s, &env](const StepContext&) { allocation_phase(s, env); });
+  sch.add("choice", "utilities", [&s, &env](const StepContext&) { choice_phase(s, env); });
+  sch.add("clearing", "two-round clearing", [&s, &env](const StepContext&) { clearing_phase(s, env); });
+  sch.add("clearing", "gatekeeper settlement", [&s](const StepContext&) { gatekeeper_settlement(s); });
+  sch.add("clearing", "vendor revenue", [&s](const StepContext&) { vendor_revenue(s); });
+  sch.add("learning", "expectations, quality, stance", [&s, &env](const StepContext&) { learning_phase(s, env); });
 #ifdef TIERSIM_CHECKS
   // Checked builds (Debug, CI) stop a run at the first violated invariant.
   const DiffusionParams& p = p_;
-  sch.add(Phase::record, "invariant checks", [&s, &p](const StepContext&) {
+  sch.add(engine::Schedule::kRecord, "invariant checks", [&s, &p](const StepContext&) {
     if (const auto v = first_violation(s, p); !v.empty()) throw RuntimeFailure("diffusion model invariant violated: " + v);
   });
 #endif
   RunTally& tally = tally_;
-  sch.add(Phase::record, "summary tallies", [&s, &tally](const StepContext&) { tally.record(s); });
+  sch.add(engine::Schedule::kRecord, "summary tallies", [&s, &tally](const StepContext&) { tally.record(s); });
 }
 
 engine::ModelType model_type() {

@@ -103,7 +103,8 @@ void StanceModel::declare(engine::Registry& reg) {
     reg.add_summary({"exrs_" + name + "_sd", "1", "standard deviation over replicates of the same",
                      [this, g] { return moment_sd()[static_cast<std::size_t>(g)]; }});
   }
-  reg.schedule().add(engine::Phase::learning, "stance", [this](const engine::StepContext& s) { step(s); });
+  reg.schedule().declare_stages({"stance"});
+  reg.schedule().add("stance", "quarterly revision", [this](const engine::StepContext& s) { step(s); });
 }
 
 engine::ModelType stance_model_type() {

@@ -1,34 +1,44 @@
 #include "sim/engine/schedule.hpp"
 
+#include <algorithm>
+#include <stdexcept>
+
 namespace tiersim::engine {
 
-std::string_view phase_name(Phase p) {
-  switch (p) {
-    case Phase::policy: return "policy";
-    case Phase::supply: return "supply";
-    case Phase::allocation: return "allocation";
-    case Phase::choice: return "choice";
-    case Phase::clearing: return "clearing";
-    case Phase::learning: return "learning";
-    case Phase::record: return "record";
+Schedule::Schedule() { stages_.push_back(Stage{std::string(kRecord), {}}); }
+
+void Schedule::declare_stages(std::initializer_list<std::string_view> names) {
+  for (const std::string_view name : names) {
+    const bool known = std::any_of(stages_.begin(), stages_.end(), [name](const Stage& s) { return s.name == name; });
+    if (known) throw std::logic_error("schedule: stage '" + std::string(name) + "' is declared twice");
+    stages_.insert(stages_.end() - 1, Stage{std::string(name), {}});
   }
-  return "?";
 }
 
-void Schedule::add(Phase phase, std::string name, Handler handler) {
-  phases_[static_cast<std::size_t>(phase)].push_back(Entry{std::move(name), std::move(handler)});
+void Schedule::add(std::string_view stage, std::string name, Handler handler) {
+  const auto it = std::find_if(stages_.begin(), stages_.end(), [stage](const Stage& s) { return s.name == stage; });
+  if (it == stages_.end()) {
+    throw std::logic_error("schedule: handler '" + name + "' added to undeclared stage '" + std::string(stage) + "'");
+  }
+  it->handlers.push_back(Entry{std::move(name), std::move(handler)});
 }
 
 void Schedule::run_step(const StepContext& ctx) const {
-  for (const auto& phase : phases_) {
-    for (const auto& e : phase) e.handler(ctx);
+  for (const auto& stage : stages_) {
+    for (const auto& e : stage.handlers) e.handler(ctx);
   }
+}
+
+std::vector<std::string> Schedule::stages() const {
+  std::vector<std::string> out;
+  for (const auto& stage : stages_) out.push_back(stage.name);
+  return out;
 }
 
 std::vector<std::string> Schedule::describe() const {
   std::vector<std::string> out;
-  for (std::size_t i = 0; i < phases_.size(); ++i) {
-    for (const auto& e : phases_[i]) out.push_back(std::string(phase_name(kAllPhases[i])) + ":" + e.name);
+  for (const auto& stage : stages_) {
+    for (const auto& e : stage.handlers) out.push_back(stage.name + ":" + e.name);
   }
   return out;
 }

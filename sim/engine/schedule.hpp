@@ -1,8 +1,10 @@
 #pragma once
-// The ordered phases of one simulated month. A model registers handlers for the phases it
-// needs; the engine runs them in phase order, handlers within a phase in registration order.
-#include <array>
+// The ordered stages of one simulated month. A model declares its own stages, named in its
+// own terms, in the order they run (the diffusion model: policy, supply, allocation, choice,
+// clearing, learning; Bass: adoption, tally); the engine's `record` stage always runs last.
+// Handlers run stage by stage, and within a stage in the order they were added.
 #include <functional>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -10,13 +12,6 @@
 #include "sim/time/calendar.hpp"
 
 namespace tiersim::engine {
-
-enum class Phase { policy, supply, allocation, choice, clearing, learning, record };
-inline constexpr std::array<Phase, 7> kAllPhases = {Phase::policy,   Phase::supply,
-                                                   Phase::allocation, Phase::choice,
-                                                   Phase::clearing, Phase::learning,
-                                                   Phase::record};
-std::string_view phase_name(Phase p);
 
 /// What a handler knows about the current step.
 struct StepContext {
@@ -28,10 +23,22 @@ struct StepContext {
 class Schedule {
  public:
   using Handler = std::function<void(const StepContext&)>;
-  void add(Phase phase, std::string name, Handler handler);
-  /// Run every handler of every phase for one step.
+  /// The engine's last stage, declared by the schedule itself. The recorders run in it,
+  /// after any handler a model adds to it.
+  static constexpr std::string_view kRecord = "record";
+
+  Schedule();
+  /// Declare stages, in the order they run, after those declared so far (and before
+  /// `record`). std::logic_error if a name is already a stage.
+  void declare_stages(std::initializer_list<std::string_view> names);
+  /// Add a handler to a declared stage (or to `record`). std::logic_error if `stage` has
+  /// not been declared: a misspelt stage fails when the model declares, not silently.
+  void add(std::string_view stage, std::string name, Handler handler);
+  /// Run every handler of every stage for one step.
   void run_step(const StepContext& ctx) const;
-  /// "phase:name" of every handler in execution order (for docs and tests).
+  /// Stage names in execution order, `record` last.
+  std::vector<std::string> stages() const;
+  /// "stage:name" of every handler in execution order (for docs and tests).
   std::vector<std::string> describe() const;
 
  private:
@@ -39,7 +46,11 @@ class Schedule {
     std::string name;
     Handler handler;
   };
-  std::array<std::vector<Entry>, kAllPhases.size()> phases_;
+  struct Stage {
+    std::string name;
+    std::vector<Entry> handlers;
+  };
+  std::vector<Stage> stages_;  // `record` last
 };
 
 }  // namespace tiersim::engine

@@ -52,7 +52,7 @@ Simulation::Simulation(const ResolvedConfig& cfg, std::uint32_t run_index, const
   model_->declare(registry_);
   recorders_ = std::make_unique<Recorders>(registry_, cfg.run.record, calendar_,
                                                    [&cfg](std::size_t i) { return cfg.record_origin(i); });
-  registry_.schedule().add(Phase::record, "recorders", [this](const StepContext& s) { recorders_->record(s.step); });
+  registry_.schedule().add(Schedule::kRecord, "recorders", [this](const StepContext& s) { recorders_->record(s.step); });
 }
 
 Simulation::~Simulation() = default;
