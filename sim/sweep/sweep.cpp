@@ -55,6 +55,91 @@ std::string where_run(const Sweep& s, std::size_t run) {
   return out + ")";
 }
 
+/// The sweep's scenarios: its `pair_with` list, or the base config alone.
+std::vector<ScenarioSpec> scenarios_of(const SweepConfig& c) {
+  if (!c.scenarios.empty()) return c.scenarios;
+  ScenarioSpec only;
+  only.config = c.config;
+  only.config_origin = c.config_origin;
+  return {only};
+}
+
+/// Why parameter `p` cannot be varied in the resolved config `tree` of `config_file`.
+InputError not_a_setting(const ParameterSpec& p, const Node* leaf, const Node& tree, const fs::path& config_file) {
+  std::vector<std::string> leaves;
+  collect_leaves(tree, "", leaves);
+  std::erase_if(leaves, [](const std::string& l) { return l == "seed" || l == "model"; });
+  const config::Suggestion suggestion(p.path, leaves);
+  const std::string what =
+      leaf != nullptr
+          ? "is " + leaf->kind_name() + " in the run config, not a single value that can be varied"
+          : "no such setting in the run config " + config_file.string() +
+                (suggestion.guess().empty() ? " (see `tiersim validate CONFIG --print-config` for the settings)"
+                                            : suggestion.did_you_mean());
+  return InputError(p.origin.describe() + ": key 'parameters." + p.path + "': " + what);
+}
+
+// The plan's size is counted before anything is expanded: a design that multiplies out to
+// more runs than a plan may hold (or overflows) fails at once, not by exhausting memory.
+constexpr std::size_t kMaxRuns = 0x7fffffffu;
+
+std::size_t times(std::size_t a, std::size_t b) { return b != 0 && a > kMaxRuns / b ? kMaxRuns + 1 : a * b; }
+
+/// Design points (saturating above kMaxRuns).
+std::size_t design_points(const SweepConfig& c) {
+  const std::size_t k = c.parameters.size();
+  const auto samples = static_cast<std::size_t>(c.samples);
+  switch (c.kind) {
+    case DesignKind::grid: {
+      std::size_t points = 1;
+      for (const auto& p : c.parameters) points = times(points, p.values.size());
+      return points;
+    }
+    case DesignKind::zip: return k == 0 ? 1 : c.parameters.front().values.size();
+    case DesignKind::lhs: return samples;
+    case DesignKind::sobol: return times(samples, k + 2);
+    case DesignKind::morris: return times(samples, k + 1);
+  }
+  return 1;
+}
+
+void check_plan_size(const SweepConfig& c, std::size_t scenarios) {
+  const std::size_t runs = times(times(design_points(c), static_cast<std::size_t>(c.replicates)), scenarios);
+  if (runs <= kMaxRuns) return;
+  const Node* design = c.source.find("parameters");
+  throw InputError((design != nullptr ? design->origin().describe() : c.file.string()) +
+                   ": key 'parameters': the design has more than 2^31-1 runs (points x replicates x "
+                   "scenarios); split it into several sweeps");
+}
+
+/// Grid and zip points: rows of value indices into each parameter's list.
+std::vector<std::vector<std::size_t>> listed_points(const SweepConfig& c) {
+  const std::size_t k = c.parameters.size();
+  if (c.kind == DesignKind::grid) {
+    std::vector<std::size_t> sizes;
+    for (const auto& p : c.parameters) sizes.push_back(p.values.size());
+    return grid_indices(sizes);
+  }
+  const std::size_t n = k == 0 ? 1 : c.parameters.front().values.size();
+  std::vector<std::vector<std::size_t>> rows(n);
+  for (std::size_t i = 0; i < n; ++i) rows[i].assign(k, i);
+  return rows;
+}
+
+/// Accumulates the sweep hash: every field length-prefixed, so no two plans collide by
+/// shifting text between fields.
+class PlanHash {
+ public:
+  void field(const std::string& text) {
+    sha_.update(std::to_string(text.size()) + ":");
+    sha_.update(text);
+  }
+  std::string hex() { return sha_.hex_digest(); }
+
+ private:
+  Sha256 sha_;
+};
+
 }  // namespace
 
 std::uint64_t derive_seed(std::uint64_t sweep_seed, std::size_t point, std::size_t replicate, SeedMode mode) {
@@ -66,203 +151,166 @@ std::uint64_t derive_seed(std::uint64_t sweep_seed, std::size_t point, std::size
 
 Sweep Sweep::build(SweepConfig cfg, const engine::ModelCatalog& catalog) {
   Sweep s(std::move(cfg), catalog);
-  const SweepConfig& c = s.cfg_;
-  const std::string sweep_file = c.file.string();
+  const std::vector<ScenarioSpec> scenarios = scenarios_of(s.cfg_);
+  const std::vector<Node> resolved = s.load_scenarios(scenarios);
+  s.check_parameters(scenarios, resolved);
+  s.check_ranges();
+  check_plan_size(s.cfg_, s.scenario_trees_.size());
+  s.expand_points();
+  s.expand_runs();
+  s.hash_ = s.resolve_all_and_hash();
+  return s;
+}
 
-  // --- scenario base trees: config file < sweep `set` < scenario `set` ---
-  std::vector<ScenarioSpec> scenarios = c.scenarios;
-  if (scenarios.empty()) {
-    ScenarioSpec only;
-    only.config = c.config;
-    only.config_origin = c.config_origin;
-    scenarios.push_back(only);
-  }
+std::vector<Node> Sweep::load_scenarios(const std::vector<ScenarioSpec>& scenarios) {
+  // Each scenario's base tree: config file < sweep `set` < scenario `set`.
   std::vector<Node> resolved_trees;
   for (std::size_t si = 0; si < scenarios.size(); ++si) {
     const ScenarioSpec& sc = scenarios[si];
     Node tree = config::load_config_file(sc.config);
-    apply_set(tree, c.set);
+    apply_set(tree, cfg_.set);
     apply_set(tree, sc.set);
     engine::ResolvedConfig rc;
     try {
-      rc = engine::resolve_config(tree, catalog, sc.config.parent_path());
+      rc = engine::resolve_config(tree, *catalog_, sc.config.parent_path());
     } catch (const InputError& e) {
       throw InputError(sc.config_origin.describe() + ": key '" +
-                       (c.scenarios.empty() ? std::string("config") : "pair_with[" + std::to_string(si) + "]") +
+                       (cfg_.scenarios.empty() ? std::string("config") : "pair_with[" + std::to_string(si) + "]") +
                        "': the run config " + (sc.name.empty() ? "" : "of scenario '" + sc.name + "' ") +
                        "does not resolve: " + e.what());
     }
     resolved_trees.push_back(resolved_tree(rc));
-    s.scenario_trees_.push_back(std::move(tree));
-    s.scenario_dirs_.push_back(sc.config.parent_path());
-    s.scenario_names_.push_back(sc.name);
+    scenario_trees_.push_back(std::move(tree));
+    scenario_dirs_.push_back(sc.config.parent_path());
+    scenario_names_.push_back(sc.name);
   }
+  return resolved_trees;
+}
 
-  // --- parameter paths exist in every scenario's resolved config ---
-  const std::size_t k = c.parameters.size();
-  s.integer_param_.assign(k, false);
-  for (std::size_t j = 0; j < k; ++j) {
-    const ParameterSpec& p = c.parameters[j];
-    for (std::size_t i = 0; i < resolved_trees.size(); ++i) {
-      if (p.path == "model") {
-        throw InputError(p.origin.describe() + ": key 'parameters.model': the model cannot vary within a sweep "
-                         "(its outputs would not fit one file); sweep each model separately");
-      }
-      const Node* leaf = resolved_trees[i].find_path(p.path);
-      if (leaf == nullptr || !leaf->is_scalar()) {
-        std::vector<std::string> leaves;
-        collect_leaves(resolved_trees[i], "", leaves);
-        std::erase_if(leaves, [](const std::string& l) { return l == "seed" || l == "model"; });
-        const config::Suggestion suggestion(p.path, leaves);
-        const std::string what =
-            leaf != nullptr && !leaf->is_scalar()
-                ? "is " + leaf->kind_name() + " in the run config, not a single value that can be varied"
-                : "no such setting in the run config " + scenarios[i].config.string() +
-                      (suggestion.guess().empty() ? " (see `tiersim validate CONFIG --print-config` for the settings)"
-                                                  : suggestion.did_you_mean());
-        throw InputError(p.origin.describe() + ": key 'parameters." + p.path + "': " + what);
-      }
-      if (i == 0) s.integer_param_[j] = looks_integer(*leaf);
+void Sweep::check_parameters(const std::vector<ScenarioSpec>& scenarios, const std::vector<Node>& resolved) {
+  // Every path names a single value in every scenario's resolved config.
+  integer_param_.assign(cfg_.parameters.size(), false);
+  for (std::size_t j = 0; j < cfg_.parameters.size(); ++j) {
+    const ParameterSpec& p = cfg_.parameters[j];
+    if (p.path == "model") {
+      throw InputError(p.origin.describe() + ": key 'parameters.model': the model cannot vary within a sweep "
+                       "(its outputs would not fit one file); sweep each model separately");
+    }
+    for (std::size_t i = 0; i < resolved.size(); ++i) {
+      const Node* leaf = resolved[i].find_path(p.path);
+      if (leaf == nullptr || !leaf->is_scalar()) throw not_a_setting(p, leaf, resolved[i], scenarios[i].config);
+    }
+    integer_param_[j] = looks_integer(*resolved.front().find_path(p.path));
+  }
+}
+
+void Sweep::check_ranges() const {
+  // A sampled range lies within the parameter's own bounds: resolve with min, then with max.
+  if (!is_sampled(cfg_.kind)) return;
+  for (const auto& p : cfg_.parameters) {
+    check_bound(p, *p.min, p.min_origin, "min");
+    check_bound(p, *p.max, p.max_origin, "max");
+  }
+}
+
+void Sweep::check_bound(const ParameterSpec& p, double bound, const config::Origin& origin,
+                        const std::string& name) const {
+  for (std::size_t i = 0; i < scenario_trees_.size(); ++i) {
+    Node tree = scenario_trees_[i];
+    tree.set_path(p.path, Node::scalar(config::encode_value(bound), origin), p.origin);
+    try {
+      engine::resolve_config(tree, *catalog_, scenario_dirs_[i]);
+    } catch (const InputError& e) {
+      throw InputError(origin.describe() + ": key 'parameters." + p.path + "." + name + "': " +
+                       config::encode_value(bound) + " is not a valid value of '" + p.path + "': " + e.what());
     }
   }
+}
 
-  // --- ranges within each parameter's own bounds: resolve with min, then with max ---
-  if (is_sampled(c.kind)) {
-    for (const auto& p : c.parameters) {
-      for (const auto& [bound, origin, name] :
-           {std::tuple{*p.min, p.min_origin, "min"}, std::tuple{*p.max, p.max_origin, "max"}}) {
-        for (std::size_t i = 0; i < s.scenario_trees_.size(); ++i) {
-          Node tree = s.scenario_trees_[i];
-          tree.set_path(p.path, Node::scalar(config::encode_value(bound), origin), p.origin);
-          try {
-            engine::resolve_config(tree, catalog, s.scenario_dirs_[i]);
-          } catch (const InputError& e) {
-            throw InputError(origin.describe() + ": key 'parameters." + p.path + "." + name + "': " +
-                             config::encode_value(bound) + " is not a valid value of '" + p.path +
-                             "': " + e.what());
-          }
-        }
-      }
-    }
-  }
+Node Sweep::sampled_value(std::size_t param, double u) const {
+  const ParameterSpec& p = cfg_.parameters[param];
+  double v = p.from_unit(u);
+  // Integer settings (counts) take the nearest integer of the sampled value.
+  if (integer_param_[param]) v = std::round(v);
+  const std::string text = integer_param_[param] ? std::to_string(static_cast<long long>(v)) : config::encode_value(v);
+  return Node::scalar(text, p.origin);
+}
 
-  // --- the plan's size, counted before anything is expanded: a design that multiplies out
-  // to more runs than a plan may hold (or overflows) fails here, not by exhausting memory ---
-  {
-    constexpr std::size_t kMaxRuns = 0x7fffffffu;
-    auto times = [](std::size_t a, std::size_t b) { return b != 0 && a > kMaxRuns / b ? kMaxRuns + 1 : a * b; };
-    std::size_t points = 1;
-    switch (c.kind) {
-      case DesignKind::grid:
-        for (const auto& p : c.parameters) points = times(points, p.values.size());
-        break;
-      case DesignKind::zip: points = k == 0 ? 1 : c.parameters.front().values.size(); break;
-      case DesignKind::lhs: points = static_cast<std::size_t>(c.samples); break;
-      case DesignKind::sobol: points = times(static_cast<std::size_t>(c.samples), k + 2); break;
-      case DesignKind::morris: points = times(static_cast<std::size_t>(c.samples), k + 1); break;
-    }
-    const std::size_t runs =
-        times(times(points, static_cast<std::size_t>(c.replicates)), s.scenario_trees_.size());
-    if (runs > kMaxRuns) {
-      const Node* design = c.source.find("parameters");
-      throw InputError((design != nullptr ? design->origin().describe() : sweep_file) +
-                       ": key 'parameters': the design has more than 2^31-1 runs (points x replicates x "
-                       "scenarios); split it into several sweeps");
-    }
-  }
-
-  // --- design points ---
-  const auto sweep_seed = static_cast<std::uint64_t>(c.seed);
-  auto sampled_value = [&](std::size_t j, double u) {
-    const ParameterSpec& p = c.parameters[j];
-    double v = p.from_unit(u);
-    // Integer settings (counts) take the nearest integer of the sampled value.
-    if (s.integer_param_[j]) v = std::round(v);
-    const std::string text = s.integer_param_[j] ? std::to_string(static_cast<long long>(v)) : config::encode_value(v);
-    return Node::scalar(text, p.origin);
+void Sweep::expand_points() {
+  const std::size_t k = cfg_.parameters.size();
+  const auto sweep_seed = static_cast<std::uint64_t>(cfg_.seed);
+  const auto samples = static_cast<std::size_t>(cfg_.samples);
+  auto add_sampled = [&](const std::vector<double>& unit) {
+    std::vector<Node> row;
+    for (std::size_t j = 0; j < k; ++j) row.push_back(sampled_value(j, unit[j]));
+    values_.push_back(std::move(row));
   };
-  switch (c.kind) {
-    case DesignKind::grid: {
-      std::vector<std::size_t> sizes;
-      for (const auto& p : c.parameters) sizes.push_back(p.values.size());
-      for (const auto& idx : grid_indices(sizes)) {
+  switch (cfg_.kind) {
+    case DesignKind::grid:
+    case DesignKind::zip:
+      for (const auto& index : listed_points(cfg_)) {
         std::vector<Node> row;
-        for (std::size_t j = 0; j < k; ++j) row.push_back(c.parameters[j].values[idx[j]]);
-        s.values_.push_back(std::move(row));
+        for (std::size_t j = 0; j < k; ++j) row.push_back(cfg_.parameters[j].values[index[j]]);
+        values_.push_back(std::move(row));
       }
       break;
-    }
-    case DesignKind::zip: {
-      const std::size_t n = k == 0 ? 1 : c.parameters.front().values.size();
-      for (std::size_t i = 0; i < n; ++i) {
-        std::vector<Node> row;
-        for (std::size_t j = 0; j < k; ++j) row.push_back(c.parameters[j].values[i]);
-        s.values_.push_back(std::move(row));
-      }
-      break;
-    }
     case DesignKind::lhs:
-    case DesignKind::sobol: {
-      const auto n = static_cast<std::size_t>(c.samples);
-      const UnitPoints u = c.kind == DesignKind::lhs ? latin_hypercube(n, k, sweep_seed) : saltelli(n, k, sweep_seed);
-      for (const auto& point : u) {
-        std::vector<Node> row;
-        for (std::size_t j = 0; j < k; ++j) row.push_back(sampled_value(j, point[j]));
-        s.values_.push_back(std::move(row));
-      }
+      for (const auto& point : latin_hypercube(samples, k, sweep_seed)) add_sampled(point);
       break;
-    }
+    case DesignKind::sobol:
+      for (const auto& point : saltelli(samples, k, sweep_seed)) add_sampled(point);
+      break;
     case DesignKind::morris: {
-      const MorrisDesign m = morris(static_cast<std::size_t>(c.samples), k, c.levels, sweep_seed);
+      const MorrisDesign m = morris(samples, k, cfg_.levels, sweep_seed);
       for (std::size_t i = 0; i < m.points.size(); ++i) {
-        std::vector<Node> row;
-        for (std::size_t j = 0; j < k; ++j) row.push_back(sampled_value(j, m.points[i][j]));
-        s.values_.push_back(std::move(row));
-        s.trajectory_.push_back(static_cast<std::int64_t>(m.trajectory[i]));
+        add_sampled(m.points[i]);
+        trajectory_.push_back(static_cast<std::int64_t>(m.trajectory[i]));
       }
       break;
     }
   }
+}
 
-  // --- runs: point-major, then replicate, then scenario ---
-  const auto reps = static_cast<std::size_t>(c.replicates);
-  for (std::size_t point = 0; point < s.values_.size(); ++point) {
+void Sweep::expand_runs() {
+  // Point-major, then replicate, then scenario.
+  const auto reps = static_cast<std::size_t>(cfg_.replicates);
+  const auto sweep_seed = static_cast<std::uint64_t>(cfg_.seed);
+  for (std::size_t point = 0; point < values_.size(); ++point) {
     for (std::size_t rep = 0; rep < reps; ++rep) {
-      const std::uint64_t seed = derive_seed(sweep_seed, point, rep, c.seeds);
-      for (std::size_t sc = 0; sc < s.scenario_trees_.size(); ++sc) s.runs_.push_back({point, rep, sc, seed});
+      const std::uint64_t seed = derive_seed(sweep_seed, point, rep, cfg_.seeds);
+      for (std::size_t sc = 0; sc < scenario_trees_.size(); ++sc) runs_.push_back({point, rep, sc, seed});
     }
   }
-  if (s.runs_.size() > 0x7fffffffu) {
-    throw InputError(sweep_file + ": the plan has " + std::to_string(s.runs_.size()) + " runs; at most 2^31-1");
+  if (runs_.size() > kMaxRuns) {
+    throw InputError(cfg_.file.string() + ": the plan has " + std::to_string(runs_.size()) + " runs; at most 2^31-1");
   }
+}
 
-  // --- resolve every run (catches any config error before the first run starts) and hash ---
-  Sha256 sha;
-  auto field = [&sha](const std::string& text) {
-    sha.update(std::to_string(text.size()) + ":");
-    sha.update(text);
-  };
-  field("tiersim-sweep-plan-v1");
-  field(std::string(kind_name(c.kind)));
-  field(std::to_string(k));
-  for (const auto& p : c.parameters) field(p.path);
-  field(std::to_string(s.runs_.size()));
-  for (std::size_t run = 0; run < s.runs_.size(); ++run) {
-    const PlanRun& r = s.runs_[run];
-    field(std::to_string(r.point) + "/" + std::to_string(r.replicate) + "/" + s.scenario_names_[r.scenario] + "/" +
-          std::to_string(r.seed) + "/" + std::to_string(s.trajectory(r.point)));
-    for (std::size_t j = 0; j < k; ++j) field(s.values_[r.point][j].text());
+std::string Sweep::resolve_all_and_hash() const {
+  // Every run is resolved here, so that any config error shows before the first run starts.
+  const std::size_t k = cfg_.parameters.size();
+  PlanHash hash;
+  hash.field("tiersim-sweep-plan-v1");
+  hash.field(std::string(kind_name(cfg_.kind)));
+  hash.field(std::to_string(k));
+  for (const auto& p : cfg_.parameters) hash.field(p.path);
+  hash.field(std::to_string(runs_.size()));
+  for (std::size_t run = 0; run < runs_.size(); ++run) {
+    const PlanRun& r = runs_[run];
+    hash.field(std::to_string(r.point) + "/" + std::to_string(r.replicate) + "/" + scenario_names_[r.scenario] + "/" +
+               std::to_string(r.seed) + "/" + std::to_string(trajectory(r.point)));
+    for (std::size_t j = 0; j < k; ++j) hash.field(values_[r.point][j].text());
     engine::ResolvedConfig rc;
     try {
-      rc = s.resolve_run(run);
+      rc = resolve_run(run);
     } catch (const InputError& e) {
-      const Origin& at = k > 0 ? c.parameters.front().origin : c.source.origin();
-      throw InputError(at.describe() + ": key 'parameters': " + where_run(s, run) + " does not resolve: " + e.what());
+      const Origin& at = k > 0 ? cfg_.parameters.front().origin : cfg_.source.origin();
+      throw InputError(at.describe() + ": key 'parameters': " + where_run(*this, run) + " does not resolve: " +
+                       e.what());
     }
-    field(rc.to_yaml());
+    hash.field(rc.to_yaml());
   }
-  s.hash_ = sha.hex_digest();
-  return s;
+  return hash.hex();
 }
 
 std::int64_t Sweep::trajectory(std::size_t point) const {

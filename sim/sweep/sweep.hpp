@@ -62,6 +62,16 @@ class Sweep {
 
  private:
   Sweep(SweepConfig cfg, const engine::ModelCatalog& catalog) : cfg_(std::move(cfg)), catalog_(&catalog) {}
+  // The steps of build(), in order.
+  std::vector<config::Node> load_scenarios(const std::vector<ScenarioSpec>& scenarios);
+  void check_parameters(const std::vector<ScenarioSpec>& scenarios, const std::vector<config::Node>& resolved);
+  void check_ranges() const;
+  void check_bound(const ParameterSpec& p, double bound, const config::Origin& origin, const std::string& name) const;
+  void expand_points();
+  void expand_runs();
+  std::string resolve_all_and_hash() const;
+
+  config::Node sampled_value(std::size_t param, double u) const;
   config::Node run_tree(std::size_t run) const;
 
   SweepConfig cfg_;
