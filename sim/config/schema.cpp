@@ -207,10 +207,12 @@ void Decoder::finish() const {
   }
 }
 
-void Documenter::add(std::string_view key, std::string type, std::string def, const FieldInfo& info) {
+void Documenter::add(std::string_view key, std::string type, ValueKind kind, std::string def,
+                     const FieldInfo& info) {
   ParamRow row;
   row.path = join_path(prefix_, key);
   row.type = std::move(type);
+  row.kind = kind;
   row.default_value = std::move(def);
   row.unit = std::string(info.unit);
   if (info.min || info.max) {
@@ -222,6 +224,18 @@ void Documenter::add(std::string_view key, std::string type, std::string def, co
   row.source = std::string(info.source);
   row.doc = std::string(info.doc);
   rows_.push_back(std::move(row));
+}
+
+const ParamRow* find_row(const std::vector<ParamRow>& rows, std::string_view path) {
+  const auto by_path = [&rows](std::string_view p) -> const ParamRow* {
+    const auto it = std::find_if(rows.begin(), rows.end(), [p](const ParamRow& r) { return r.path == p; });
+    return it == rows.end() ? nullptr : &*it;
+  };
+  if (const ParamRow* row = by_path(path)) return row;
+  const std::size_t dot = path.rfind('.');
+  if (dot == std::string_view::npos) return nullptr;
+  const ParamRow* table = by_path(std::string(path.substr(0, dot)) + ".<name>");
+  return table != nullptr && table->type == "table" ? table : nullptr;
 }
 
 std::string params_markdown(const std::vector<ParamRow>& rows) {

@@ -67,6 +67,32 @@ template <> constexpr std::string_view type_name<time::YearMonth>() { return "mo
 template <> constexpr std::string_view type_name<std::vector<double>>() { return "list of numbers"; }
 template <> constexpr std::string_view type_name<std::vector<std::string>>() { return "list of strings"; }
 
+/// What a setting holds, from its declared C++ type: what a sweep may sample, and whether a
+/// sampled value is rounded to an integer.
+enum class ValueKind {
+  boolean,      ///< bool
+  integer,      ///< int, std::int64_t
+  number,       ///< double
+  text,         ///< std::string
+  date,         ///< time::Date
+  month,        ///< time::YearMonth
+  number_list,  ///< std::vector<double>
+  text_list,    ///< std::vector<std::string>
+  choice,       ///< an enum, one of named options (`choice`)
+  section,      ///< a struct with fields of its own (an entry of a `table` of structs)
+  list,         ///< a list of structs (`list`)
+};
+template <class T> constexpr ValueKind value_kind();
+template <> constexpr ValueKind value_kind<bool>() { return ValueKind::boolean; }
+template <> constexpr ValueKind value_kind<int>() { return ValueKind::integer; }
+template <> constexpr ValueKind value_kind<std::int64_t>() { return ValueKind::integer; }
+template <> constexpr ValueKind value_kind<double>() { return ValueKind::number; }
+template <> constexpr ValueKind value_kind<std::string>() { return ValueKind::text; }
+template <> constexpr ValueKind value_kind<time::Date>() { return ValueKind::date; }
+template <> constexpr ValueKind value_kind<time::YearMonth>() { return ValueKind::month; }
+template <> constexpr ValueKind value_kind<std::vector<double>>() { return ValueKind::number_list; }
+template <> constexpr ValueKind value_kind<std::vector<std::string>>() { return ValueKind::text_list; }
+
 std::string join_path(const std::string& prefix, std::string_view key);
 
 // ---- Decoder --------------------------------------------------------------------------------
@@ -283,8 +309,9 @@ Node encode(const S& s) {
 // ---- Documenter: struct -> parameter table --------------------------------------------------
 
 struct ParamRow {
-  std::string path;
-  std::string type;
+  std::string path;   ///< dotted; a table's entries are one row "TABLE.<name>"
+  std::string type;   ///< for people, e.g. "integer", "one of a | b", "table"
+  ValueKind kind = ValueKind::number;  ///< of the value at `path` (of each entry, for a table)
   std::string default_value;
   std::string unit;
   std::string range;
@@ -306,7 +333,7 @@ class Documenter {
     } else {
       def = encode_value(value);
     }
-    add(key, std::string(type_name<T>()), def, info);
+    add(key, std::string(type_name<T>()), value_kind<T>(), def, info);
   }
   template <class E>
   void choice(std::string_view key, const E& value,
@@ -316,7 +343,7 @@ class Documenter {
       if (v == value) def = name;
       all += (all.empty() ? "" : " | ") + std::string(name);
     }
-    add(key, "one of " + all, def, info);
+    add(key, "one of " + all, ValueKind::choice, def, info);
   }
   template <class S>
   void section(std::string_view key, const S& sub, std::string_view = {}) {
@@ -329,13 +356,17 @@ class Documenter {
              const FieldInfo& info = {}) {
     FieldInfo i = info;
     if (i.doc.empty()) i.doc = doc;
-    add(std::string(key) + ".<name>", "table", "(empty)", i);
+    if constexpr (requires(T& t, Documenter& dd) { t.visit(dd); }) {
+      add(std::string(key) + ".<name>", "table", ValueKind::section, "(empty)", i);
+    } else {
+      add(std::string(key) + ".<name>", "table", value_kind<T>(), "(empty)", i);
+    }
   }
   template <class T>
   void list(std::string_view key, const std::vector<T>&, std::string_view doc = {}) {
     FieldInfo i;
     i.doc = doc;
-    add(std::string(key) + "[]", "list", "(see below)", i);
+    add(std::string(key) + "[]", "list", ValueKind::list, "(see below)", i);
     T item{};
     Documenter d(rows_, join_path(prefix_, key) + "[]");
     item.visit(d);
@@ -343,7 +374,7 @@ class Documenter {
   void raw(std::string_view, const Node&, std::string_view = {}) {}
 
  private:
-  void add(std::string_view key, std::string type, std::string def, const FieldInfo& info);
+  void add(std::string_view key, std::string type, ValueKind kind, std::string def, const FieldInfo& info);
   std::vector<ParamRow>& rows_;
   std::string prefix_;
 };
@@ -356,6 +387,11 @@ std::vector<ParamRow> document(const S& s, const std::string& prefix = "") {
   copy.visit(d);
   return rows;
 }
+
+/// The row that documents the setting at dotted `path`: the row of that path, or for an
+/// entry "TABLE.NAME" of a table the table's row "TABLE.<name>"; null if there is none
+/// (e.g. a field inside an entry of a table of structs).
+const ParamRow* find_row(const std::vector<ParamRow>& rows, std::string_view path);
 
 /// Markdown table of parameters (docs and `tiersim params`).
 std::string params_markdown(const std::vector<ParamRow>& rows);

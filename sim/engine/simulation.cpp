@@ -17,6 +17,13 @@ std::string ResolvedConfig::record_origin(std::size_t i) const {
   return rec != nullptr ? rec->origin().describe() : source.origin().describe();
 }
 
+std::vector<config::ParamRow> ResolvedConfig::settings() const {
+  std::vector<config::ParamRow> rows = config::document(RunConfig{});
+  const std::vector<config::ParamRow> model_rows = type->document();
+  rows.insert(rows.end(), model_rows.begin(), model_rows.end());
+  return rows;
+}
+
 ResolvedConfig resolve_config(const config::Node& root, const ModelCatalog& catalog,
                               const std::filesystem::path& config_dir) {
   ResolvedConfig out;

@@ -29,6 +29,9 @@ struct ResolvedConfig {
   std::string to_yaml() const;
   /// Where record spec i was written (for error messages).
   std::string record_origin(std::size_t i) const;
+  /// Every setting of this configuration with its declared type (config::ParamRow::kind):
+  /// the engine's (`seed`, `calendar.months`, ...) and the model's (`params.…`).
+  std::vector<config::ParamRow> settings() const;
 };
 
 /// Decode and validate a merged config tree. InputError on any problem.

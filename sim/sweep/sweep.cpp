@@ -34,17 +34,10 @@ void collect_leaves(const Node& n, const std::string& prefix, std::vector<std::s
   }
 }
 
-/// An integer setting prints without '.', 'e' or "nan" (config::encode_value keeps a marker
-/// on every floating value), so the resolved config tells which parameters are integers.
-bool looks_integer(const Node& n) {
-  if (!n.is_scalar() || n.quoted() || n.text().empty()) return false;
-  const std::string& t = n.text();
-  const std::size_t first = (t[0] == '-' || t[0] == '+') ? 1 : 0;
-  if (first == t.size()) return false;
-  for (std::size_t i = first; i < t.size(); ++i) {
-    if (t[i] < '0' || t[i] > '9') return false;
-  }
-  return true;
+/// True if the setting at `path` is declared as an integer (int or std::int64_t).
+bool declared_integer(const std::vector<config::ParamRow>& settings, const std::string& path) {
+  const config::ParamRow* row = config::find_row(settings, path);
+  return row != nullptr && row->kind == config::ValueKind::integer;
 }
 
 std::string where_run(const Sweep& s, std::size_t run) {
@@ -152,7 +145,7 @@ std::uint64_t derive_seed(std::uint64_t sweep_seed, std::size_t point, std::size
 Sweep Sweep::build(SweepConfig cfg, const engine::ModelCatalog& catalog) {
   Sweep s(std::move(cfg), catalog);
   const std::vector<ScenarioSpec> scenarios = scenarios_of(s.cfg_);
-  const std::vector<Node> resolved = s.load_scenarios(scenarios);
+  const std::vector<engine::ResolvedConfig> resolved = s.load_scenarios(scenarios);
   s.check_parameters(scenarios, resolved);
   s.check_ranges();
   check_plan_size(s.cfg_, s.scenario_trees_.size());
@@ -162,9 +155,9 @@ Sweep Sweep::build(SweepConfig cfg, const engine::ModelCatalog& catalog) {
   return s;
 }
 
-std::vector<Node> Sweep::load_scenarios(const std::vector<ScenarioSpec>& scenarios) {
+std::vector<engine::ResolvedConfig> Sweep::load_scenarios(const std::vector<ScenarioSpec>& scenarios) {
   // Each scenario's base tree: config file < sweep `set` < scenario `set`.
-  std::vector<Node> resolved_trees;
+  std::vector<engine::ResolvedConfig> resolved;
   for (std::size_t si = 0; si < scenarios.size(); ++si) {
     const ScenarioSpec& sc = scenarios[si];
     Node tree = config::load_config_file(sc.config);
@@ -179,16 +172,20 @@ std::vector<Node> Sweep::load_scenarios(const std::vector<ScenarioSpec>& scenari
                        "': the run config " + (sc.name.empty() ? "" : "of scenario '" + sc.name + "' ") +
                        "does not resolve: " + e.what());
     }
-    resolved_trees.push_back(resolved_tree(rc));
+    resolved.push_back(std::move(rc));
     scenario_trees_.push_back(std::move(tree));
     scenario_dirs_.push_back(sc.config.parent_path());
     scenario_names_.push_back(sc.name);
   }
-  return resolved_trees;
+  return resolved;
 }
 
-void Sweep::check_parameters(const std::vector<ScenarioSpec>& scenarios, const std::vector<Node>& resolved) {
+void Sweep::check_parameters(const std::vector<ScenarioSpec>& scenarios,
+                             const std::vector<engine::ResolvedConfig>& resolved) {
   // Every path names a single value in every scenario's resolved config.
+  std::vector<Node> trees;
+  for (const auto& rc : resolved) trees.push_back(resolved_tree(rc));
+  const std::vector<config::ParamRow> settings = resolved.front().settings();
   integer_param_.assign(cfg_.parameters.size(), false);
   for (std::size_t j = 0; j < cfg_.parameters.size(); ++j) {
     const ParameterSpec& p = cfg_.parameters[j];
@@ -196,11 +193,11 @@ void Sweep::check_parameters(const std::vector<ScenarioSpec>& scenarios, const s
       throw InputError(p.origin.describe() + ": key 'parameters.model': the model cannot vary within a sweep "
                        "(its outputs would not fit one file); sweep each model separately");
     }
-    for (std::size_t i = 0; i < resolved.size(); ++i) {
-      const Node* leaf = resolved[i].find_path(p.path);
-      if (leaf == nullptr || !leaf->is_scalar()) throw not_a_setting(p, leaf, resolved[i], scenarios[i].config);
+    for (std::size_t i = 0; i < trees.size(); ++i) {
+      const Node* leaf = trees[i].find_path(p.path);
+      if (leaf == nullptr || !leaf->is_scalar()) throw not_a_setting(p, leaf, trees[i], scenarios[i].config);
     }
-    integer_param_[j] = looks_integer(*resolved.front().find_path(p.path));
+    integer_param_[j] = declared_integer(settings, p.path);
   }
 }
 
@@ -227,13 +224,12 @@ void Sweep::check_bound(const ParameterSpec& p, double bound, const config::Orig
   }
 }
 
-Node Sweep::sampled_value(std::size_t param, double u) const {
+SweptValue Sweep::sampled_value(std::size_t param, double u) const {
   const ParameterSpec& p = cfg_.parameters[param];
-  double v = p.from_unit(u);
+  const double v = p.from_unit(u);
   // Integer settings (counts) take the nearest integer of the sampled value.
-  if (integer_param_[param]) v = std::round(v);
-  const std::string text = integer_param_[param] ? std::to_string(static_cast<long long>(v)) : config::encode_value(v);
-  return Node::scalar(text, p.origin);
+  if (integer_param_[param]) return SweptValue::integer(static_cast<std::int64_t>(std::round(v)), p.origin);
+  return SweptValue::number(v, p.origin);
 }
 
 void Sweep::expand_points() {
@@ -241,7 +237,7 @@ void Sweep::expand_points() {
   const auto sweep_seed = static_cast<std::uint64_t>(cfg_.seed);
   const auto samples = static_cast<std::size_t>(cfg_.samples);
   auto add_sampled = [&](const std::vector<double>& unit) {
-    std::vector<Node> row;
+    std::vector<SweptValue> row;
     for (std::size_t j = 0; j < k; ++j) row.push_back(sampled_value(j, unit[j]));
     values_.push_back(std::move(row));
   };
@@ -249,8 +245,8 @@ void Sweep::expand_points() {
     case DesignKind::grid:
     case DesignKind::zip:
       for (const auto& index : listed_points(cfg_)) {
-        std::vector<Node> row;
-        for (std::size_t j = 0; j < k; ++j) row.push_back(cfg_.parameters[j].values[index[j]]);
+        std::vector<SweptValue> row;
+        for (std::size_t j = 0; j < k; ++j) row.push_back(SweptValue::written(cfg_.parameters[j].values[index[j]]));
         values_.push_back(std::move(row));
       }
       break;
@@ -321,7 +317,7 @@ Node Sweep::run_tree(std::size_t run) const {
   const PlanRun& r = runs_.at(run);
   Node tree = scenario_trees_[r.scenario];
   for (std::size_t j = 0; j < cfg_.parameters.size(); ++j) {
-    tree.set_path(cfg_.parameters[j].path, values_[r.point][j], cfg_.parameters[j].origin);
+    tree.set_path(cfg_.parameters[j].path, values_[r.point][j].node(), cfg_.parameters[j].origin);
   }
   tree.set_path("seed", Node::scalar(std::to_string(r.seed), cfg_.seed_origin), cfg_.seed_origin);
   return tree;
@@ -368,13 +364,11 @@ output::SweepDescription Sweep::describe(const std::string& shard) const {
                    {"design_integer", std::int64_t{integer_param_[j] ? 1 : 0}}};
     }
     for (const auto& r : runs_) {
-      const std::string& text = values_[r.point][j].text();
+      const SweptValue& v = values_[r.point][j];
       if (col.numeric) {
-        double v = 0;
-        config::decode_value(values_[r.point][j], col.name, v);
-        col.numbers.push_back(v);
+        col.numbers.push_back(v.to_double(col.name));
       } else {
-        col.text.push_back(text);
+        col.text.push_back(v.text());
       }
     }
     d.columns.push_back(std::move(col));

@@ -20,6 +20,7 @@
 #include "sim/engine/simulation.hpp"
 #include "sim/output/result_file.hpp"
 #include "sim/sweep/sweep_config.hpp"
+#include "sim/sweep/swept_value.hpp"
 
 namespace tiersim::sweep {
 
@@ -45,8 +46,8 @@ class Sweep {
   std::size_t points() const { return values_.size(); }
   const std::vector<PlanRun>& runs() const { return runs_; }
   const std::vector<std::string>& scenario_names() const { return scenario_names_; }
-  /// The override value of parameter `param` at design point `point`.
-  const config::Node& value(std::size_t point, std::size_t param) const { return values_[point][param]; }
+  /// The value of parameter `param` at design point `point`.
+  const SweptValue& value(std::size_t point, std::size_t param) const { return values_[point][param]; }
   /// Morris trajectory of a point (-1 for other designs).
   std::int64_t trajectory(std::size_t point) const;
 
@@ -63,15 +64,16 @@ class Sweep {
  private:
   Sweep(SweepConfig cfg, const engine::ModelCatalog& catalog) : cfg_(std::move(cfg)), catalog_(&catalog) {}
   // The steps of build(), in order.
-  std::vector<config::Node> load_scenarios(const std::vector<ScenarioSpec>& scenarios);
-  void check_parameters(const std::vector<ScenarioSpec>& scenarios, const std::vector<config::Node>& resolved);
+  std::vector<engine::ResolvedConfig> load_scenarios(const std::vector<ScenarioSpec>& scenarios);
+  void check_parameters(const std::vector<ScenarioSpec>& scenarios,
+                        const std::vector<engine::ResolvedConfig>& resolved);
   void check_ranges() const;
   void check_bound(const ParameterSpec& p, double bound, const config::Origin& origin, const std::string& name) const;
   void expand_points();
   void expand_runs();
   std::string resolve_all_and_hash() const;
 
-  config::Node sampled_value(std::size_t param, double u) const;
+  SweptValue sampled_value(std::size_t param, double u) const;
   config::Node run_tree(std::size_t run) const;
 
   SweepConfig cfg_;
@@ -79,9 +81,9 @@ class Sweep {
   std::vector<config::Node> scenario_trees_;            // config file + set + scenario set
   std::vector<std::filesystem::path> scenario_dirs_;    // for relative data paths
   std::vector<std::string> scenario_names_;
-  std::vector<std::vector<config::Node>> values_;       // point x parameter
+  std::vector<std::vector<SweptValue>> values_;        // point x parameter
   std::vector<std::int64_t> trajectory_;                // per point (morris)
-  std::vector<bool> integer_param_;                     // sampled values rounded to integers
+  std::vector<bool> integer_param_;                     // declared integer: samples are rounded
   std::vector<PlanRun> runs_;
   std::string hash_;
 };

@@ -144,3 +144,44 @@ TEST_CASE("the documenter lists every field with unit, range and source", "[conf
   CHECK(find("mode").type == "one of discrete | expected");
   CHECK(config::params_markdown(rows).find("| `inner.rate` |") != std::string::npos);
 }
+
+namespace {
+
+struct WithGroups {
+  std::map<std::string, Inner> groups;
+  template <class V>
+  void visit(V& v) {
+    v.table("groups", groups, "groups by name");
+  }
+};
+
+}  // namespace
+
+TEST_CASE("every row carries the kind of its declared type", "[config]") {
+  const auto rows = config::document(Cfg{}, "params");
+  auto kind = [&](std::string_view path) {
+    const config::ParamRow* row = config::find_row(rows, path);
+    REQUIRE(row != nullptr);
+    return row->kind;
+  };
+  CHECK(kind("params.count") == config::ValueKind::integer);
+  CHECK(kind("params.flag") == config::ValueKind::boolean);
+  CHECK(kind("params.label") == config::ValueKind::text);
+  CHECK(kind("params.start") == config::ValueKind::month);
+  CHECK(kind("params.event") == config::ValueKind::date);
+  CHECK(kind("params.xs") == config::ValueKind::number_list);
+  CHECK(kind("params.mode") == config::ValueKind::choice);
+  CHECK(kind("params.inner.rate") == config::ValueKind::number);
+  CHECK(kind("params.items[]") == config::ValueKind::list);
+  // A table's entries share one row, whatever their names.
+  CHECK(kind("params.shares.USA") == config::ValueKind::number);
+  CHECK(config::find_row(rows, "params.shares.USA") == config::find_row(rows, "params.shares.<name>"));
+  CHECK(config::find_row(rows, "params.inner") == nullptr);  // a section has no row of its own
+  CHECK(config::find_row(rows, "params.nope") == nullptr);
+  CHECK(config::find_row(rows, "params.count.x") == nullptr);
+
+  const auto grouped = config::document(WithGroups{});
+  REQUIRE(config::find_row(grouped, "groups.a") != nullptr);
+  CHECK(config::find_row(grouped, "groups.a")->kind == config::ValueKind::section);
+  CHECK(config::find_row(grouped, "groups.a.rate") == nullptr);
+}

@@ -4,6 +4,7 @@
 
 #include <set>
 #include <string>
+#include <variant>
 
 #include "models/register.hpp"
 #include "sim/core/error.hpp"
@@ -209,17 +210,52 @@ TEST_CASE("sampled designs map onto ranges and integer settings are rounded", "[
   REQUIRE(s.points() == 3 * 3);
   for (std::size_t i = 0; i < s.points(); ++i) {
     CHECK(s.trajectory(i) == static_cast<std::int64_t>(i / 3));
-    const double p = std::stod(s.value(i, 0).text());
+    // params.p is declared a double, params.agents_per_market an int: the plan keeps them so.
+    REQUIRE(std::holds_alternative<double>(s.value(i, 0).value()));
+    const double p = std::get<double>(s.value(i, 0).value());
     CHECK(p >= 0.001 * (1 - 1e-12));
     CHECK(p <= 0.1 * (1 + 1e-12));
-    const std::string agents = s.value(i, 1).text();
-    CHECK(agents.find('.') == std::string::npos);
-    const int n = std::stoi(agents);
+    CHECK(std::stod(s.value(i, 0).text()) == p);  // the text reads back exactly
+    REQUIRE(std::holds_alternative<std::int64_t>(s.value(i, 1).value()));
+    const std::int64_t n = std::get<std::int64_t>(s.value(i, 1).value());
     CHECK((n == 10 || n == 20 || n == 30 || n == 40));  // the 4-level grid over [10, 40]
+    CHECK(s.value(i, 1).text() == std::to_string(n));
+    CHECK(s.value(i, 1).node().origin().line == 5);  // at the parameter's key in the sweep file
   }
   const auto d = s.describe("1/2");
+  REQUIRE(d.columns.size() == 2);
+  CHECK(d.columns[1].numbers[0] == static_cast<double>(std::get<std::int64_t>(s.value(0, 1).value())));
   CHECK(d.morris);
   CHECK(d.morris_levels == 4);
   CHECK(d.shard == "1/2");
   CHECK(d.design_parameters == std::vector<std::string>{"params.p", "params.agents_per_market"});
+}
+
+TEST_CASE("integer-ness of a sampled parameter comes from its declared type", "[sweep][plan]") {
+  const Fixture f;
+  // params.q is a double even where its range has integer ends; calendar.months (an engine
+  // setting) and params.markets are integers.
+  const auto s = f.build(
+      "config: base.yaml\n"
+      "design: {kind: lhs, samples: 5}\n"
+      "parameters:\n"
+      "  params.q: {min: 1, max: 3}\n"
+      "  calendar.months: {min: 2, max: 9}\n"
+      "  params.markets: {min: 1, max: 4}\n");
+  for (std::size_t i = 0; i < s.points(); ++i) {
+    CHECK(std::holds_alternative<double>(s.value(i, 0).value()));
+    CHECK(std::holds_alternative<std::int64_t>(s.value(i, 1).value()));
+    CHECK(std::holds_alternative<std::int64_t>(s.value(i, 2).value()));
+  }
+  const auto rc = s.resolve_run(2);
+  CHECK(rc.run.calendar.months == std::get<std::int64_t>(s.value(2, 1).value()));
+  const auto d = s.describe("");
+  CHECK(d.columns[1].attrs.size() == 4);
+
+  // Grid values stay as written, with their place in the sweep file, for the run config to decode.
+  const auto g = f.build("config: base.yaml\nparameters:\n  params.markets: {values: [1e0, 2]}\n");
+  REQUIRE(std::holds_alternative<config::Node>(g.value(0, 0).value()));
+  CHECK(g.value(0, 0).text() == "1e0");
+  CHECK(g.value(0, 0).node().origin().line == 3);
+  CHECK(g.resolve_run(0).to_yaml().find("markets: 1\n") != std::string::npos);
 }
