@@ -130,6 +130,225 @@ bool is_number(const Node& n) {
 
 std::string format_number(double v) { return config::encode_value(v); }
 
+// ---- reading the file, step by step -------------------------------------------------------
+
+/// Sampled designs need `samples`, Morris designs an even number of `levels` (default 4);
+/// other designs take neither.
+void check_design(SweepConfig& out, const Node& design) {
+  const std::string kind(kind_name(out.kind));
+  if (is_sampled(out.kind)) {
+    if (design.find("samples") == nullptr) {
+      fail(value_origin(design, "kind"), "design.samples",
+           "a " + kind + " design needs 'samples' (" +
+               (out.kind == DesignKind::lhs     ? std::string("the number of points")
+                : out.kind == DesignKind::sobol ? std::string("N base samples, giving N*(k+2) points")
+                                                : std::string("r trajectories, giving r*(k+1) points")) +
+               ")");
+    }
+  } else if (design.find("samples") != nullptr) {
+    fail(key_origin(design, "samples"), "design.samples",
+         "a " + kind + " design runs every listed value; 'samples' applies to lhs, sobol and morris");
+  }
+  if (out.kind == DesignKind::morris) {
+    if (design.find("levels") == nullptr) out.levels = 4;
+    if (out.levels % 2 != 0) {
+      fail(value_origin(design, "levels"), "design.levels",
+           "Morris levels must be even (got " + std::to_string(out.levels) +
+               "), so that the step p/(2(p-1)) lands on the grid");
+    }
+  } else if (design.find("levels") != nullptr) {
+    fail(key_origin(design, "levels"), "design.levels", "'levels' applies to morris designs only");
+  }
+}
+
+/// A sampled parameter's range {min, max, scale}.
+void read_range(ParameterSpec& p, const Node& pn, const ParameterDecl& pd, const std::string& key,
+                const std::string& kind) {
+  if (pn.find("values") != nullptr) {
+    fail(key_origin(pn, "values"), key + ".values",
+         "a " + kind + " design samples a range: give 'min' and 'max' instead of 'values'");
+  }
+  if (pn.find("min") == nullptr || pn.find("max") == nullptr) {
+    fail(p.origin, key, "a " + kind + " design needs 'min' and 'max' for every parameter");
+  }
+  p.min = pd.min;
+  p.max = pd.max;
+  p.min_origin = value_origin(pn, "min");
+  p.max_origin = value_origin(pn, "max");
+  if (!(pd.min < pd.max)) {
+    fail(p.max_origin, key + ".max",
+         "max (" + format_number(pd.max) + ") must be greater than min (" + format_number(pd.min) + ")");
+  }
+  if (p.scale == Scale::log && pd.min <= 0.0) {
+    fail(p.min_origin, key + ".min", "a log scale needs min > 0 (got " + format_number(pd.min) + ")");
+  }
+}
+
+/// A grid or zip parameter's list of values.
+void read_values(ParameterSpec& p, const Node& pn, const std::string& key, const std::string& kind) {
+  for (const char* k : {"min", "max", "scale"}) {
+    if (pn.find(k) != nullptr) {
+      fail(key_origin(pn, k), key + "." + k,
+           "a " + kind + " design runs listed values: give 'values: [...]'; '" + k +
+               "' applies to lhs, sobol and morris");
+    }
+  }
+  const Node* values = pn.find("values");
+  if (values == nullptr) fail(p.origin, key, "a " + kind + " design needs 'values: [...]' for every parameter");
+  if (values->items().empty()) fail(values->origin(), key + ".values", "the list of values is empty");
+  p.values = values->items();
+  p.numeric = std::all_of(p.values.begin(), p.values.end(), is_number);
+}
+
+/// One entry of `parameters:` (dotted config key -> its values or range).
+ParameterSpec read_parameter(const Node::Entry& e, DesignKind design) {
+  const std::string key = "parameters." + e.key;
+  if (!e.value.is_map()) {
+    config::Decoder::type_error(e.value, key, "a mapping such as {values: [...]} or {min: .., max: ..}");
+  }
+  ParameterDecl pd;
+  config::decode(e.value, pd, key);
+  ParameterSpec p;
+  p.path = e.key;
+  p.origin = e.key_origin;
+  p.scale = pd.scale;
+  if (e.key == "seed") {
+    fail(e.key_origin, key,
+         "run seeds come from the sweep ('seed', 'replicates', 'seeds'); 'seed' cannot be a parameter");
+  }
+  const std::string kind(kind_name(design));
+  if (is_sampled(design)) {
+    read_range(p, e.value, pd, key, kind);
+  } else {
+    read_values(p, e.value, key, kind);
+  }
+  return p;
+}
+
+/// The parameters in the order written, with the checks across them: a sampled design
+/// needs one, a zip design lists of equal length.
+void read_parameters(SweepConfig& out, const Node& parameters, const Node& design) {
+  for (const auto& e : parameters.entries()) out.parameters.push_back(read_parameter(e, out.kind));
+  if (is_sampled(out.kind) && out.parameters.empty()) {
+    fail(parameters.is_map() ? out.source.find("parameters")->origin() : value_origin(design, "kind"), "parameters",
+         "a " + std::string(kind_name(out.kind)) +
+             " design needs at least one parameter with a range {min: .., max: ..}");
+  }
+  if (out.kind != DesignKind::zip) return;
+  for (const auto& p : out.parameters) {
+    if (p.values.size() != out.parameters.front().values.size()) {
+      fail(p.origin, "parameters." + p.path + ".values",
+           "zip pairs values by position, so every list needs the same length: " + std::to_string(p.values.size()) +
+               " values here, " + std::to_string(out.parameters.front().values.size()) + " for '" +
+               out.parameters.front().path + "'");
+    }
+  }
+}
+
+/// A run config named in the sweep file, relative to the sweep file's directory.
+fs::path existing_file(const fs::path& dir, const std::string& written, const Origin& where, const std::string& key) {
+  if (written.empty()) fail(where, key, "expected a file path");
+  const fs::path path = dir / written;
+  std::error_code ec;
+  if (!fs::exists(path, ec)) fail(where, key, "file not found: " + path.string());
+  if (fs::is_directory(path, ec)) fail(where, key, "is a directory, expected a run config: " + path.string());
+  return path;
+}
+
+/// `pair_with` entry i: a named scenario with its own config (or the sweep's) and overrides.
+ScenarioSpec read_scenario(const SweepConfig& out, const Node& item, const ScenarioDecl& decl, std::size_t i) {
+  const std::string key = "pair_with[" + std::to_string(i) + "]";
+  ScenarioSpec s;
+  s.name = decl.name;
+  s.origin = item.origin();
+  s.set = decl.set;
+  if (item.find("name") == nullptr || s.name.empty()) {
+    fail(item.origin(), key + ".name", "every pair_with scenario needs a non-empty 'name'");
+  }
+  for (const auto& other : out.scenarios) {
+    if (other.name == s.name) {
+      fail(value_origin(item, "name"), key + ".name",
+           "scenario name '" + s.name + "' is used twice (first at " + other.origin.describe() + ")");
+    }
+  }
+  if (item.find("config") != nullptr) {
+    s.config_origin = value_origin(item, "config");
+    s.config = existing_file(out.file.parent_path(), decl.config, s.config_origin, key + ".config");
+  } else if (out.config.empty()) {
+    fail(item.origin(), key + ".config",
+         "scenario '" + s.name + "' has no 'config' and the sweep has no top-level 'config' to fall back on");
+  } else {
+    s.config = out.config;
+    s.config_origin = out.config_origin;
+  }
+  return s;
+}
+
+/// The base run config and the `pair_with` scenarios; at least one of them is needed.
+void read_configs(SweepConfig& out, const SweepDecl& d) {
+  const Node& root = out.source;
+  if (root.find("config") != nullptr) {
+    out.config_as_written = d.config;
+    out.config_origin = value_origin(root, "config");
+    out.config = existing_file(out.file.parent_path(), d.config, out.config_origin, "config");
+  }
+  const Node* pair = root.find("pair_with");
+  for (std::size_t i = 0; i < d.pair_with.size(); ++i) {
+    out.scenarios.push_back(read_scenario(out, pair->items()[i], d.pair_with[i], i));
+  }
+  if (out.config.empty() && out.scenarios.empty()) {
+    fail(root.origin(), "config", "missing: name the run config to sweep, e.g. 'config: ../experiments/x.yaml'");
+  }
+}
+
+// ---- writing it back ----------------------------------------------------------------------
+
+const Origin kNowhere;
+
+Node scalar(std::string text, bool quoted = false) { return Node::scalar(std::move(text), kNowhere, quoted); }
+
+Node design_node(const SweepConfig& c) {
+  Node design = Node::map(kNowhere);
+  design.set("kind", scalar(std::string(kind_name(c.kind))), kNowhere);
+  if (is_sampled(c.kind)) design.set("samples", scalar(std::to_string(c.samples)), kNowhere);
+  if (c.kind == DesignKind::morris) design.set("levels", scalar(std::to_string(c.levels)), kNowhere);
+  return design;
+}
+
+Node parameters_node(const SweepConfig& c) {
+  Node params = Node::map(kNowhere);
+  for (const auto& p : c.parameters) {
+    Node spec = Node::map(kNowhere);
+    if (is_sampled(c.kind)) {
+      spec.set("min", scalar(format_number(*p.min)), kNowhere);
+      spec.set("max", scalar(format_number(*p.max)), kNowhere);
+      spec.set("scale", scalar(p.scale == Scale::log ? "log" : "linear"), kNowhere);
+    } else {
+      Node values = Node::seq(kNowhere);
+      for (const auto& v : p.values) values.push_back(v);
+      spec.set("values", values, kNowhere);
+    }
+    params.set(p.path, spec, kNowhere);
+  }
+  return params;
+}
+
+/// The scenarios, each with its config as written in the sweep file (if it names one).
+Node scenarios_node(const SweepConfig& c) {
+  Node pairs = Node::seq(kNowhere);
+  const Node* written = c.source.find("pair_with");
+  for (std::size_t i = 0; i < c.scenarios.size(); ++i) {
+    Node s = Node::map(kNowhere);
+    s.set("name", scalar(c.scenarios[i].name, true), kNowhere);
+    const Node* item = written != nullptr && i < written->items().size() ? &written->items()[i] : nullptr;
+    const Node* cfg = item != nullptr ? item->find("config") : nullptr;
+    if (cfg != nullptr) s.set("config", scalar(cfg->text(), true), kNowhere);
+    if (c.scenarios[i].set.is_map()) s.set("set", c.scenarios[i].set, kNowhere);
+    pairs.push_back(s);
+  }
+  return pairs;
+}
+
 }  // namespace
 
 std::string_view kind_name(DesignKind kind) {
@@ -169,8 +388,6 @@ SweepConfig load_sweep_config(const fs::path& file) {
   }
   SweepDecl d;
   config::decode(root, d);
-  const fs::path dir = file.parent_path();
-
   out.set = d.set;
   out.seed = d.seed;
   out.seed_origin = value_origin(root, "seed");
@@ -181,200 +398,25 @@ SweepConfig load_sweep_config(const fs::path& file) {
   out.seeds = d.seeds;
   out.on_failure = d.on_failure;
 
-  // --- design ---
   const Node* design = root.find("design");
   const Node design_node = design != nullptr ? *design : Node::map(root.origin());
-  const std::string kind(kind_name(out.kind));
-  if (is_sampled(out.kind)) {
-    if (design_node.find("samples") == nullptr) {
-      fail(value_origin(design_node, "kind"), "design.samples",
-           "a " + kind + " design needs 'samples' (" +
-               (out.kind == DesignKind::lhs     ? std::string("the number of points")
-                : out.kind == DesignKind::sobol ? std::string("N base samples, giving N*(k+2) points")
-                                                : std::string("r trajectories, giving r*(k+1) points")) +
-               ")");
-    }
-  } else if (design_node.find("samples") != nullptr) {
-    fail(key_origin(design_node, "samples"), "design.samples",
-         "a " + kind + " design runs every listed value; 'samples' applies to lhs, sobol and morris");
-  }
-  if (out.kind == DesignKind::morris) {
-    if (design_node.find("levels") == nullptr) out.levels = 4;
-    if (out.levels % 2 != 0) {
-      fail(value_origin(design_node, "levels"), "design.levels",
-           "Morris levels must be even (got " + std::to_string(out.levels) +
-               "), so that the step p/(2(p-1)) lands on the grid");
-    }
-  } else if (design_node.find("levels") != nullptr) {
-    fail(key_origin(design_node, "levels"), "design.levels", "'levels' applies to morris designs only");
-  }
-
-  // --- parameters (ordered as written) ---
-  for (const auto& e : d.parameters.entries()) {
-    const std::string key = "parameters." + e.key;
-    if (!e.value.is_map()) {
-      config::Decoder::type_error(e.value, key, "a mapping such as {values: [...]} or {min: .., max: ..}");
-    }
-    ParameterDecl pd;
-    config::decode(e.value, pd, key);
-    ParameterSpec p;
-    p.path = e.key;
-    p.origin = e.key_origin;
-    p.scale = pd.scale;
-    if (e.key == "seed") {
-      fail(e.key_origin, key,
-           "run seeds come from the sweep ('seed', 'replicates', 'seeds'); 'seed' cannot be a parameter");
-    }
-    const Node& pn = e.value;
-    const bool has_values = pn.find("values") != nullptr;
-    const bool has_min = pn.find("min") != nullptr;
-    const bool has_max = pn.find("max") != nullptr;
-    const bool has_scale = pn.find("scale") != nullptr;
-    if (is_sampled(out.kind)) {
-      if (has_values) {
-        fail(key_origin(pn, "values"), key + ".values",
-             "a " + kind + " design samples a range: give 'min' and 'max' instead of 'values'");
-      }
-      if (!has_min || !has_max) {
-        fail(e.key_origin, key, "a " + kind + " design needs 'min' and 'max' for every parameter");
-      }
-      p.min = pd.min;
-      p.max = pd.max;
-      p.min_origin = value_origin(pn, "min");
-      p.max_origin = value_origin(pn, "max");
-      if (!(pd.min < pd.max)) {
-        fail(p.max_origin, key + ".max",
-             "max (" + format_number(pd.max) + ") must be greater than min (" + format_number(pd.min) + ")");
-      }
-      if (p.scale == Scale::log && pd.min <= 0.0) {
-        fail(p.min_origin, key + ".min",
-             "a log scale needs min > 0 (got " + format_number(pd.min) + ")");
-      }
-    } else {
-      for (const char* k : {"min", "max", "scale"}) {
-        if ((k == std::string("min") && has_min) || (k == std::string("max") && has_max) ||
-            (k == std::string("scale") && has_scale)) {
-          fail(key_origin(pn, k), key + "." + k,
-               "a " + kind + " design runs listed values: give 'values: [...]'; '" + k +
-                   "' applies to lhs, sobol and morris");
-        }
-      }
-      if (!has_values) fail(e.key_origin, key, "a " + kind + " design needs 'values: [...]' for every parameter");
-      const Node& values = *pn.find("values");
-      if (values.items().empty()) fail(values.origin(), key + ".values", "the list of values is empty");
-      p.values = values.items();
-      p.numeric = std::all_of(p.values.begin(), p.values.end(), is_number);
-    }
-    out.parameters.push_back(std::move(p));
-  }
-  if (is_sampled(out.kind) && out.parameters.empty()) {
-    fail(d.parameters.is_map() ? root.find("parameters")->origin() : value_origin(design_node, "kind"), "parameters",
-         "a " + kind + " design needs at least one parameter with a range {min: .., max: ..}");
-  }
-  if (out.kind == DesignKind::zip) {
-    for (const auto& p : out.parameters) {
-      if (p.values.size() != out.parameters.front().values.size()) {
-        fail(p.origin, "parameters." + p.path + ".values",
-             "zip pairs values by position, so every list needs the same length: " +
-                 std::to_string(p.values.size()) + " values here, " +
-                 std::to_string(out.parameters.front().values.size()) + " for '" +
-                 out.parameters.front().path + "'");
-      }
-    }
-  }
-
-  // --- configs and scenarios ---
-  auto resolve_path = [&](const std::string& written, const Origin& where, const std::string& key) {
-    if (written.empty()) fail(where, key, "expected a file path");
-    const fs::path path = dir / written;
-    std::error_code ec;
-    if (!fs::exists(path, ec)) fail(where, key, "file not found: " + path.string());
-    if (fs::is_directory(path, ec)) fail(where, key, "is a directory, expected a run config: " + path.string());
-    return path;
-  };
-  if (root.find("config") != nullptr) {
-    out.config_as_written = d.config;
-    out.config_origin = value_origin(root, "config");
-    out.config = resolve_path(d.config, out.config_origin, "config");
-  }
-  const Node* pair = root.find("pair_with");
-  for (std::size_t i = 0; i < d.pair_with.size(); ++i) {
-    const Node& item = pair->items()[i];
-    const std::string key = "pair_with[" + std::to_string(i) + "]";
-    ScenarioSpec s;
-    s.name = d.pair_with[i].name;
-    s.origin = item.origin();
-    s.set = d.pair_with[i].set;
-    if (item.find("name") == nullptr || s.name.empty()) {
-      fail(item.origin(), key + ".name", "every pair_with scenario needs a non-empty 'name'");
-    }
-    for (const auto& other : out.scenarios) {
-      if (other.name == s.name) {
-        fail(value_origin(item, "name"), key + ".name",
-             "scenario name '" + s.name + "' is used twice (first at " + other.origin.describe() + ")");
-      }
-    }
-    if (item.find("config") != nullptr) {
-      s.config_origin = value_origin(item, "config");
-      s.config = resolve_path(d.pair_with[i].config, s.config_origin, key + ".config");
-    } else if (out.config.empty()) {
-      fail(item.origin(), key + ".config",
-           "scenario '" + s.name + "' has no 'config' and the sweep has no top-level 'config' to fall back on");
-    } else {
-      s.config = out.config;
-      s.config_origin = out.config_origin;
-    }
-    out.scenarios.push_back(std::move(s));
-  }
-  if (out.config.empty() && out.scenarios.empty()) {
-    fail(root.origin(), "config", "missing: name the run config to sweep, e.g. 'config: ../experiments/x.yaml'");
-  }
+  check_design(out, design_node);
+  read_parameters(out, d.parameters, design_node);
+  read_configs(out, d);
   return out;
 }
 
 std::string SweepConfig::to_yaml() const {
-  const Origin none;
-  Node n = Node::map(none);
-  if (!config_as_written.empty()) n.set("config", Node::scalar(config_as_written, none, true), none);
-  n.set("set", set.is_map() ? set : Node::map(none), none);
-  n.set("seed", Node::scalar(std::to_string(seed), none), none);
-  Node design = Node::map(none);
-  design.set("kind", Node::scalar(std::string(kind_name(kind)), none), none);
-  if (is_sampled(kind)) design.set("samples", Node::scalar(std::to_string(samples), none), none);
-  if (kind == DesignKind::morris) design.set("levels", Node::scalar(std::to_string(levels), none), none);
-  n.set("design", design, none);
-  Node params = Node::map(none);
-  for (const auto& p : parameters) {
-    Node spec = Node::map(none);
-    if (is_sampled(kind)) {
-      spec.set("min", Node::scalar(format_number(*p.min), none), none);
-      spec.set("max", Node::scalar(format_number(*p.max), none), none);
-      spec.set("scale", Node::scalar(p.scale == Scale::log ? "log" : "linear", none), none);
-    } else {
-      Node values = Node::seq(none);
-      for (const auto& v : p.values) values.push_back(v);
-      spec.set("values", values, none);
-    }
-    params.set(p.path, spec, none);
-  }
-  n.set("parameters", params, none);
-  n.set("replicates", Node::scalar(std::to_string(replicates), none), none);
-  if (!scenarios.empty()) {
-    Node pairs = Node::seq(none);
-    const Node* written = source.find("pair_with");
-    for (std::size_t i = 0; i < scenarios.size(); ++i) {
-      Node s = Node::map(none);
-      s.set("name", Node::scalar(scenarios[i].name, none, true), none);
-      const Node* item = written != nullptr && i < written->items().size() ? &written->items()[i] : nullptr;
-      const Node* cfg = item != nullptr ? item->find("config") : nullptr;
-      if (cfg != nullptr) s.set("config", Node::scalar(cfg->text(), none, true), none);
-      if (scenarios[i].set.is_map()) s.set("set", scenarios[i].set, none);
-      pairs.push_back(s);
-    }
-    n.set("pair_with", pairs, none);
-  }
-  n.set("seeds", Node::scalar(seeds == SeedMode::common ? "common" : "per_point", none), none);
-  n.set("on_failure", Node::scalar(on_failure == FailurePolicy::stop ? "stop" : "continue", none), none);
+  Node n = Node::map(kNowhere);
+  if (!config_as_written.empty()) n.set("config", scalar(config_as_written, true), kNowhere);
+  n.set("set", set.is_map() ? set : Node::map(kNowhere), kNowhere);
+  n.set("seed", scalar(std::to_string(seed)), kNowhere);
+  n.set("design", design_node(*this), kNowhere);
+  n.set("parameters", parameters_node(*this), kNowhere);
+  n.set("replicates", scalar(std::to_string(replicates)), kNowhere);
+  if (!scenarios.empty()) n.set("pair_with", scenarios_node(*this), kNowhere);
+  n.set("seeds", scalar(seeds == SeedMode::common ? "common" : "per_point"), kNowhere);
+  n.set("on_failure", scalar(on_failure == FailurePolicy::stop ? "stop" : "continue"), kNowhere);
   return config::to_yaml(n);
 }
 
