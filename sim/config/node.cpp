@@ -216,43 +216,51 @@ bool is_flow_seq(const Node& n) {
                                    [](const Node& i) { return i.is_scalar(); });
 }
 
-void emit(std::ostringstream& os, const Node& n, int indent) {
+void emit(std::ostringstream& os, const Node& n, int indent);
+
+void emit_map(std::ostringstream& os, const Node& n, int indent) {
   const std::string pad(static_cast<std::size_t>(indent), ' ');
+  for (const auto& e : n.entries()) {
+    os << pad << e.key << ":";
+    if (e.value.is_map() && e.value.entries().empty()) {
+      os << " {}\n";
+    } else if (e.value.is_map() || (e.value.is_seq() && !is_flow_seq(e.value))) {
+      os << "\n";
+      emit(os, e.value, indent + 2);
+    } else {
+      os << " ";
+      emit(os, e.value, 0);
+    }
+  }
+}
+
+void emit_seq(std::ostringstream& os, const Node& n, int indent) {
+  if (is_flow_seq(n)) {
+    os << "[";
+    for (std::size_t i = 0; i < n.items().size(); ++i) {
+      os << (i ? ", " : "") << scalar_text(n.items()[i]);
+    }
+    os << "]\n";
+    return;
+  }
+  const std::string pad(static_cast<std::size_t>(indent), ' ');
+  for (const auto& item : n.items()) {
+    os << pad << "-";
+    if (item.is_map()) {
+      os << "\n";
+      emit(os, item, indent + 2);
+    } else {
+      os << " ";
+      emit(os, item, 0);
+    }
+  }
+}
+
+void emit(std::ostringstream& os, const Node& n, int indent) {
   if (n.is_map()) {
-    for (const auto& e : n.entries()) {
-      os << pad << e.key << ":";
-      if (e.value.is_map() && e.value.entries().empty()) {
-        os << " {}\n";
-      } else if (e.value.is_map()) {
-        os << "\n";
-        emit(os, e.value, indent + 2);
-      } else if (e.value.is_seq() && !is_flow_seq(e.value)) {
-        os << "\n";
-        emit(os, e.value, indent + 2);
-      } else {
-        os << " ";
-        emit(os, e.value, 0);
-      }
-    }
+    emit_map(os, n, indent);
   } else if (n.is_seq()) {
-    if (is_flow_seq(n)) {
-      os << "[";
-      for (std::size_t i = 0; i < n.items().size(); ++i) {
-        os << (i ? ", " : "") << scalar_text(n.items()[i]);
-      }
-      os << "]\n";
-      return;
-    }
-    for (const auto& item : n.items()) {
-      os << pad << "-";
-      if (item.is_map()) {
-        os << "\n";
-        emit(os, item, indent + 2);
-      } else {
-        os << " ";
-        emit(os, item, 0);
-      }
-    }
+    emit_seq(os, n, indent);
   } else if (n.is_scalar()) {
     os << scalar_text(n) << "\n";
   } else {

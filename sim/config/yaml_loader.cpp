@@ -20,6 +20,32 @@ Origin origin_of(const YAML::Mark& mark, const std::string& source) {
   return Origin{source, mark.line + 1, mark.column + 1};
 }
 
+Node convert(const YAML::Node& y, const std::string& source);
+
+InputError duplicate_key(const Node& map, const std::string& key, const Origin& at) {
+  std::string first_at;
+  for (const auto& e : map.entries()) {
+    if (e.key == key) first_at = e.key_origin.describe();
+  }
+  return InputError(at.describe() + ": key '" + key + "' appears twice in the same mapping (first at " + first_at +
+                    ")");
+}
+
+Node convert_map(const YAML::Node& y, const std::string& source, const Origin& here) {
+  Node out = Node::map(here);
+  for (const auto& kv : y) {
+    const Origin key_origin = origin_of(kv.first.Mark(), source);
+    if (!kv.first.IsScalar()) {
+      throw InputError(key_origin.describe() + ": keys must be plain names, not " +
+                       (kv.first.IsMap() ? "mappings" : kv.first.IsSequence() ? "lists" : "empty (null)"));
+    }
+    const std::string key = kv.first.Scalar();
+    if (out.find(key) != nullptr) throw duplicate_key(out, key, key_origin);
+    out.set(key, convert(kv.second, source), key_origin);
+  }
+  return out;
+}
+
 Node convert(const YAML::Node& y, const std::string& source) {
   const Origin here = origin_of(y.Mark(), source);
   switch (y.Type()) {
@@ -34,28 +60,8 @@ Node convert(const YAML::Node& y, const std::string& source) {
       for (const auto& item : y) out.push_back(convert(item, source));
       return out;
     }
-    case YAML::NodeType::Map: {
-      Node out = Node::map(here);
-      for (const auto& kv : y) {
-        const Origin key_origin = origin_of(kv.first.Mark(), source);
-        if (!kv.first.IsScalar()) {
-          throw InputError(key_origin.describe() + ": keys must be plain names, not " +
-                           (kv.first.IsMap() ? "mappings" : kv.first.IsSequence() ? "lists" : "empty (null)"));
-        }
-        const std::string key = kv.first.Scalar();
-        if (const Node* prev = out.find(key); prev != nullptr) {
-          // Find the first occurrence's key origin for the message.
-          std::string first_at;
-          for (const auto& e : out.entries()) {
-            if (e.key == key) first_at = e.key_origin.describe();
-          }
-          throw InputError(key_origin.describe() + ": key '" + key +
-                           "' appears twice in the same mapping (first at " + first_at + ")");
-        }
-        out.set(key, convert(kv.second, source), key_origin);
-      }
-      return out;
-    }
+    case YAML::NodeType::Map:
+      return convert_map(y, source, here);
   }
   return Node::null(here);
 }
