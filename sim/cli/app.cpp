@@ -8,6 +8,7 @@
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <optional>
 #include <sstream>
@@ -29,6 +30,12 @@ namespace tiersim::cli {
 namespace {
 
 namespace fs = std::filesystem;
+
+/// Options of the app itself, for every subcommand.
+struct GlobalOptions {
+  int threads = 0;
+  bool quiet = false;
+};
 
 struct CommonOptions {
   std::string config;
@@ -252,7 +259,114 @@ struct SweepCommand {
   bool dry_run = false;
 };
 
-int cmd_sweep(const SweepCommand& c, int threads, bool quiet, const std::string& program, const std::string& cmdline,
+/// Prints (MPI rank 0 only) "tiersim: KIND: MESSAGE" and returns `code`.
+using Report = std::function<int(int code, const std::string& message, const char* kind)>;
+
+void print_plan(const SweepCommand& c, const sweep::Sweep& plan) {
+  std::printf("%s: valid: %zu runs (%zu points x %d replicates x %zu scenarios), design %s\nsweep_hash %s\n",
+              c.sweep_file.c_str(), plan.runs().size(), plan.points(), plan.config().replicates,
+              plan.scenario_names().size(), std::string(sweep::kind_name(plan.config().kind)).c_str(),
+              plan.hash().c_str());
+}
+
+void print_start(const SweepCommand& c, const sweep::Sweep& plan, const sweep::Shard& shard, const fs::path& out) {
+  std::printf("sweep %s: %zu runs (%zu points x %d replicates x %zu scenarios)%s%s -> %s\n", c.sweep_file.c_str(),
+              plan.runs().size(), plan.points(), plan.config().replicates, plan.scenario_names().size(),
+              shard.active() ? ", shard " : "", shard.active() ? shard.text().c_str() : "", out.string().c_str());
+  std::fflush(stdout);
+}
+
+/// The command that continues this sweep, as the user would type it.
+std::string resume_command(const SweepCommand& c, const fs::path& out, const sweep::Shard& shard,
+                           const sweep::MpiSession* mpi, const std::string& program) {
+  const bool distributed = mpi != nullptr && mpi->size() > 1;
+  return (distributed ? "mpirun -np " + std::to_string(mpi->size()) + " " : std::string()) + shell_quote(program) +
+         " sweep " + shell_quote(c.sweep_file) + " -o " + shell_quote(out.string()) +
+         (shard.active() ? " --shard " + shard.text() : "") + " --resume";
+}
+
+/// The first failed runs' messages, one per line.
+std::string failed_runs(const sweep::SweepResult& r) {
+  std::string errors;
+  for (const auto& [run, message] : r.errors) errors += "\n  run " + std::to_string(run) + ": " + message;
+  if (r.failed > r.errors.size()) errors += "\n  ... (" + std::to_string(r.failed - r.errors.size()) + " more)";
+  return errors;
+}
+
+/// How a sweep that ran on this process ends: its exit code, and what it says.
+int sweep_outcome(const sweep::SweepResult& r, const fs::path& out, const std::string& resume,
+                  const std::string& program, bool quiet, const Report& report) {
+  switch (r.end) {
+    case sweep::SweepEnd::already_complete:
+      if (!quiet) std::printf("%s is already complete (%zu runs done); nothing to do\n", out.string().c_str(), r.done);
+      return kExitOk;
+    case sweep::SweepEnd::complete:
+      if (!quiet) std::printf("wrote %s (%zu runs, %zu run now)\n", out.string().c_str(), r.runs, r.ran);
+      return kExitOk;
+    case sweep::SweepEnd::finished_with_failures:
+      return report(kExitFailure,
+                    std::to_string(r.failed) + " of " + std::to_string(r.runs) + " runs failed; the other runs are in " +
+                        out.string() + " (run_status 2 marks the failed ones, run_error has their messages; see `" +
+                        shell_quote(program) + " info " + shell_quote(out.string()) +
+                        "`). After fixing the cause, re-run only them with: " + resume + failed_runs(r),
+                    "error");
+    case sweep::SweepEnd::stopped_on_failure:
+      return report(kExitFailure,
+                    "stopped after a failed run (on_failure: stop): " + std::to_string(r.done) + " done, " +
+                        std::to_string(r.failed) + " failed, " + std::to_string(r.pending) +
+                        " not run; results so far are in " + r.file.string() + ". Continue with: " + resume +
+                        failed_runs(r),
+                    "error");
+    case sweep::SweepEnd::interrupted:
+      return report(kExitInterrupted,
+                    std::to_string(r.done) + " of " + std::to_string(r.runs) + " runs done, results so far in " +
+                        r.file.string() + "; resume with: " + resume,
+                    "interrupted");
+    case sweep::SweepEnd::worker: break;
+  }
+  return kExitOk;
+}
+
+int run_sweep_command(const SweepCommand& c, const GlobalOptions& g, const std::string& program,
+                      const std::string& cmdline, const engine::ModelCatalog& catalog, const sweep::MpiSession* mpi,
+                      const Report& report) {
+  const bool root = mpi == nullptr || mpi->rank() == 0;
+  const sweep::Shard shard = c.shard.empty() ? sweep::Shard{} : sweep::parse_shard(c.shard);
+  const fs::path out = c.output.empty() ? default_output(c.sweep_file) : fs::path(c.output);
+  const sweep::Sweep plan = sweep::Sweep::build(sweep::load_sweep_config(c.sweep_file), catalog);
+  if (c.dry_run) {
+    if (root) print_plan(c, plan);
+    return kExitOk;
+  }
+  if (c.output.empty() && root) fs::create_directories(out.parent_path());
+
+  const StopSignals signals;
+  g_stop_requested = false;
+  std::optional<Progress> progress;  // sized when the runner knows what is left to do
+  sweep::SweepOptions o;
+  o.output = out;
+  o.resume = c.resume;
+  o.overwrite = c.overwrite;
+  o.shard = shard;
+  o.threads = g.threads;
+  o.command = cmdline;
+  o.mpi = mpi;
+  o.stop_requested = [] { return g_stop_requested.load(); };
+  o.on_progress = [&](std::size_t done, std::size_t todo) {
+    if (!progress) progress.emplace("sweep", static_cast<long>(todo), !g.quiet && root);
+    progress->update(static_cast<long>(done));
+  };
+  o.note = [&](const std::string& s) {
+    if (!g.quiet) std::printf("%s\n", s.c_str());
+  };
+  if (!g.quiet && root) print_start(c, plan, shard, out);
+  const sweep::SweepResult r = sweep::run_sweep(plan, o);
+  if (progress) progress->finish();
+  if (r.end == sweep::SweepEnd::worker) return kExitOk;
+  return sweep_outcome(r, out, resume_command(c, out, shard, mpi, program), program, g.quiet, report);
+}
+
+int cmd_sweep(const SweepCommand& c, const GlobalOptions& g, const std::string& program, const std::string& cmdline,
               const engine::ModelCatalog& catalog) {
   if (!sweep::mpi_available() && sweep::launcher_rank() > 0) {
     // Started by mpirun, but this build has no MPI: rank 0 runs the whole sweep alone.
@@ -261,7 +375,7 @@ int cmd_sweep(const SweepCommand& c, int threads, bool quiet, const std::string&
   const auto mpi = sweep::MpiSession::start_if_launched();
   const bool root = mpi == nullptr || mpi->rank() == 0;
   const bool distributed = mpi != nullptr && mpi->size() > 1;
-  auto report = [&](int code, const std::string& message, const char* kind) -> int {
+  const Report report = [root](int code, const std::string& message, const char* kind) -> int {
     if (root) std::fprintf(stderr, "tiersim: %s: %s\n", kind, message.c_str());
     return code;
   };
@@ -275,86 +389,7 @@ int cmd_sweep(const SweepCommand& c, int threads, bool quiet, const std::string&
     return code;
   };
   try {
-    const sweep::Shard shard = c.shard.empty() ? sweep::Shard{} : sweep::parse_shard(c.shard);
-    const fs::path out = c.output.empty() ? default_output(c.sweep_file) : fs::path(c.output);
-    const sweep::Sweep plan = sweep::Sweep::build(sweep::load_sweep_config(c.sweep_file), catalog);
-    if (c.dry_run) {
-      if (root) {
-        std::printf("%s: valid: %zu runs (%zu points x %d replicates x %zu scenarios), design %s\nsweep_hash %s\n",
-                    c.sweep_file.c_str(), plan.runs().size(), plan.points(), plan.config().replicates,
-                    plan.scenario_names().size(), std::string(sweep::kind_name(plan.config().kind)).c_str(),
-                    plan.hash().c_str());
-      }
-      return kExitOk;
-    }
-    if (c.output.empty() && root) fs::create_directories(out.parent_path());
-
-    const StopSignals signals;
-    g_stop_requested = false;
-    std::optional<Progress> progress;  // sized when the runner knows what is left to do
-    sweep::SweepOptions o;
-    o.output = out;
-    o.resume = c.resume;
-    o.overwrite = c.overwrite;
-    o.shard = shard;
-    o.threads = threads;
-    o.command = cmdline;
-    o.mpi = mpi.get();
-    o.stop_requested = [] { return g_stop_requested.load(); };
-    o.on_progress = [&](std::size_t done, std::size_t todo) {
-      if (!progress) progress.emplace("sweep", static_cast<long>(todo), !quiet && root);
-      progress->update(static_cast<long>(done));
-    };
-    o.note = [&](const std::string& s) {
-      if (!quiet) std::printf("%s\n", s.c_str());
-    };
-    if (!quiet && root) {
-      std::printf("sweep %s: %zu runs (%zu points x %d replicates x %zu scenarios)%s%s -> %s\n",
-                  c.sweep_file.c_str(), plan.runs().size(), plan.points(), plan.config().replicates,
-                  plan.scenario_names().size(), shard.active() ? ", shard " : "",
-                  shard.active() ? shard.text().c_str() : "", out.string().c_str());
-      std::fflush(stdout);
-    }
-    const sweep::SweepResult r = sweep::run_sweep(plan, o);
-    if (progress) progress->finish();
-    if (r.end == sweep::SweepEnd::worker) return kExitOk;
-
-    std::string resume = (distributed ? "mpirun -np " + std::to_string(mpi->size()) + " " : std::string()) +
-                         shell_quote(program) + " sweep " + shell_quote(c.sweep_file) + " -o " +
-                         shell_quote(out.string()) + (shard.active() ? " --shard " + shard.text() : "") + " --resume";
-    std::string errors;
-    for (const auto& [run, message] : r.errors) errors += "\n  run " + std::to_string(run) + ": " + message;
-    if (r.failed > r.errors.size()) errors += "\n  ... (" + std::to_string(r.failed - r.errors.size()) + " more)";
-    switch (r.end) {
-      case sweep::SweepEnd::already_complete:
-        if (!quiet) std::printf("%s is already complete (%zu runs done); nothing to do\n", out.string().c_str(), r.done);
-        return kExitOk;
-      case sweep::SweepEnd::complete:
-        if (!quiet) std::printf("wrote %s (%zu runs, %zu run now)\n", out.string().c_str(), r.runs, r.ran);
-        return kExitOk;
-      case sweep::SweepEnd::finished_with_failures:
-        return report(kExitFailure,
-                      std::to_string(r.failed) + " of " + std::to_string(r.runs) +
-                          " runs failed; the other runs are in " + out.string() +
-                          " (run_status 2 marks the failed ones, run_error has their messages; see `" +
-                          shell_quote(program) + " info " + shell_quote(out.string()) +
-                          "`). After fixing the cause, re-run only them with: " + resume + errors,
-                      "error");
-      case sweep::SweepEnd::stopped_on_failure:
-        return report(kExitFailure,
-                      "stopped after a failed run (on_failure: stop): " + std::to_string(r.done) + " done, " +
-                          std::to_string(r.failed) + " failed, " + std::to_string(r.pending) +
-                          " not run; results so far are in " + r.file.string() + ". Continue with: " + resume +
-                          errors,
-                      "error");
-      case sweep::SweepEnd::interrupted:
-        return report(kExitInterrupted,
-                      std::to_string(r.done) + " of " + std::to_string(r.runs) + " runs done, results so far in " +
-                          r.file.string() + "; resume with: " + resume,
-                      "interrupted");
-      case sweep::SweepEnd::worker: break;
-    }
-    return kExitOk;
+    return run_sweep_command(c, g, program, cmdline, catalog, mpi.get(), report);
   } catch (const InputError& e) {
     return fail(kExitBadInput, e.what(), "error");
   } catch (const std::exception& e) {
@@ -375,94 +410,121 @@ int cmd_merge(const std::string& out, const std::vector<std::string>& shards, bo
   return kExitFailure;
 }
 
+/// Every subcommand with the options it was given.
+struct Commands {
+  GlobalOptions global;
+  CLI::App* run = nullptr;
+  CommonOptions run_opts;
+  std::string out;
+  bool overwrite = false;
+  CLI::App* validate = nullptr;
+  CommonOptions val_opts;
+  CLI::App* info = nullptr;
+  std::string info_path;
+  bool info_config = false;
+  CLI::App* digest = nullptr;
+  std::string digest_path;
+  CLI::App* params = nullptr;
+  std::string params_model;
+  CLI::App* models = nullptr;
+  CLI::App* sweep = nullptr;
+  SweepCommand sweep_cmd;
+  CLI::App* merge = nullptr;
+  std::string merge_out;
+  std::vector<std::string> merge_shards;
+  bool merge_overwrite = false;
+};
+
+void declare_global(CLI::App& app, GlobalOptions& g) {
+  app.set_version_flag("--version", std::string("tiersim ") + std::string(version()) + " (git " +
+                                        std::string(git_sha()) + ")" + (sweep::mpi_available() ? " [mpi]" : ""));
+  app.require_subcommand(1);
+  app.get_formatter()->column_width(34);
+  // Declared once, here; they may also follow the subcommand (`tiersim run -q CONFIG`):
+  // subcommands hand options they do not know to the app.
+  app.fallthrough();
+  app.add_option("--threads,-j", g.threads, "worker threads (0 = all cores); results do not depend on it")
+      ->check(CLI::NonNegativeNumber);
+  app.add_flag("--quiet,-q", g.quiet, "no progress line, summary or messages");
+}
+
+void declare_runs(CLI::App& app, Commands& c) {
+  c.run = app.add_subcommand("run", "run one simulation and write its results (HDF5)");
+  add_config_options(c.run, c.run_opts);
+  c.run->add_option("--output,-o", c.out, "result file (default: results/<config name>.h5)");
+  c.run->add_flag("--overwrite", c.overwrite, "replace an existing result file");
+
+  c.validate = app.add_subcommand("validate", "check a configuration (and its data) without running");
+  add_config_options(c.validate, c.val_opts);
+
+  c.sweep = app.add_subcommand("sweep", "run a parameter sweep (resumable; shards; MPI under mpirun)");
+  SweepCommand& s = c.sweep_cmd;
+  c.sweep->add_option("SWEEP", s.sweep_file, "sweep file (YAML)")->required();
+  c.sweep->add_option("--output,-o", s.output, "result file (default: results/<sweep name>.h5)");
+  c.sweep->add_flag("--resume", s.resume, "continue an interrupted sweep (or re-run its failed runs)");
+  c.sweep->add_flag("--overwrite", s.overwrite, "discard existing results and start again");
+  c.sweep->add_flag("--dry-run", s.dry_run, "check the sweep (every run's config) and show the plan; run nothing");
+  c.sweep->add_option("--shard", s.shard, "run only runs with index % N == i (job arrays)")->type_name("i/N");
+
+  c.merge = app.add_subcommand("merge", "merge the shard files of a sweep into one file");
+  c.merge->add_option("OUT", c.merge_out, "merged result file")->required();
+  c.merge->add_option("SHARD", c.merge_shards, "shard files (tiersim sweep --shard i/N)")->required();
+  c.merge->add_flag("--overwrite", c.merge_overwrite, "replace an existing OUT");
+  for (CLI::App* cmd : {c.run, c.sweep, c.merge}) {
+    cmd->footer("Also: -j,--threads N and -q,--quiet (options of tiersim, before or after the subcommand).");
+  }
+}
+
+void declare_queries(CLI::App& app, Commands& c) {
+  c.info = app.add_subcommand("info", "summarise a result file: provenance, dimensions, runs done");
+  c.info->add_option("FILE", c.info_path, "result file")->required();
+  c.info->add_flag("--config", c.info_config, "also print the stored configuration");
+
+  c.digest = app.add_subcommand("digest", "SHA-256 of a result file's data (provenance excluded)");
+  c.digest->add_option("FILE", c.digest_path, "result file")->required();
+
+  c.params = app.add_subcommand("params", "list a model's parameters: unit, default, range, source");
+  c.params->add_option("MODEL", c.params_model, "model name")->required();
+
+  c.models = app.add_subcommand("models", "list the models this build provides");
+}
+
+int dispatch(const Commands& c, int argc, char** argv, const engine::ModelCatalog& catalog) {
+  const GlobalOptions& g = c.global;
+  if (*c.run) return cmd_run(c.run_opts, c.out, g.threads, g.quiet, c.overwrite, command_line(argc, argv), catalog);
+  if (*c.validate) return cmd_validate(c.val_opts, catalog);
+  if (*c.info) return cmd_info(c.info_path, c.info_config);
+  if (*c.digest) {
+    std::printf("%s  %s\n", output::content_digest(c.digest_path).c_str(), c.digest_path.c_str());
+    return kExitOk;
+  }
+  if (*c.params) return cmd_params(c.params_model, catalog);
+  if (*c.sweep) return cmd_sweep(c.sweep_cmd, g, argv[0], command_line(argc, argv), catalog);
+  if (*c.merge) return cmd_merge(c.merge_out, c.merge_shards, c.merge_overwrite, g.quiet);
+  if (*c.models) {
+    for (const auto& t : catalog.all()) std::printf("%-12s %s\n", t.name.c_str(), t.summary.c_str());
+    return kExitOk;
+  }
+  return kExitFailure;
+}
+
 }  // namespace
 
 int run_app(int argc, char** argv, const engine::ModelCatalog& catalog) {
   CLI::App app{"tiersim: agent-based simulation of the AI-chip trade under US export controls.\n"
                "Exit codes: 0 ok, 1 runtime failure, 2 bad input, 130 interrupted."};
-  app.set_version_flag("--version", std::string("tiersim ") + std::string(version()) + " (git " +
-                                        std::string(git_sha()) + ")" + (sweep::mpi_available() ? " [mpi]" : ""));
-  app.require_subcommand(1);
-  app.get_formatter()->column_width(34);
-
-  int threads = 0;
-  bool quiet = false;
-  app.add_option("--threads,-j", threads, "worker threads (0 = all cores); results do not depend on it")
-      ->check(CLI::NonNegativeNumber);
-  app.add_flag("--quiet,-q", quiet, "no progress line or summary");
-
-  CommonOptions run_opts;
-  std::string out;
-  bool overwrite = false;
-  auto* run = app.add_subcommand("run", "run one simulation and write its results (HDF5)");
-  add_config_options(run, run_opts);
-  run->add_option("--output,-o", out, "result file (default: results/<config name>.h5)");
-  run->add_flag("--overwrite", overwrite, "replace an existing result file");
-  run->add_option("--threads,-j", threads, "worker threads (0 = all cores)")->check(CLI::NonNegativeNumber);
-  run->add_flag("--quiet,-q", quiet, "no progress line or summary");
-
-  CommonOptions val_opts;
-  auto* validate = app.add_subcommand("validate", "check a configuration (and its data) without running");
-  add_config_options(validate, val_opts);
-
-  std::string info_path;
-  bool info_config = false;
-  auto* info = app.add_subcommand("info", "summarise a result file: provenance, dimensions, runs done");
-  info->add_option("FILE", info_path, "result file")->required();
-  info->add_flag("--config", info_config, "also print the stored configuration");
-
-  std::string digest_path;
-  auto* digest = app.add_subcommand("digest", "SHA-256 of a result file's data (provenance excluded)");
-  digest->add_option("FILE", digest_path, "result file")->required();
-
-  std::string params_model;
-  auto* params = app.add_subcommand("params", "list a model's parameters: unit, default, range, source");
-  params->add_option("MODEL", params_model, "model name")->required();
-
-  auto* models = app.add_subcommand("models", "list the models this build provides");
-
-  SweepCommand sweep_cmd;
-  auto* sweep = app.add_subcommand("sweep", "run a parameter sweep (resumable; shards; MPI under mpirun)");
-  sweep->add_option("SWEEP", sweep_cmd.sweep_file, "sweep file (YAML)")->required();
-  sweep->add_option("--output,-o", sweep_cmd.output, "result file (default: results/<sweep name>.h5)");
-  sweep->add_flag("--resume", sweep_cmd.resume, "continue an interrupted sweep (or re-run its failed runs)");
-  sweep->add_flag("--overwrite", sweep_cmd.overwrite, "discard existing results and start again");
-  sweep->add_flag("--dry-run", sweep_cmd.dry_run, "check the sweep (every run's config) and show the plan; run nothing");
-  sweep->add_option("--shard", sweep_cmd.shard, "run only runs with index % N == i (job arrays)")->type_name("i/N");
-  sweep->add_option("--threads,-j", threads, "worker threads (0 = all cores)")->check(CLI::NonNegativeNumber);
-  sweep->add_flag("--quiet,-q", quiet, "no progress line or messages");
-
-  std::string merge_out;
-  std::vector<std::string> merge_shards;
-  bool merge_overwrite = false;
-  auto* merge = app.add_subcommand("merge", "merge the shard files of a sweep into one file");
-  merge->add_option("OUT", merge_out, "merged result file")->required();
-  merge->add_option("SHARD", merge_shards, "shard files (tiersim sweep --shard i/N)")->required();
-  merge->add_flag("--overwrite", merge_overwrite, "replace an existing OUT");
-  merge->add_flag("--quiet,-q", quiet, "no summary");
-
+  Commands c;
+  declare_global(app, c.global);
+  declare_runs(app, c);
+  declare_queries(app, c);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     const int rc = app.exit(e);
     return rc == 0 ? kExitOk : kExitBadInput;
   }
-
   try {
-    if (*run) return cmd_run(run_opts, out, threads, quiet, overwrite, command_line(argc, argv), catalog);
-    if (*validate) return cmd_validate(val_opts, catalog);
-    if (*info) return cmd_info(info_path, info_config);
-    if (*digest) {
-      std::printf("%s  %s\n", output::content_digest(digest_path).c_str(), digest_path.c_str());
-      return kExitOk;
-    }
-    if (*params) return cmd_params(params_model, catalog);
-    if (*sweep) return cmd_sweep(sweep_cmd, threads, quiet, argv[0], command_line(argc, argv), catalog);
-    if (*merge) return cmd_merge(merge_out, merge_shards, merge_overwrite, quiet);
-    if (*models) {
-      for (const auto& t : catalog.all()) std::printf("%-12s %s\n", t.name.c_str(), t.summary.c_str());
-      return kExitOk;
-    }
+    return dispatch(c, argc, argv, catalog);
   } catch (const InputError& e) {
     std::fprintf(stderr, "tiersim: error: %s\n", e.what());
     return kExitBadInput;
@@ -470,7 +532,6 @@ int run_app(int argc, char** argv, const engine::ModelCatalog& catalog) {
     std::fprintf(stderr, "tiersim: failure: %s\n", e.what());
     return kExitFailure;
   }
-  return kExitFailure;
 }
 
 }  // namespace tiersim::cli
