@@ -1,6 +1,6 @@
-"""Fixtures: the tiersim executable ($TIERSIM_BIN) and small result files made with it.
-The package is imported from the source tree (no installation needed)."""
-import os
+"""Fixtures: the tiersim executable ($TIERSIM_BIN, tests/support/tiersim_fixtures.py) and small
+result files made with it. The package is imported from the source tree (no installation
+needed)."""
 import subprocess
 import sys
 from pathlib import Path
@@ -8,8 +8,11 @@ from pathlib import Path
 import pytest
 
 ANALYSIS = Path(__file__).resolve().parents[1]
-if str(ANALYSIS) not in sys.path:
-    sys.path.insert(0, str(ANALYSIS))
+for path in (ANALYSIS, ANALYSIS.parent / "tests" / "support"):
+    if str(path) not in sys.path:
+        sys.path.insert(0, str(path))
+
+from tiersim_fixtures import tiersim_bin  # noqa: E402,F401  (the executable, shared with tests/)
 
 BASE = """\
 model: bass
@@ -32,14 +35,6 @@ pair_with:
   - {name: baseline}
   - {name: rule, set: {params.initial_share: 0.05}}
 """
-
-
-@pytest.fixture(scope="session")
-def tiersim_bin():
-    path = os.environ.get("TIERSIM_BIN")
-    if not path or not Path(path).exists():
-        pytest.skip("TIERSIM_BIN is not set (path of the tiersim executable); run through ctest")
-    return path
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from conftest import REPO
+from tiersim_fixtures import REPO
 
 SCENARIOS = ["no_controls", "diffusion_rule", "history_2025", "microsoft_proposal", "strict", "retaliation"]
 SMALL = ["--set", "params.scale.buyers_total=3000", "--set", "calendar.months=24"]

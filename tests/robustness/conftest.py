@@ -1,36 +1,9 @@
-"""Fixtures for the robustness tests (docs/robustness.md): they drive the tiersim executable
-given by $TIERSIM_BIN, as tests/integration does, always in a temporary directory."""
-import os
-import subprocess
+"""Helpers of the robustness tests (docs/robustness.md). They drive the tiersim executable
+through the fixtures of tests/conftest.py, always in a temporary directory."""
 from pathlib import Path
 
-import pytest
-
-REPO = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 BAD = HERE / "bad_input"
-
-
-@pytest.fixture(scope="session")
-def tiersim_bin():
-    path = os.environ.get("TIERSIM_BIN")
-    if not path or not Path(path).exists():
-        pytest.skip("TIERSIM_BIN is not set; run through ctest")
-    return path
-
-
-@pytest.fixture
-def tiersim(tiersim_bin, tmp_path):
-    """Run tiersim in a temporary working directory; returns CompletedProcess."""
-
-    def run(*args, check=None, **kwargs):
-        proc = subprocess.run([tiersim_bin, *map(str, args)], cwd=tmp_path, capture_output=True, text=True,
-                              timeout=600, **kwargs)
-        if check is not None:
-            assert proc.returncode == check, proc.stderr
-        return proc
-
-    return run
 
 
 def snapshot(directory):

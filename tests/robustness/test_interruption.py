@@ -23,7 +23,8 @@ import time
 import h5py
 import pytest
 
-from conftest import REPO, snapshot
+from conftest import snapshot
+from tiersim_fixtures import REPO
 
 # Cheap runs with large outputs, so that the compaction into `<out>` takes a measurable
 # part of the sweep and kills can be aimed at it.

@@ -14,7 +14,8 @@ import subprocess
 import h5py
 import pytest
 
-from conftest import REPO, snapshot
+from conftest import snapshot
+from tiersim_fixtures import REPO
 
 SMALL = ["--set", "params.scale.buyers_total=2000", "--set", "calendar.months=6"]
 BASS = """\
