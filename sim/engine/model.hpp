@@ -38,9 +38,9 @@ struct ModelContext {
 
   /// The data file that parameter `key` (dotted, below `params:`) names with `value`:
   /// an absolute `value` as it is; a relative one resolved against the directory of the file
-  /// that wrote `params.KEY` (which may be a `base:` of the config, or the sweep file of a
-  /// sweep's `set:`), or against `config_dir` when the value was not written in a file at a
-  /// line (a default, or a `--set` on the command line).
+  /// that wrote `params.KEY` (which may be a `base:` of the config, or the sweep file for a
+  /// value a sweep sets), or against `config_dir` when the value was not written in a file
+  /// at a line (a default, or a `--set` on the command line).
   std::filesystem::path data_file(std::string_view key, const std::string& value) const;
 };
 
