@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Set up, build with warnings as errors, run every test: CTest (C++ and integration) and
-# pytest (analysis package); then the robustness checks: the tests under AddressSanitizer
+# pytest (analysis package); the code-shape check (clang-tidy); then the robustness checks: the tests under AddressSanitizer
 # and ThreadSanitizer, and the fuzz targets. Labels: `TIERSIM_CTEST_ARGS="-L unit" ./test.sh`;
 # only the normal suite: `TIERSIM_ROBUSTNESS=0 ./test.sh`.
 set -euo pipefail
@@ -10,6 +10,8 @@ jobs=$(nproc 2>/dev/null || echo 2)
 cmake --preset ci >/dev/null
 cmake --build --preset ci -j "$jobs"
 ctest --preset ci -j "$jobs" ${TIERSIM_CTEST_ARGS:-}
+# Function length and cognitive complexity, file length (docs/developer-guide.md).
+scripts/check_code_shape.sh build/ci
 
 # Robustness (docs/robustness.md), after the normal suite; TIERSIM_ROBUSTNESS=0 skips it.
 if [ "${TIERSIM_ROBUSTNESS:-1}" != 0 ]; then

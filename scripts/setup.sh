@@ -10,6 +10,7 @@ packages=(
   python3 python3-numpy python3-pandas python3-xarray python3-h5py python3-netcdf4
   python3-scipy python3-matplotlib python3-pytest
   clang libclang-rt-14-dev  # libFuzzer and sanitizer runtimes for the fuzz targets (docs/robustness.md)
+  clang-tidy                # function length and complexity checks (scripts/check_code_shape.sh)
 )
 
 missing=()

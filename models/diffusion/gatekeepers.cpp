@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 
-#include "models/diffusion/init.hpp"
 #include "models/diffusion/phases.hpp"
 #include "models/diffusion/placement.hpp"
 #include "models/diffusion/supply.hpp"
@@ -124,7 +123,7 @@ Gatekeepers init_gatekeepers(const World& w, const DiffusionParams& p, const eng
   for (std::size_t k = 0; k < n_g; ++k) {
     const int h = w.table.index_of(g.firms[k].hq);
     if (h < 0) {
-      throw InputError(param_where(ctx, "gatekeepers.firms[" + std::to_string(k) + "].hq") + ": '" + g.firms[k].hq +
+      throw InputError(ctx.where("gatekeepers.firms[" + std::to_string(k) + "].hq") + ": '" + g.firms[k].hq +
                        "' (headquarters of " + g.firms[k].name + ") is not a country of " + w.table.path.string());
     }
     gk.home.push_back(h);

@@ -19,22 +19,22 @@ constexpr std::uint32_t kG2gPurpose = rng::purpose_id("diffusion.g2g");
 std::size_t need_country(const engine::ModelContext& ctx, const CountryTable& table, const std::string& iso,
                          const std::string& key) {
   const int i = table.index_of(iso);
-  if (i < 0) throw InputError(param_where(ctx, key) + ": '" + iso + "' is not a country of " + table.path.string());
+  if (i < 0) throw InputError(ctx.where(key) + ": '" + iso + "' is not a country of " + table.path.string());
   return static_cast<std::size_t>(i);
 }
 
 void load_world_table(World& w, const DiffusionParams& p, const engine::ModelContext& ctx) {
-  const auto table_path = param_data_file(ctx, "data.countries", p.data.countries);
+  const auto table_path = ctx.data_file("data.countries", p.data.countries);
   try {
     w.table = load_country_table(table_path);
   } catch (const InputError& e) {
-    throw InputError(std::string(e.what()) + " (from " + param_where(ctx, "data.countries") + ")");
+    throw InputError(std::string(e.what()) + " (from " + ctx.where("data.countries") + ")");
   }
   w.countries = w.table.rows.size();
   w.china.assign(w.countries, false);
   for (const auto& iso : p.demand.china_group) w.china[need_country(ctx, w.table, iso, "demand.china_group")] = true;
   w.usa = need_country(ctx, w.table, "USA", "data.countries");
-  if (w.china[w.usa]) throw InputError(param_where(ctx, "demand.china_group") + ": USA cannot be part of China");
+  if (w.china[w.usa]) throw InputError(ctx.where("demand.china_group") + ": USA cannot be part of China");
   // Regions are the blocs of the stance model.
   for (const auto& r : w.table.rows) {
     auto it = std::find(w.regions.begin(), w.regions.end(), r.region);
@@ -51,7 +51,7 @@ void load_world_table(World& w, const DiffusionParams& p, const engine::ModelCon
 /// country's national-project share (0 where the country has no notable figure).
 std::vector<double> init_demand_shares(World& w, const DemandParams& d, const engine::ModelContext& ctx) {
   if (d.usa_share + d.chn_share > 1.0) {
-    throw InputError(param_where(ctx, "demand.chn_share") + ": usa_share + chn_share exceed 1");
+    throw InputError(ctx.where("demand.chn_share") + ": usa_share + chn_share exceed 1");
   }
   std::vector<bool> ceiling(w.countries, false);
   for (const auto& iso : d.ceiling_countries) ceiling[need_country(ctx, w.table, iso, "demand.ceiling_countries")] = true;
@@ -74,7 +74,7 @@ std::vector<double> init_demand_shares(World& w, const DemandParams& d, const en
   }
   const double rest = 1.0 - d.usa_share - d.chn_share - notable;
   if (rest < 0) {
-    throw InputError(param_where(ctx, "demand.world_2025") +
+    throw InputError(ctx.where("demand.world_2025") +
                      ": notable demand figures exceed the demand left after the US and China shares");
   }
   for (std::size_t c = 0; c < w.countries; ++c) {
@@ -177,13 +177,13 @@ std::vector<Event> resolve_events(const World& w, const PolicyParams& policy, co
     for (const auto& iso : e.countries) {
       const int c = w.table.index_of(iso);
       if (c < 0) {
-        throw InputError(param_where(ctx, "policy.events") + ": " + key + ".countries: '" + iso + "' is not a country of " +
+        throw InputError(ctx.where("policy.events") + ": " + key + ".countries: '" + iso + "' is not a country of " +
                          w.table.path.string());
       }
       ev.countries.push_back(c);
     }
     if ((ev.action == EventAction::g2g || ev.action == EventAction::tier) && ev.countries.empty()) {
-      throw InputError(param_where(ctx, "policy.events") + ": " + key + ": action '" + std::string(event_action_name(e.action)) +
+      throw InputError(ctx.where("policy.events") + ": " + key + ": action '" + std::string(event_action_name(e.action)) +
                        "' needs a list of countries");
     }
     ev.tier = e.tier;
@@ -259,39 +259,6 @@ void init_choice_and_scratch(State& s, const DiffusionParams& p) {
 }
 
 }  // namespace
-
-std::string param_where(const engine::ModelContext& ctx, const std::string& dotted) {
-  const config::Node* n = ctx.params_node;
-  std::string origin = n != nullptr ? n->origin().describe() : std::string("<defaults>");
-  std::size_t start = 0;
-  while (n != nullptr && start <= dotted.size()) {
-    const auto dot = dotted.find('.', start);
-    const std::string part = dotted.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
-    n = n->is_map() ? n->find(part) : nullptr;
-    if (n != nullptr) origin = n->origin().describe();
-    if (dot == std::string::npos) break;
-    start = dot + 1;
-  }
-  return origin + ": key 'params." + dotted + "'";
-}
-
-std::filesystem::path param_data_file(const engine::ModelContext& ctx, const std::string& key,
-                                      const std::string& value) {
-  std::filesystem::path p(value);
-  if (p.is_absolute()) return p;
-  const config::Node* n = ctx.params_node;
-  std::size_t start = 0;
-  while (n != nullptr) {
-    const auto dot = key.find('.', start);
-    n = n->is_map() ? n->find(key.substr(start, dot == std::string::npos ? std::string::npos : dot - start)) : nullptr;
-    if (dot == std::string::npos) break;
-    start = dot + 1;
-  }
-  if (n != nullptr && !n->origin().file.empty() && n->origin().line > 0) {
-    return std::filesystem::path(n->origin().file).parent_path() / p;
-  }
-  return ctx.config_dir / p;
-}
 
 State init_state(const Env& env, const engine::ModelContext& ctx) {
   const auto& p = env.p;

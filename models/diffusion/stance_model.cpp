@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 
-#include "models/diffusion/init.hpp"
 #include "sim/core/error.hpp"
 
 namespace tiersim::models::diffusion {
@@ -13,7 +12,7 @@ constexpr std::uint32_t kStancePurpose = rng::purpose_id("stance.calibration");
 
 StanceModel::StanceModel(const StanceModelParams& params, const engine::ModelContext& ctx)
     : p_(params), stream_(ctx.seed, ctx.run_index, kStancePurpose) {
-  table_ = load_country_table(param_data_file(ctx, "data.countries", p_.data.countries));
+  table_ = load_country_table(ctx.data_file("data.countries", p_.data.countries));
   init_world(ctx);
   const std::size_t n = table_.rows.size();
   std::vector<Stance> initial(n, Stance::open);
@@ -43,7 +42,7 @@ void StanceModel::init_world(const engine::ModelContext& ctx) {
   for (const auto& iso : p_.china_group) {
     const int c = table_.index_of(iso);
     if (c < 0) {
-      throw InputError(param_where(ctx, "china_group") + ": '" + iso + "' is not a country of " + table_.path.string());
+      throw InputError(ctx.where("china_group") + ": '" + iso + "' is not a country of " + table_.path.string());
     }
     world_.fixed[static_cast<std::size_t>(c)] = true;
   }
