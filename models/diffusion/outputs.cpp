@@ -93,6 +93,10 @@ void declare_countries(engine::Registry& reg, const State& s) {
                       per_country(s, [&k](std::size_t c) { return k.installed[kStackUs][c] + k.installed[kStackCn][c]; })});
   reg.add_observable({"cn_share_installed", "1", "Chinese share of the installed base", {"country"}, Reduce::ratio,
                       "installed_cn", "installed_total", {}});
+}
+
+void declare_policy_and_expectations(engine::Registry& reg, const State& s) {
+  const auto& k = s.countries;
   const Policy& policy = *s.policy;
   reg.add_observable({"cap_used", "H100e", "cumulative draws on the country cap ledger", {"country"}, Reduce::sum,
                       "", "", per_country(s, [&policy](std::size_t c) { return policy.ledger_used(c); })});
@@ -262,6 +266,7 @@ void declare_outputs(engine::Registry& reg, const State& s, const DiffusionParam
   declare_dimensions(reg, s, p);
   declare_flows(reg, s);
   declare_countries(reg, s);
+  declare_policy_and_expectations(reg, s);
   declare_suppliers(reg, s);
   declare_summaries(reg, s, tally);
 }
