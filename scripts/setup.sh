@@ -9,6 +9,7 @@ packages=(
   libopenmpi-dev openmpi-bin
   python3 python3-numpy python3-pandas python3-xarray python3-h5py python3-netcdf4
   python3-scipy python3-matplotlib python3-pytest
+  udunits-bin  # udunits2, for the CF check of result files (docs/output-format.md)
   clang libclang-rt-14-dev  # libFuzzer and sanitizer runtimes for the fuzz targets (docs/robustness.md)
   clang-tidy                # function length and complexity checks (scripts/check_code_shape.sh)
 )

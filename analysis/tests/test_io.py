@@ -17,7 +17,8 @@ def test_xarray_reads_a_run_file(files):
         assert str(ds["time"].values[0])[:10] == "2025-01-01"
         assert list(ds["market"].values) == ["m1", "m2"]
         assert ds["adopters"].dims == ("run", "time", "market")
-        assert ds["adopters"].attrs["units"] == "agents"
+        # CF units (UDUNITS: agents are counted, dimensionless); the model's unit beside them.
+        assert ds["adopters"].attrs["units"] == "1" and ds["adopters"].attrs["tiersim_units"] == "agents"
         # The run plan has one entry in a single-run file.
         assert ds["point"].values.tolist() == [0] and ds["replicate"].values.tolist() == [0]
         assert ds["run_status"].values.tolist() == [1]
@@ -27,26 +28,31 @@ def test_xarray_reads_a_run_file(files):
 def test_xarray_reads_a_sweep_file(files):
     with xr.open_dataset(files["sweep"], engine="netcdf4") as ds:
         assert ds.sizes["run"] == 16
-        for name in ("params.q", "params.p", "point", "replicate", "scenario", "seed"):
-            assert ds[name].dims == ("run",)
-        assert ds["params.q"].dtype == np.float64
+        # CF `coordinates` attributes: plain xarray keeps the run plan with every output.
+        for name in ("params_q", "params_p", "point", "replicate", "scenario", "seed"):
+            assert ds[name].dims == ("run",) and name in ds.coords
+        assert ds["params_q"].dtype == np.float64
+        assert ds["params_q"].attrs["config_path"] == "params.q"
         assert ds.attrs["design_kind"] == "grid"
         assert list(ds.attrs["design_parameters"]) == ["params.q", "params.p"]
+        assert list(ds.attrs["design_variables"]) == ["params_q", "params_p"]
         assert len(ds.attrs["sweep_hash"]) == 64
-        # Plain xarray: group a Dataset by a parameter variable.
-        means = ds["final_adoption_share"].to_dataset().assign(q=ds["params.q"]).groupby("q").mean()
-        assert means.sizes["q"] == 2
+        means = ds["final_adoption_share"].groupby("params_q").mean()
+        assert means.sizes["params_q"] == 2
         assert (ds["run_status"] == 1).all()
 
 
 def test_tiersim_open_makes_the_run_plan_coordinates(files):
     with tiersim.open(files["sweep"]) as ds:
-        for name in ("params.q", "params.p", "point", "replicate", "scenario", "seed"):
+        for name in ("params_q", "params_p", "point", "replicate", "scenario", "seed"):
             assert name in ds.coords
         assert ds.attrs["design_parameters"] == ["params.q", "params.p"]
+        assert tiersim.parameter_variable(ds, "params.q") == "params_q" == tiersim.parameter_variable(ds, "params_q")
+        with pytest.raises(KeyError, match="not a swept parameter.*swept: params.q, params.p"):
+            tiersim.parameter_variable(ds, "params.r")
         share = ds["final_adoption_share"]
-        by_q = share.groupby("params.q").mean()
-        assert list(by_q["params.q"].values) == [0.3, 0.6]
+        by_q = share.groupby("params_q").mean()
+        assert list(by_q["params_q"].values) == [0.3, 0.6]
         # More imitation, faster adoption (same seeds for both q: common random numbers).
         assert by_q.values[1] > by_q.values[0]
         rule = ds.sel(run=(ds.scenario == "rule").values)
@@ -54,17 +60,17 @@ def test_tiersim_open_makes_the_run_plan_coordinates(files):
         # Paired scenarios share the seed of their (point, replicate).
         base = ds.sel(run=(ds.scenario == "baseline").values)
         np.testing.assert_array_equal(base.seed.values, rule.seed.values)
-        np.testing.assert_array_equal(base["params.q"].values, rule["params.q"].values)
+        np.testing.assert_array_equal(base["params_q"].values, rule["params_q"].values)
         # Selecting runs keeps the plan attached to every variable.
         one = ds["adoption_share_world"].sel(run=5)
-        assert float(one["params.q"]) == float(ds["params.q"][5])
+        assert float(one["params_q"]) == float(ds["params_q"][5])
 
 
 def test_attributes_are_str(files, tmp_path):
     with tiersim.open(files["run"]) as ds:
         assert isinstance(ds.attrs["config_yaml"], str)
         assert 'model: "bass"' in ds.attrs["config_yaml"]
-        assert isinstance(ds["adopters"].attrs["units"], str)
+        assert isinstance(ds["adopters"].attrs["tiersim_units"], str)
     # Byte strings written by other tools (h5py writes numpy bytes as fixed-length strings).
     h5py = pytest.importorskip("h5py")
     copy = tmp_path / "bytes.h5"
@@ -82,14 +88,14 @@ def test_refuses_an_unknown_major_version(files, tmp_path):
     future = tmp_path / "future.h5"
     shutil.copy(files["run"], future)
     with h5py.File(future, "r+") as f:
-        f.attrs["format_version"] = np.bytes_(b"2.0")
-    with pytest.raises(ValueError, match=r"format 2\.0.*supports 1\.x"):
+        f.attrs["format_version"] = np.bytes_(b"3.0")
+    with pytest.raises(ValueError, match=r"format 3\.0.*supports 2\.x"):
         tiersim.open(future)
     # A newer minor version of the same major is fine.
     minor = tmp_path / "minor.h5"
     shutil.copy(files["run"], minor)
     with h5py.File(minor, "r+") as f:
-        f.attrs["format_version"] = np.bytes_(b"1.7")
+        f.attrs["format_version"] = np.bytes_(b"2.7")
     with tiersim.open(minor) as ds:
         assert ds.sizes["run"] == 1
 

@@ -92,11 +92,11 @@ def test_tidy_frames(small_sweep):
 
     ds = tiersim.open(small_sweep)
     runs = tiersim.runs_frame(ds)
-    assert len(runs) == 16 and {"scenario", "point", "params.china.export_share", "cn_share_new_t2_2030"} <= set(runs)
+    assert len(runs) == 16 and {"scenario", "point", "params_china_export_share", "cn_share_new_t2_2030"} <= set(runs)
     long = tiersim.to_frame(ds, "cn_share_new_tier")
     assert len(long) == 16 * 72 * 3
-    assert {"run", "time", "tier", "value", "scenario", "params.china.export_share"} <= set(long.columns)
-    one = long[(long.run == 0) & (long.tier == "2")].set_index("time")["value"]
-    assert one.equals(ds.cn_share_new_tier.sel(run=0, tier="2").to_pandas().rename("value"))
+    assert {"run", "time", "tier", "value", "scenario", "params_china_export_share"} <= set(long.columns)
+    one = long[(long.run == 0) & (long.tier == 2)].set_index("time")["value"]
+    assert one.equals(ds.cn_share_new_tier.sel(run=0, tier=2).to_pandas().rename("value"))
     with pytest.raises(KeyError):
         tiersim.to_frame(ds, "nope")

@@ -37,8 +37,8 @@ def make_sweep(tmp_path, design):
 def test_sobol_design_rows_and_indices(tmp_path):
     ds = make_sweep(tmp_path, "design: {kind: sobol, samples: 200}\n")
     k = 3
-    names = ["params.p", "params.q", "params.initial_share"]
-    x = ds[["point", *names]].to_dataframe().groupby("point").mean()[names].to_numpy()
+    names = ["params_p", "params_q", "params_initial_share"]
+    x = ds[["point", *names]].to_dataframe()[["point", *names]].groupby("point").mean()[names].to_numpy()
     rows = x.reshape(-1, k + 2, k)
     # AB_i equals A except column i, which comes from B: the order the estimator relies on.
     for i in range(k):

@@ -35,7 +35,8 @@ def to_frame(ds, variable, with_plan=True) -> pd.DataFrame:
         extra = ds[plan].to_dataframe()[plan] if plan else None
         if extra is not None:
             frame = frame.merge(extra, left_on="run", right_index=True, how="left")
-    units = var.attrs.get("units")
+    # The model's unit says what is counted (H100e/month); CF's `units` only the dimension.
+    units = var.attrs.get("tiersim_units") or var.attrs.get("units")
     if units:
         frame.attrs["units"] = units
     return frame

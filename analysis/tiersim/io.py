@@ -1,9 +1,13 @@
 """Open tiersim result files as xarray Datasets.
 
-A tiersim file is a netCDF-4 file (HDF5 underneath) with a root attribute
+A tiersim file is a CF-1.8 netCDF-4 file (HDF5 underneath) with a root attribute
 ``tiersim_format = "tiersim-output"`` and ``format_version = "MAJOR.MINOR"``. A reader
 accepts any minor version of the major version it knows and refuses the others: a major
 bump means the layout changed in a way old readers would misread (docs/output-format.md).
+
+Swept parameters are variables with CF-safe names (``params_china_export_share``) whose
+``config_path`` attribute is the dotted key of the sweep file (``params.china.export_share``);
+``parameter_variable`` maps one to the other.
 """
 from __future__ import annotations
 
@@ -15,10 +19,10 @@ import numpy as np
 import xarray as xr
 
 #: The major format version this reader understands.
-FORMAT_MAJOR = 1
+FORMAT_MAJOR = 2
 
-#: Per-run variables that describe the plan rather than results; made coordinates along
-#: ``run`` (together with one variable per swept parameter, named by its config path).
+#: Per-run variables that describe the plan rather than results; coordinates along ``run``
+#: (together with one variable per swept parameter, root attribute ``design_variables``).
 RUN_PLAN_VARIABLES = ("seed", "point", "replicate", "scenario", "trajectory")
 
 _HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
@@ -67,13 +71,34 @@ def _check_header(path: str) -> None:
             f"use a tiersim package that matches the file's major version")
 
 
+def _as_list(value) -> list:
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
+def parameter_variables(ds: xr.Dataset) -> list[str]:
+    """Variable names of the swept parameters, in design order (``params_q``, ...)."""
+    return _as_list(ds.attrs.get("design_variables"))
+
+
+def parameter_variable(ds: xr.Dataset, name: str) -> str:
+    """The variable of a swept parameter given its dotted config path or its variable name
+    (``"params.q"`` or ``"params_q"`` -> ``"params_q"``); KeyError naming the swept ones."""
+    variables = parameter_variables(ds)
+    paths = _as_list(ds.attrs.get("design_parameters"))
+    if name in variables:
+        return name
+    if name in paths:
+        return variables[paths.index(name)]
+    swept = ", ".join(paths) if paths else "none"
+    raise KeyError(f"{name!r} is not a swept parameter of this file (swept: {swept})")
+
+
 def run_plan_variables(ds: xr.Dataset) -> list[str]:
     """Names of the run-plan variables present in ``ds``: seed, point, replicate, scenario,
-    trajectory and every swept parameter (root attribute ``design_parameters``)."""
-    params = ds.attrs.get("design_parameters", [])
-    if isinstance(params, str):
-        params = [params]
-    names: Iterable[str] = list(RUN_PLAN_VARIABLES) + list(params)
+    trajectory and every swept parameter (root attribute ``design_variables``)."""
+    names: Iterable[str] = list(RUN_PLAN_VARIABLES) + parameter_variables(ds)
     return [n for n in names if n in ds.variables and ds[n].dims == ("run",)]
 
 
@@ -82,18 +107,19 @@ def open(path, **kwargs) -> xr.Dataset:  # noqa: A001 - tiersim.open reads like 
 
     Checks the format first and raises ``ValueError`` for files that are not tiersim
     results or have an unknown major format version. Byte-string attributes are decoded
-    to ``str``; ``design_parameters`` is always a list; run-plan variables become
-    coordinates along ``run``, so ``ds.groupby("params.q")`` and
-    ``ds.sel(run=ds.scenario == "rule")`` work on every variable. Extra keyword arguments
-    go to ``xarray.open_dataset``.
+    to ``str``; ``design_parameters`` and ``design_variables`` are always lists; run-plan
+    variables are coordinates along ``run`` (the file's CF ``coordinates`` attributes say
+    so), so ``ds.groupby("params_q")`` and ``ds.sel(run=ds.scenario == "rule")`` work on
+    every variable. Extra keyword arguments go to ``xarray.open_dataset``.
     """
     path = os.fspath(path)
     _check_header(path)
     kwargs.setdefault("engine", "netcdf4")
     ds = xr.open_dataset(path, **kwargs)
     ds.attrs = _decode_attrs(ds.attrs)
-    if isinstance(ds.attrs.get("design_parameters"), str):
-        ds.attrs["design_parameters"] = [ds.attrs["design_parameters"]]
+    for key in ("design_parameters", "design_variables"):
+        if key in ds.attrs:
+            ds.attrs[key] = _as_list(ds.attrs[key])
     for name in ds.variables:
         ds[name].attrs = _decode_attrs(ds[name].attrs)
     return ds.set_coords(run_plan_variables(ds))

@@ -22,6 +22,7 @@ import pandas as pd
 from . import claim, discovery, sensitivity
 from .frames import runs_frame
 from .io import open as open_results
+from .io import parameter_variables
 
 TREATED, CONTROL = "diffusion_rule", "no_controls"
 OUTCOMES = [
@@ -34,8 +35,7 @@ HEADLINE = "cn_share_new_t2_2030"
 
 
 def parameter_names(ds):
-    names = ds.attrs.get("design_parameters", [])
-    return [names] if isinstance(names, str) else list(names)
+    return parameter_variables(ds)
 
 
 def claim_table(frame):
@@ -180,7 +180,7 @@ def figures(ds, frame, countries, sens, out: Path, prov: Provenance):
         fig, ax = plt.subplots(figsize=(6.5, 3.6))
         for scen, color in ((TREATED, "#b2182b"), (CONTROL, "#2166ac")):
             runs = frame.index[frame.scenario == scen].values
-            s = ds.cn_share_new_tier.sel(run=runs, tier="2").rolling(time=12, min_periods=1).mean() * 100
+            s = ds.cn_share_new_tier.sel(run=runs, tier=2).rolling(time=12, min_periods=1).mean() * 100
             q = s.quantile([0.05, 0.5, 0.95], dim="run")
             t = s.time.values
             ax.fill_between(t, q.sel(quantile=0.05), q.sel(quantile=0.95), color=color, alpha=0.2, lw=0)
@@ -218,7 +218,7 @@ def figures(ds, frame, countries, sens, out: Path, prov: Provenance):
     col = table.columns[0]
     fig, ax = plt.subplots(figsize=(6.5, 3.8))
     t = table.iloc[::-1]
-    ax.barh([p.replace("params.", "") for p in t.index], t[col], color="#4393c3")
+    ax.barh([p.replace("params_", "") for p in t.index], t[col], color="#4393c3")
     ax.set_xlabel(f"{method}: {col}")
     ax.axvline(0, color="black", lw=0.8)
     save(fig, "fig4_sensitivity", f"Sensitivity of the 2030 effect ({method})")

@@ -16,6 +16,7 @@ import argparse
 import numpy as np
 
 from .io import open as open_results
+from .io import parameter_variable
 
 
 def main(argv=None):
@@ -42,7 +43,9 @@ def main(argv=None):
         dim, _, value = s.partition("=")
         if dim not in var.dims:
             raise SystemExit(f"--sel {s}: {args.variable} has dims {var.dims}")
-        var = var.sel({dim: value})
+        # Numeric coordinates (tier) want a number, labels (country) the text.
+        coord = var[dim]
+        var = var.sel({dim: np.array(value).astype(coord.dtype).item() if coord.dtype.kind in "iuf" else value})
     if args.scenario:
         var = var.isel(run=np.flatnonzero(ds.scenario.values == args.scenario))
     time_dims = [d for d in var.dims if d.startswith("time")]
@@ -52,6 +55,8 @@ def main(argv=None):
     tdim = time_dims[0]
     groups = {"all runs": var.run.values}
     if args.by:
+        if args.by in ds.attrs.get("design_parameters", []):
+            args.by = parameter_variable(ds, args.by)
         key = ds[args.by].sel(run=var.run).values
         if np.issubdtype(key.dtype, np.number) and len(np.unique(key)) > args.bins:
             edges = np.quantile(key, np.linspace(0, 1, args.bins + 1))
@@ -68,7 +73,7 @@ def main(argv=None):
         if len(runs) > 2:
             q = v.quantile([0.05, 0.95], dim="run")
             ax.fill_between(v[tdim].values, q.isel(quantile=0), q.isel(quantile=1), color=line.get_color(), alpha=0.15)
-    units = var.attrs.get("units", "")
+    units = var.attrs.get("tiersim_units", var.attrs.get("units", ""))
     ax.set_ylabel(f"{args.variable}" + (f" [{units}]" if units else ""))
     ax.legend(frameon=False, fontsize=8)
     fig.savefig(args.output, dpi=150, bbox_inches="tight")

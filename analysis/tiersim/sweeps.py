@@ -14,11 +14,12 @@ from __future__ import annotations
 import numpy as np
 
 from . import sensitivity
+from .io import parameter_variables as _parameters
 
 
-def _parameters(ds):
-    names = ds.attrs.get("design_parameters", [])
-    return [names] if isinstance(names, str) else list(names)
+def _paths(ds):
+    """The swept parameters' dotted config paths, which name them in the index tables."""
+    return list(ds.attrs.get("design_parameters", []))
 
 
 def point_values(ds, outcome, scenario=None):
@@ -33,7 +34,9 @@ def point_values(ds, outcome, scenario=None):
     done = sel.run_status.values == 1
     if not done.all():
         raise ValueError(f"{int((~done).sum())} runs are not done; finish the sweep (--resume) first")
-    frame = sel[[outcome, "point", *_parameters(ds)]].to_dataframe().groupby("point").mean()
+    columns = [outcome, "point", *_parameters(ds)]
+    # Only these columns: the run plan's other coordinates (scenario, seed) come along otherwise.
+    frame = sel[columns].to_dataframe()[columns].groupby("point").mean()
     return frame[outcome].to_numpy(), frame[_parameters(ds)]
 
 
@@ -45,7 +48,7 @@ def sobol(ds, outcome, scenario=None, **kwargs) -> sensitivity.SobolResult:
     if y.size % (k + 2):
         raise ValueError(f"{y.size} points is not a multiple of k + 2 = {k + 2}")
     rows = y.reshape(-1, k + 2)  # per base sample: A, AB_1..AB_k, B
-    return sensitivity.sobol_indices(rows[:, 0], rows[:, -1], rows[:, 1:-1].T, names=list(x.columns), **kwargs)
+    return sensitivity.sobol_indices(rows[:, 0], rows[:, -1], rows[:, 1:-1].T, names=_paths(ds), **kwargs)
 
 
 def morris(ds, outcome, scenario=None, **kwargs) -> sensitivity.MorrisResult:
@@ -56,4 +59,4 @@ def morris(ds, outcome, scenario=None, **kwargs) -> sensitivity.MorrisResult:
     lo, hi = values.min(axis=0), values.max(axis=0)
     unit = (values - lo) / np.where(hi > lo, hi - lo, 1.0)
     k = values.shape[1]
-    return sensitivity.morris_effects(unit, y, trajectories=y.size // (k + 1), names=list(x.columns), **kwargs)
+    return sensitivity.morris_effects(unit, y, trajectories=y.size // (k + 1), names=_paths(ds), **kwargs)

@@ -65,14 +65,12 @@ std::vector<std::string> read_string_attr(hid_t attr, hid_t file_type, hid_t spa
   return out;
 }
 
-/// A 1-d (or, for no values, null) numeric attribute of `n` values.
-void write_numeric_array_attr(hid_t object, const std::string& name, bool integer,
-                              const void* values, std::size_t n, const std::string& context) {
+/// A 1-d (or, for no values, null) floating-point attribute of `n` values.
+void write_real_array_attr(hid_t object, const std::string& name, const double* values, std::size_t n,
+                           const std::string& context) {
   const hsize_t extent = n;
   Handle space(n == 0 ? H5Screate(H5S_NULL) : H5Screate_simple(1, &extent, nullptr));
-  write_raw_attr(object, name, integer ? H5T_STD_I64LE : H5T_IEEE_F64LE,
-                 integer ? H5T_NATIVE_INT64 : H5T_NATIVE_DOUBLE, space.get(),
-                 n == 0 ? nullptr : values, context);
+  write_raw_attr(object, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, space.get(), n == 0 ? nullptr : values, context);
 }
 
 }  // namespace
@@ -332,6 +330,9 @@ std::optional<AttrData> read_attr_data(hid_t attr) {
       return data;
     case H5T_INTEGER:
       data.kind = AttrData::Kind::integer;
+      data.integer_type = H5Tget_size(type.get()) == 1   ? DType::i8
+                          : H5Tget_size(type.get()) <= 4 ? DType::i32
+                                                         : DType::i64;
       data.integers.resize(n);
       if (n > 0 && H5Aread(attr, H5T_NATIVE_INT64, data.integers.data()) < 0) return std::nullopt;
       return data;
@@ -434,6 +435,14 @@ void write_string_array_attr(hid_t object, const std::string& name,
                  n == 0 ? nullptr : pointers.data(), context);
 }
 
+void write_integer_array_attr(hid_t object, const IntegerArrayAttr& attr, const std::string& context) {
+  const hsize_t n = attr.values.size();
+  Handle space(n == 0 ? H5Screate(H5S_NULL) : H5Screate_simple(1, &n, nullptr));
+  // HDF5 converts from the 64-bit memory values to the narrower stored type.
+  write_raw_attr(object, attr.name, numeric_file_type(attr.dtype), H5T_NATIVE_INT64, space.get(),
+                 n == 0 ? nullptr : attr.values.data(), context);
+}
+
 void write_attr_data(hid_t object, const std::string& name, const AttrData& data,
                      const std::string& context) {
   switch (data.kind) {
@@ -446,19 +455,17 @@ void write_attr_data(hid_t object, const std::string& name, const AttrData& data
       }
       return;
     case AttrData::Kind::integer:
-      if (data.integers.size() == 1) {
+      if (data.integers.size() == 1 && data.integer_type == DType::i64) {
         write_attr(object, name, AttrValue{data.integers[0]}, context);
       } else {
-        write_numeric_array_attr(object, name, true, data.integers.data(), data.integers.size(),
-                                 context);
+        write_integer_array_attr(object, IntegerArrayAttr{name, data.integer_type, data.integers}, context);
       }
       return;
     case AttrData::Kind::real:
       if (data.reals.size() == 1) {
         write_attr(object, name, AttrValue{data.reals[0]}, context);
       } else {
-        write_numeric_array_attr(object, name, false, data.reals.data(), data.reals.size(),
-                                 context);
+        write_real_array_attr(object, name, data.reals.data(), data.reals.size(), context);
       }
       return;
   }

@@ -58,6 +58,14 @@ struct Attr {
   AttrValue value;
 };
 
+/// A 1-d integer attribute stored with the element type `dtype` (i8, i32 or i64): CF wants
+/// `flag_values` in the type of the variable it describes.
+struct IntegerArrayAttr {
+  std::string name;
+  DType dtype = DType::i64;
+  std::vector<std::int64_t> values;
+};
+
 /// Chunk length of 1-d variables when VarSpec::chunks is empty: one chunk per element (the
 /// multi-dimensional default) would make a huge chunk index for long vectors.
 inline constexpr std::size_t kDefaultChunk1d = 65536;
@@ -67,6 +75,7 @@ struct VarSpec {
   DType dtype = DType::f64;
   std::vector<std::string> dims;  ///< dimension names, slowest-varying first
   std::vector<Attr> attrs;        ///< e.g. units, long_name
+  std::vector<IntegerArrayAttr> integer_arrays = {};  ///< e.g. flag_values
   /// Chunk shape; empty = chosen automatically (whole extent along all dims but the first).
   std::vector<std::size_t> chunks;
   int deflate_level = 4;          ///< 0 = no compression; shuffle filter is on when > 0

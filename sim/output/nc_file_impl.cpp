@@ -274,6 +274,10 @@ void NcFileImpl::define_variable(const VarSpec& spec) {
   check_name(spec.name, "variable", final_path);
   const std::string context = where(spec.name);
   check_attr_names(spec.attrs, context);
+  for (const IntegerArrayAttr& attr : spec.integer_arrays) {
+    check_attr_names({{attr.name, AttrValue{std::int64_t{0}}}}, context);
+    if (!is_integer(attr.dtype)) throw InputError(context + ": attribute '" + attr.name + "' must be of an integer type");
+  }
   if (defined_identically(spec, context)) return;
   const std::vector<hsize_t> extent = variable_extent(spec, context);
   check_storage(spec, extent, context);
@@ -290,6 +294,7 @@ void NcFileImpl::define_variable(const VarSpec& spec) {
   const hid_t dataset =
       remember(spec.name, create_data_variable(file.get(), spec, extent, scales, context)).id();
   write_attrs(dataset, spec.attrs, context);
+  for (const IntegerArrayAttr& attr : spec.integer_arrays) write_integer_array_attr(dataset, attr, context);
 }
 
 // ---------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@
 
 #include "sim/core/error.hpp"
 #include "sim/core/version.hpp"
+#include "sim/output/cf_conventions.hpp"
 #include "sim/output/result_reader.hpp"
 
 namespace tiersim::output {
@@ -40,17 +41,31 @@ struct Storage {
   }
 };
 
+/// `units` (UDUNITS, for CF tools) and `tiersim_units` (the model's own unit, which says
+/// what is counted: H100e, USD, ...) of a quantity; nothing for "" (not a quantity).
+std::vector<Attr> unit_attrs(const std::string& unit) {
+  if (unit.empty()) return {};
+  return {{schema::kUnits, cf::units(unit)}, {schema::kTiersimUnits, unit}};
+}
+
 /// Root attributes: what wrote the file, from which configuration, when and where.
 void write_provenance(NcFile& f, const Layout& layout, const Provenance& prov) {
+  const std::string created = utc_now();
   f.set_attribute(schema::kConventions, std::string("CF-1.8"));
   f.set_attribute(schema::kTitle, std::string("tiersim results (model " + prov.model + ")"));
+  f.set_attribute(schema::kHistory, created + ": " + prov.command);
+  f.set_attribute(schema::kSource, "tiersim " + std::string(version()) + " (git " + std::string(git_sha()) +
+                                       "), model " + prov.model);
+  f.set_attribute(schema::kReferences,
+                  std::string("tiersim, docs/ODD.md (the model) and docs/output-format.md (this file); "
+                              "cite as in CITATION.cff"));
   f.set_attribute(schema::kFormatVersion, format_version());
   f.set_attribute(schema::kTiersimVersion, std::string(version()));
   f.set_attribute(schema::kGitSha, std::string(git_sha()));
   f.set_attribute(schema::kModel, prov.model);
   f.set_attribute(schema::kConfigYaml, prov.config_yaml);
   f.set_attribute(schema::kSeed, static_cast<std::int64_t>(prov.seed));
-  f.set_attribute(schema::kCreated, utc_now());
+  f.set_attribute(schema::kCreated, created);
   f.set_attribute(schema::kHost, host_name());
   f.set_attribute(schema::kThreads, static_cast<std::int64_t>(prov.threads));
   f.set_attribute(schema::kProcesses, static_cast<std::int64_t>(prov.processes));
@@ -63,6 +78,9 @@ void write_sweep_attributes(NcFile& f, const SweepDescription& sweep) {
   f.set_attribute(schema::kSweepHash, sweep.sweep_hash);
   f.set_attribute(schema::kDesignKind, sweep.design_kind);
   f.set_attribute(schema::kDesignParameters, std::span<const std::string>(sweep.design_parameters));
+  std::vector<std::string> variables;
+  for (const auto& path : sweep.design_parameters) variables.push_back(cf::variable_name(path));
+  f.set_attribute(schema::kDesignVariables, std::span<const std::string>(variables));
   f.set_attribute(schema::kDesignSamples, sweep.design_samples);
   f.set_attribute(schema::kMorrisLevels, sweep.morris_levels);
   if (!sweep.shard.empty()) f.set_attribute(schema::kShard, sweep.shard);
@@ -88,11 +106,15 @@ void write_dimensions(NcFile& f, const Layout& layout, std::span<const PlannedRu
       std::vector<std::int64_t> days;
       for (int s : d.steps) days.push_back(layout.start.plus_months(s).first_day().days_since_epoch());
       f.write_coordinate(d.name, days,
-                         {{"units", std::string("days since 1970-01-01")},
+                         {{schema::kUnits, std::string("days since 1970-01-01")},
                           {"calendar", std::string("proleptic_gregorian")},
-                          {"long_name", std::string("first day of the recorded month (" + d.long_name + ")")}});
+                          {"standard_name", std::string("time")},
+                          {"axis", std::string("T")},
+                          {schema::kLongName, std::string("first day of the recorded month (" + d.long_name + ")")}});
+    } else if (const auto numbers = cf::integer_labels(d.labels)) {
+      f.write_coordinate(d.name, *numbers, {{schema::kLongName, d.long_name}});
     } else {
-      f.write_coordinate(d.name, d.labels, {{"long_name", d.long_name}});
+      f.write_coordinate(d.name, d.labels, {{schema::kLongName, d.long_name}});
     }
   }
 }
@@ -106,12 +128,14 @@ class RunVariables {
         storage_(storage),
         chunk_(std::max<std::size_t>(1, storage.crash_safe ? std::min(runs, kIncompleteRunChunk) : runs)) {}
 
-  void define(const std::string& name, DType dtype, std::vector<Attr> attrs) {
+  void define(const std::string& name, DType dtype, std::vector<Attr> attrs,
+              std::vector<IntegerArrayAttr> integer_arrays = {}) {
     VarSpec v;
     v.name = name;
     v.dtype = dtype;
     v.dims = {schema::kRun};
     v.attrs = std::move(attrs);
+    v.integer_arrays = std::move(integer_arrays);
     v.chunks = {chunk_};
     storage_.apply(v);
     f_.define_variable(v);
@@ -147,24 +171,64 @@ void write_run_plan(RunVariables& vars, std::span<const PlannedRun> plan, const 
              plan_column<std::int64_t>(plan, [](auto& p) { return p.trajectory; }));
   }
   for (const auto& c : sweep->columns) {
-    std::vector<Attr> attrs{{"long_name", std::string("swept parameter " + c.name)}};
+    std::vector<Attr> attrs{{schema::kLongName, c.long_name.empty() ? "swept parameter " + c.name : c.long_name},
+                            {schema::kConfigPath, c.name}};
+    for (Attr& a : unit_attrs(c.units)) attrs.push_back(std::move(a));
     attrs.insert(attrs.end(), c.attrs.begin(), c.attrs.end());
     if (c.numeric) {
-      vars.add(c.name, std::move(attrs), c.numbers);
+      vars.add(cf::variable_name(c.name), std::move(attrs), c.numbers);
     } else {
-      vars.add(c.name, std::move(attrs), c.text);
+      vars.add(cf::variable_name(c.name), std::move(attrs), c.text);
+    }
+  }
+}
+
+/// The run-plan variables, blank-separated: CF's `coordinates` attribute of every variable
+/// over `run`, which makes CF tools and plain xarray keep the plan with the outputs.
+std::string plan_coordinates(const SweepDescription* sweep) {
+  std::string names = std::string(schema::kSeed) + " " + schema::kPoint + " " + schema::kReplicate + " " +
+                      schema::kScenario;
+  if (sweep == nullptr) return names;
+  if (sweep->morris) names += std::string(" ") + schema::kTrajectory;
+  for (const auto& c : sweep->columns) names += " " + cf::variable_name(c.name);
+  return names;
+}
+
+/// InputError if two variables would get one name (e.g. swept parameters `params.a_b` and
+/// `params.a.b`, which are both `params_a_b` in the file).
+void check_unique_names(const Layout& layout, const SweepDescription* sweep) {
+  std::vector<std::pair<std::string, std::string>> names;  // (variable, what it is)
+  for (const char* n : {schema::kRun, schema::kSeed, schema::kPoint, schema::kReplicate, schema::kScenario,
+                        schema::kTrajectory, schema::kRunStatus, schema::kRunError}) {
+    names.emplace_back(n, std::string("the run plan's '") + n + "'");
+  }
+  for (const auto& d : layout.dims) names.emplace_back(d.name, "dimension '" + d.name + "'");
+  for (const auto& v : layout.vars) names.emplace_back(v.name, "output '" + v.name + "'");
+  for (const auto& s : layout.summaries) names.emplace_back(s.name, "summary '" + s.name + "'");
+  if (sweep != nullptr) {
+    for (const auto& c : sweep->columns) names.emplace_back(cf::variable_name(c.name), "swept parameter '" + c.name + "'");
+  }
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    for (std::size_t j = 0; j < i; ++j) {
+      if (names[i].first == names[j].first && names[i].second != names[j].second) {
+        throw InputError(names[j].second + " and " + names[i].second + " would both be the variable '" +
+                         names[i].first + "' of the result file; rename one");
+      }
     }
   }
 }
 
 /// The recorded outputs over (run, ...) and the per-run summaries.
-void define_outputs(NcFile& f, RunVariables& vars, const Layout& layout, Storage storage) {
+void define_outputs(NcFile& f, RunVariables& vars, const Layout& layout, Storage storage,
+                    const std::string& coordinates) {
   for (const auto& v : layout.vars) {
     VarSpec s;
     s.name = v.name;
     s.dims = {schema::kRun};
     s.dims.insert(s.dims.end(), v.dims.begin(), v.dims.end());
-    s.attrs = {{"units", v.units}, {"long_name", v.long_name}, {"level", v.level}};
+    s.attrs = unit_attrs(v.units);
+    s.attrs.insert(s.attrs.end(), {{schema::kLongName, v.long_name}, {"level", v.level},
+                                   {schema::kCoordinates, coordinates}});
     // One chunk per run keeps each run's write a single contiguous block (compressed in a
     // finished file, raw and preallocated in an in-progress one).
     s.chunks = {1};
@@ -173,23 +237,30 @@ void define_outputs(NcFile& f, RunVariables& vars, const Layout& layout, Storage
     f.define_variable(s);
   }
   for (const auto& sv : layout.summaries) {
-    vars.define(sv.name, DType::f64, {{"units", sv.units}, {"long_name", sv.long_name}});
+    std::vector<Attr> attrs = unit_attrs(sv.units);
+    attrs.insert(attrs.end(), {{schema::kLongName, sv.long_name}, {schema::kCoordinates, coordinates}});
+    vars.define(sv.name, DType::f64, std::move(attrs));
   }
 }
 
 void write_layout(NcFile& f, const Layout& layout, std::span<const PlannedRun> plan, const Provenance& prov,
                   const SweepDescription* sweep, Storage storage) {
+  check_unique_names(layout, sweep);
   write_provenance(f, layout, prov);
   if (sweep != nullptr) write_sweep_attributes(f, *sweep);
   write_dimensions(f, layout, plan);
   RunVariables vars(f, plan.size(), storage);
   write_run_plan(vars, plan, sweep);
+  const std::string coordinates = plan_coordinates(sweep);
+  const auto code = [](RunStatus s) { return static_cast<std::int64_t>(s); };
   vars.define(schema::kRunStatus, DType::i8,
-              {{"long_name", std::string("0 pending, 1 done, 2 failed")},
-               {"flag_values", std::string("0 1 2")},
-               {"flag_meanings", std::string("pending done failed")}});
-  vars.define(schema::kRunError, DType::str, {{"long_name", std::string("error message of a failed run")}});
-  define_outputs(f, vars, layout, storage);
+              {{schema::kLongName, std::string("status of the run: 0 pending, 1 done, 2 failed")},
+               {"flag_meanings", std::string("pending done failed")},
+               {schema::kCoordinates, coordinates}},
+              {{"flag_values", DType::i8, {code(RunStatus::pending), code(RunStatus::done), code(RunStatus::failed)}}});
+  vars.define(schema::kRunError, DType::str,
+              {{schema::kLongName, std::string("error message of a failed run")}, {schema::kCoordinates, coordinates}});
+  define_outputs(f, vars, layout, storage, coordinates);
   f.flush();
 }
 

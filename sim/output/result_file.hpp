@@ -43,11 +43,13 @@ struct PlannedRun {
 /// One swept parameter's value in every run: a variable over `run` named by its dotted
 /// config path (e.g. `params.q`).
 struct PlanColumn {
-  std::string name;
+  std::string name;                     ///< dotted config path; the variable is cf::variable_name(name)
   bool numeric = true;
   std::vector<double> numbers = {};     ///< one per run, if numeric
   std::vector<std::string> text = {};   ///< one per run, otherwise
   std::vector<Attr> attrs = {};         ///< e.g. the sampled range: design_min, design_max, design_scale
+  std::string units = {};               ///< from the model's parameter table ("" if unknown)
+  std::string long_name = {};           ///< what the parameter means ("" if unknown)
 };
 
 /// What a sweep adds to the file: the design and its provenance.

@@ -8,7 +8,7 @@
 namespace tiersim::output {
 
 /// Major.minor version of the file layout. Readers refuse an unknown major version.
-inline constexpr int kFormatMajor = 1;
+inline constexpr int kFormatMajor = 2;
 inline constexpr int kFormatMinor = 0;
 inline std::string format_version() {
   return std::to_string(kFormatMajor) + "." + std::to_string(kFormatMinor);
@@ -39,12 +39,17 @@ inline constexpr const char* kThreads = "threads";
 inline constexpr const char* kProcesses = "processes";
 inline constexpr const char* kCommand = "command";
 inline constexpr const char* kCalendarStart = "calendar_start";
+// CF-1.8 global attributes.
+inline constexpr const char* kHistory = "history";
+inline constexpr const char* kSource = "source";
+inline constexpr const char* kReferences = "references";
 
 // Root attributes of sweep files.
 inline constexpr const char* kSweepYaml = "sweep_yaml";
 inline constexpr const char* kSweepHash = "sweep_hash";
 inline constexpr const char* kDesignKind = "design_kind";
-inline constexpr const char* kDesignParameters = "design_parameters";
+inline constexpr const char* kDesignParameters = "design_parameters";  ///< dotted config paths
+inline constexpr const char* kDesignVariables = "design_variables";    ///< their variables, same order
 inline constexpr const char* kDesignSamples = "design_samples";
 inline constexpr const char* kMorrisLevels = "morris_levels";
 inline constexpr const char* kShard = "shard";  ///< "i/N", shard files only
@@ -57,6 +62,13 @@ inline constexpr const char* kScenario = "scenario";
 inline constexpr const char* kTrajectory = "trajectory";
 inline constexpr const char* kRunStatus = "run_status";  ///< RunStatus codes, i8
 inline constexpr const char* kRunError = "run_error";    ///< message of a failed run, "" otherwise
+
+// Variable attributes.
+inline constexpr const char* kUnits = "units";                ///< UDUNITS (CF); counted things are "1"
+inline constexpr const char* kTiersimUnits = "tiersim_units";  ///< the model's own unit, e.g. "H100e/month"
+inline constexpr const char* kLongName = "long_name";
+inline constexpr const char* kConfigPath = "config_path";  ///< a parameter variable's dotted config path
+inline constexpr const char* kCoordinates = "coordinates";  ///< CF: the run plan, on every variable over run
 
 }  // namespace schema
 }  // namespace tiersim::output

@@ -118,6 +118,20 @@ StartPlan decide_start(const Sweep& sweep, const SweepOptions& options, const st
   return {Start::fresh, options.overwrite};
 }
 
+/// The sweep's description for the file, each swept model parameter with the unit and
+/// meaning from the model's parameter table (`tiersim params MODEL`).
+output::SweepDescription describe_with_units(const Sweep& sweep, const std::string& model, const std::string& shard) {
+  output::SweepDescription d = sweep.describe(shard);
+  const auto rows = sweep.catalog().get(model).document();
+  for (output::PlanColumn& col : d.columns) {
+    const auto row = std::find_if(rows.begin(), rows.end(), [&](const auto& r) { return r.path == col.name; });
+    if (row == rows.end()) continue;
+    col.units = row->unit;
+    col.long_name = row->doc;
+  }
+  return d;
+}
+
 /// A new `<out>.incomplete` with the run plan and every run pending.
 output::ResultFile create_results(const Sweep& sweep, const SweepOptions& options, const engine::Executor& exec,
                                   const output::Layout& layout) {
@@ -135,7 +149,8 @@ output::ResultFile create_results(const Sweep& sweep, const SweepOptions& option
   prov.processes = options.mpi != nullptr ? options.mpi->size() : 1;
   const auto plan = sweep.planned_runs();
   return output::ResultFile::create_incomplete(
-      incomplete, layout, plan, prov, sweep.describe(options.shard.active() ? options.shard.text() : ""), false);
+      incomplete, layout, plan, prov,
+      describe_with_units(sweep, cfg0.run.model, options.shard.active() ? options.shard.text() : ""), false);
 }
 
 /// The in-progress file this session writes into.

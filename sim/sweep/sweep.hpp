@@ -43,6 +43,7 @@ class Sweep {
   static Sweep build(SweepConfig cfg, const engine::ModelCatalog& catalog);
 
   const SweepConfig& config() const { return cfg_; }
+  const engine::ModelCatalog& catalog() const { return *catalog_; }
   std::size_t points() const { return values_.size(); }
   const std::vector<PlanRun>& runs() const { return runs_; }
   const std::vector<std::string>& scenario_names() const { return scenario_names_; }

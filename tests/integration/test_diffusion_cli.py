@@ -33,7 +33,7 @@ def test_run_output_opens_in_xarray_with_iso3_and_dates(tiersim, tmp_path):
         assert np.datetime64("2025-05-01") in ds.time.values
         assert list(ds.alternative.values) == ["US_direct", "US_cloud", "CN_chip", "CN_cloud", "Defer"]
         assert ds.cn_share_new_tier.dims == ("run", "time", "tier")
-        assert ds.served.attrs["units"] == "H100e/month"
+        assert ds.served.attrs["units"] == "month-1" and ds.served.attrs["tiersim_units"] == "H100e/month"
         # Tier 3 gets no US compute (no diversion by default).
         t3 = ["CHN", "RUS", "IRN"]
         assert float(ds.served.sel(country=t3, alternative=["US_direct", "US_cloud"]).sum()) == 0.0

@@ -67,8 +67,8 @@ def test_sweep_writes_the_run_plan_and_the_results(tiersim, tmp_path):
         np.testing.assert_array_equal(f["point"][()], runs // 4)
         np.testing.assert_array_equal(f["replicate"][()], (runs // 2) % 2)
         assert [s.decode() for s in f["scenario"][()]] == ["low", "high"] * 12
-        np.testing.assert_array_equal(f["params.q"][()], np.repeat([0.3, 0.3, 0.4, 0.4, 0.5, 0.5], 4))
-        np.testing.assert_array_equal(f["params.initial_share"][()], np.tile(np.repeat([0.0, 0.1], 4), 3))
+        np.testing.assert_array_equal(f["params_q"][()], np.repeat([0.3, 0.3, 0.4, 0.4, 0.5, 0.5], 4))
+        np.testing.assert_array_equal(f["params_initial_share"][()], np.tile(np.repeat([0.0, 0.1], 4), 3))
         seeds = f["seed"][()]
         np.testing.assert_array_equal(seeds[0::2], seeds[1::2])  # common random numbers
         assert len(set(seeds.tolist())) == 12
@@ -106,8 +106,8 @@ parameters:
     with h5py.File(tmp_path / "m.h5", "r") as f:
         assert f.attrs["morris_levels"] == 4 and f.attrs["design_samples"] == 3
         np.testing.assert_array_equal(f["trajectory"][()], np.repeat([0, 1, 2], 3))
-        q, p = f["params.q"][()], f["params.p"][()]
-        assert f["params.p"].attrs["design_scale"] == b"log"
+        q, p = f["params_q"][()], f["params_p"][()]
+        assert f["params_p"].attrs["design_scale"] == b"log"
         # Each step of a trajectory moves one parameter.
         for t in range(3):
             rows = slice(3 * t, 3 * t + 3)
@@ -122,7 +122,7 @@ parameters:
 """, "sobol.yaml")
     tiersim("-q", "sweep", "sobol.yaml", "-o", "s.h5", check=0)
     with h5py.File(tmp_path / "s.h5", "r") as f:
-        q = f["params.q"][()]
+        q = f["params_q"][()]
         assert q.shape == (4 * 4,)
         # Rows per sample: A, AB_q (q from B), AB_p (q from A), B.
         assert all(q[4 * j + 2] == q[4 * j] and q[4 * j + 1] == q[4 * j + 3] for j in range(4))
@@ -278,9 +278,9 @@ def test_shards_and_merge_give_the_file_of_one_process(tiersim, tmp_path):
     assert proc.returncode == 2 and "not a shard file" in proc.stderr
     shutil.copy(tmp_path / "s1of2.h5", tmp_path / "v2.h5")
     with h5py.File(tmp_path / "v2.h5", "a") as f:
-        f.attrs["format_version"] = "2.0"
+        f.attrs["format_version"] = "3.0"
     proc = tiersim("merge", "bad.h5", "s0of2.h5", "v2.h5")
-    assert proc.returncode == 2 and "format_version 2.0 is not supported" in proc.stderr
+    assert proc.returncode == 2 and "format_version 3.0 is not supported" in proc.stderr
     assert not (tmp_path / "bad.h5").exists()
     proc = tiersim("sweep", "sweep.yaml", "-o", "x.h5", "--shard", "2/2")
     assert proc.returncode == 2 and "0 <= i < N" in proc.stderr

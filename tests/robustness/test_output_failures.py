@@ -110,8 +110,9 @@ def test_sweep_to_an_unwritable_place_fails_clearly(tiersim, tmp_path):
 
 def test_run_on_a_full_disk_fails_clearly_and_leaves_nothing(tiersim_bin, tiersim, tmp_path):
     cfg = diffusion_config(tmp_path)
-    tiersim("-q", "run", cfg, *SMALL, "-o", "full_size.h5", check=0)
-    size = (tmp_path / "full_size.h5").stat().st_size
+    # Named like the output below: the command line is stored in the file, so its length counts.
+    tiersim("-q", "run", cfg, *SMALL, "-o", "f.h5", check=0)
+    size = (tmp_path / "f.h5").stat().st_size
     before = snapshot(tmp_path)
     # From "nothing can be written" to "all but the last bytes": the layout, the data, the
     # `complete` attribute and the final flush fail in turn.

@@ -155,6 +155,8 @@ struct AttrData {
   std::vector<std::string> text;
   std::vector<std::int64_t> integers;
   std::vector<double> reals;
+  /// How integers are stored (i8, i32 or i64): a copy keeps e.g. CF's int8 `flag_values`.
+  DType integer_type = DType::i64;
 };
 
 /// Reads any text, integer or floating-point attribute; nullopt for other types
@@ -178,6 +180,8 @@ void write_attrs(hid_t object, const std::vector<Attr>& attrs, const std::string
 /// A 1-d variable-length string attribute (what netCDF-4 writes for NC_STRING arrays).
 void write_string_array_attr(hid_t object, const std::string& name,
                              std::span<const std::string> values, const std::string& context);
+/// A 1-d integer attribute stored as `dtype` (i8, i32 or i64).
+void write_integer_array_attr(hid_t object, const IntegerArrayAttr& attr, const std::string& context);
 /// Writes an attribute read by read_attr_data, keeping single values scalar.
 void write_attr_data(hid_t object, const std::string& name, const AttrData& data,
                      const std::string& context);

@@ -78,18 +78,18 @@ TEST_CASE("ResultReader: a single run is complete and belongs to no sweep or sha
 TEST_CASE("ResultReader refuses unknown major versions and foreign files", "[result_reader]") {
   TempDir dir;
   const fs::path path = sweep_file(dir, "");
-  set_format_version(path, std::string("1.7"));  // a minor bump only adds things
+  set_format_version(path, std::string("2.7"));  // a minor bump only adds things
   CHECK(ResultReader::open(path).runs() == 4);
 
-  set_format_version(path, std::string("2.0"));
+  set_format_version(path, std::string("3.0"));
   CHECK_THROWS_WITH(ResultReader::open(path),
                     Catch::Equals("'" + path.string() +
-                                  "': format_version 2.0 is not supported by this tiersim (format 1.0)"));
+                                  "': format_version 3.0 is not supported by this tiersim (format 2.0)"));
   set_format_version(path, std::int64_t{1});  // not text: as good as missing
   CHECK_THROWS_WITH(ResultReader::open(path), Catch::Contains("format_version (missing) is not supported"));
   // inspect() shows what the file is, whatever its version.
-  set_format_version(path, std::string("2.0"));
-  CHECK(ResultReader::inspect(path).text(output::schema::kFormatVersion) == std::optional<std::string>("2.0"));
+  set_format_version(path, std::string("3.0"));
+  CHECK(ResultReader::inspect(path).text(output::schema::kFormatVersion) == std::optional<std::string>("3.0"));
 
   const fs::path foreign = dir / "foreign.h5";
   REQUIRE(test::write_foreign_hdf5(foreign));
