@@ -8,7 +8,8 @@ packages=(
   libeigen3-dev libtbb-dev libyaml-cpp-dev libhdf5-dev catch2 librandom123-dev libcli11-dev
   libopenmpi-dev openmpi-bin
   python3 python3-numpy python3-pandas python3-xarray python3-h5py python3-netcdf4
-  python3-scipy python3-matplotlib python3-pytest
+  python3-scipy python3-matplotlib python3-pytest python3-venv
+  python3-ipykernel python3-nbclient python3-nbformat  # Jupyter kernel; notebooks run by the tests
   udunits-bin  # udunits2, for the CF check of result files (docs/output-format.md)
   clang libclang-rt-14-dev  # libFuzzer and sanitizer runtimes for the fuzz targets (docs/robustness.md)
   clang-tidy                # function length and complexity checks (scripts/check_code_shape.sh)
