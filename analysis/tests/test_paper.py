@@ -1,10 +1,12 @@
 """The paper pipeline on a small generated paired sweep: every table, figure and provenance."""
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -37,11 +39,13 @@ def test_pipeline_writes_every_table_figure_and_provenance(small_sweep, tmp_path
     table = paper.main([str(small_sweep), "--out", str(tmp_path)])
     assert len(table) == 4 and table.n.eq(8).all()
     printed = capsys.readouterr().out
-    assert "Claim test" in printed and "8 parameter draws" in printed
+    assert "Claim test" in printed and "8 pairs (8 design points x 1 replicates)" in printed
     claim = pd.read_csv(tmp_path / "claim.csv")
     assert {"mean_pp", "mean_low_pp", "mean_high_pp", "p_gt_1pp", "p_gt_5pp", "p_gt_10pp"} <= set(claim.columns)
     assert (claim.mean_low_pp <= claim.mean_pp + 1e-12).all() and (claim.mean_pp <= claim.mean_high_pp + 1e-12).all()
-    assert "\\begin{tabular}" in (tmp_path / "claim.tex").read_text()
+    tex = (tmp_path / "claim.tex").read_text()
+    assert all(rule in tex for rule in (r"\toprule", r"\midrule", r"\bottomrule"))
+    assert r"Mean (pp) & 95\% CI" in tex and "mean\\_pp" not in tex and "AI Diffusion rule" in tex
     countries = pd.read_csv(tmp_path / "countries.csv")
     assert set(countries.country) == set(paper.claim.MICROSOFT_COUNTRIES)
     for i in range(1, 6):
@@ -51,27 +55,59 @@ def test_pipeline_writes_every_table_figure_and_provenance(small_sweep, tmp_path
     prov = json.loads((tmp_path / "provenance.json").read_text())
     assert all(len(v["sweep_hash"]) == 64 and v["git_sha"] for v in prov.values())
     sens = pd.read_csv(tmp_path / "sensitivity.csv")
-    assert len(sens) == 11  # one row per swept parameter
+    assert len(sens) == 11  # one row per swept parameter, with its bootstrap interval
+    assert ((sens.srrc_low <= sens.srrc + 1e-12) & (sens.srrc <= sens.srrc_high + 1e-12)).all()
+    stex = (tmp_path / "sensitivity.tex").read_text()
+    assert "Share of Chinese output exported" in stex and "params" not in stex
     assert "PRIM box" in (tmp_path / "discovery.txt").read_text()
+    assert (tmp_path / "skipped.txt").read_text() == "nothing\n"
 
 
-def test_pipeline_refuses_a_sweep_without_the_paired_scenarios(small_sweep, tmp_path):
+def test_any_scenario_pair_and_the_sign_of_the_effect(small_sweep, tmp_path, capsys):
+    forward = paper.main([str(small_sweep), "--out", str(tmp_path / "f")])
+    backward = paper.main([str(small_sweep), "--out", str(tmp_path / "b"), "--treated", "no_controls",
+                           "--control", "diffusion_rule"])
+    np.testing.assert_allclose(backward.mean_pp, -forward.mean_pp, atol=1e-12)
+    assert "No export controls (no_controls) against AI Diffusion rule" in capsys.readouterr().out
+
+
+def test_pipeline_says_what_it_skips(small_sweep, tmp_path, capsys):
     import h5py
-    import shutil
 
-    bad = tmp_path / "bad.h5"
-    shutil.copy(small_sweep, bad)
-    with h5py.File(bad, "r+") as f:
-        f["scenario"][...] = ["only_one"] * f["scenario"].shape[0]
-    with pytest.raises(SystemExit, match="needs runs of both"):
-        paper.main([str(bad), "--out", str(tmp_path / "o")])
+    thin = tmp_path / "thin.h5"
+    shutil.copy(small_sweep, thin)
+    with h5py.File(thin, "r+") as f:
+        for name in ("cap_used", "cap_remaining", "cn_share_installed_t2_2027"):
+            del f[name]
+    paper.main([str(thin), "--out", str(tmp_path / "o")])
+    skipped = (tmp_path / "o" / "skipped.txt").read_text()
+    assert "fig5 (cap usage): cap_used and cap_remaining are not recorded" in skipped
+    assert "claim outcome cn_share_installed_t2_2027: not recorded" in skipped
+    assert "skipped: fig5" in capsys.readouterr().out
+    assert not list((tmp_path / "o").glob("fig5*"))
 
 
-def test_latex_table_escapes_and_aligns():
-    df = pd.DataFrame({"a_b": [1.23456, 2.0]}, index=pd.Index(["x%", "y"], name="name"))
-    tex = paper.latex_table(df, "a caption_with_underscore")
-    assert r"a\_b" in tex and r"x\%" in tex and r"\caption{a caption\_with\_underscore}" in tex
-    assert "1.23" in tex
+def one_error_line(capsys, call, *needles):
+    """`call` exits with code 2 and one line on stderr containing every needle."""
+    with pytest.raises(SystemExit) as e:
+        call()
+    err = capsys.readouterr().err.strip().splitlines()
+    assert e.value.code == 2 and len(err) == 1, err
+    assert all(n in err[0] for n in needles), err[0]
+    return err[0]
+
+
+def test_pipeline_refuses_scenarios_the_sweep_lacks(small_sweep, tmp_path, capsys):
+    one_error_line(capsys, lambda: paper.main([str(small_sweep), "--out", str(tmp_path / "o"), "--treated", "strict"]),
+                   "tiersim.paper: error:", "no runs of scenario 'strict'", "'diffusion_rule', 'no_controls'")
+    one_error_line(capsys, lambda: paper.main([str(tmp_path / "none.h5")]), "none.h5")
+
+
+def test_latex_table_is_booktabs_and_escapes():
+    tex = paper.latex_table([["x%", "1.23"], ["a_b", "2"]], ["Name", "Mean (pp)"], "a caption_with_underscore")
+    assert r"x\%" in tex and r"a\_b" in tex and r"\caption{a caption\_with\_underscore}" in tex
+    assert tex.index(r"\toprule") < tex.index("Name & Mean (pp)") < tex.index(r"\midrule") < tex.index(r"\bottomrule")
+    assert r"\hline" not in tex
 
 
 def test_quickplot_groups_runs_by_a_parameter(small_sweep, tmp_path, capsys):
@@ -81,10 +117,23 @@ def test_quickplot_groups_runs_by_a_parameter(small_sweep, tmp_path, capsys):
     quickplot.main([str(small_sweep), "cn_share_new_tier", "--sel", "tier=2", "--by", "params.china.export_share",
                     "--scenario", "diffusion_rule", "-o", str(out)])
     assert out.stat().st_size > 10_000
-    with pytest.raises(SystemExit, match="select all dimensions"):
-        quickplot.main([str(small_sweep), "cn_share_new_tier", "-o", str(out)])
-    with pytest.raises(SystemExit, match="no variable"):
-        quickplot.main([str(small_sweep), "nope", "-o", str(out)])
+
+
+@pytest.mark.parametrize("args, needles", [
+    (["cn_share_new_tier", "--sel", "tier=2", "--scenario", "diffusion_rul"],
+     ["--scenario diffusion_rul: not in this file", "diffusion_rule, no_controls"]),
+    (["cn_share_new_tier", "--sel", "tier=7"], ["--sel tier=7: tier has no '7'", "1, 2, 3"]),
+    (["cn_share_new_tier", "--sel", "tire=2"], ["--sel tire=2: expected DIM=VALUE", "run, time, tier"]),
+    (["cn_share_new_tier", "--sel", "tier=2", "--by", "params.china.export_shar"],
+     ["--by params.china.export_shar: not a variable over run", "params_china_export_share"]),
+    (["cn_share_new_tier"], ["select all dimensions but run and time", "left: tier"]),
+    (["nope"], ["no variable 'nope'"]),
+])
+def test_quickplot_answers_mistakes_with_one_line(small_sweep, tmp_path, capsys, args, needles):
+    from tiersim import quickplot
+
+    one_error_line(capsys, lambda: quickplot.main([str(small_sweep), *args, "-o", str(tmp_path / "q.png")]),
+                   "tiersim.quickplot: error: ", *needles)
 
 
 def test_tidy_frames(small_sweep):
