@@ -122,4 +122,12 @@ def open(path, **kwargs) -> xr.Dataset:  # noqa: A001 - tiersim.open reads like 
             ds.attrs[key] = _as_list(ds.attrs[key])
     for name in ds.variables:
         ds[name].attrs = _decode_attrs(ds[name].attrs)
-    return ds.set_coords(run_plan_variables(ds))
+    plan = run_plan_variables(ds)
+    ds = ds.set_coords(plan)
+    # Every variable over run alone in memory (one number or text per run): a condition on
+    # the plan can then select runs, ds.sel(run=ds.scenario == "rule"), which netCDF4
+    # cannot do on lazily read conditions or text variables (run_error).
+    for name in list(ds.variables):
+        if ds[name].dims == ("run",):
+            ds[name].load()
+    return ds
