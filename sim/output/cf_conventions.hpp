@@ -45,18 +45,36 @@ inline std::string time_word(std::string_view w) {
   return {};
 }
 
-/// Adds the words of `part` with `sign` to `powers` (first appearance keeps the order);
-/// `log(...)` groups are dimensionless and skipped.
+/// Index just past the `log(...)` group that starts at i (nested parentheses allowed).
+inline std::size_t skip_group(std::string_view part, std::size_t i) {
+  int depth = 0;
+  for (; i < part.size(); ++i) {
+    if (part[i] == '(') ++depth;
+    if (part[i] == ')' && --depth == 0) break;
+  }
+  return i + 1;
+}
+
+inline bool is_word_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; }
+
+/// Adds `sign` to the power of `unit` (first appearance keeps the order).
+inline void add_power(std::vector<std::pair<std::string, int>>& powers, const std::string& unit, int sign) {
+  for (auto& [name, power] : powers) {
+    if (name == unit) {
+      power += sign;
+      return;
+    }
+  }
+  powers.emplace_back(unit, sign);
+}
+
+/// Adds the words of `part` with `sign` to `powers`; `log(...)` groups are dimensionless
+/// and skipped, count words too.
 inline void add_words(std::string_view part, int sign, std::vector<std::pair<std::string, int>>& powers) {
   std::size_t i = 0;
   while (i < part.size()) {
     if (part.substr(i, 4) == "log(") {
-      int depth = 0;
-      for (; i < part.size(); ++i) {
-        if (part[i] == '(') ++depth;
-        if (part[i] == ')' && --depth == 0) break;
-      }
-      ++i;
+      i = skip_group(part, i);
       continue;
     }
     if (std::isalnum(static_cast<unsigned char>(part[i])) == 0) {
@@ -64,23 +82,12 @@ inline void add_words(std::string_view part, int sign, std::vector<std::pair<std
       continue;
     }
     std::size_t end = i;
-    while (end < part.size() &&
-           (std::isalnum(static_cast<unsigned char>(part[end])) != 0 || part[end] == '_')) {
-      ++end;
-    }
+    while (end < part.size() && is_word_char(part[end])) ++end;
     const std::string_view word = part.substr(i, end - i);
     i = end;
     if (is_count_word(word)) continue;
-    std::string unit = time_word(word);
-    if (unit.empty()) unit = std::string(word);  // unknown: left for UDUNITS to judge
-    bool found = false;
-    for (auto& [name, power] : powers) {
-      if (name == unit) {
-        power += sign;
-        found = true;
-      }
-    }
-    if (!found) powers.emplace_back(unit, sign);
+    const std::string unit = time_word(word);
+    add_power(powers, unit.empty() ? std::string(word) : unit, sign);  // unknown: left for UDUNITS to judge
   }
 }
 
