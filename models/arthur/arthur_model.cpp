@@ -85,19 +85,49 @@ void ArthurModel::declare(engine::Registry& reg) {
       for (std::size_t m = 0; m < n_a_.size(); ++m) out[m] = f(n_a_[m], n_b_[m]);
     };
   };
-  reg.add_observable({"n_A", "adopters", "adopters of technology A", {"market"}, engine::Reduce::sum, "", "",
+  reg.add_observable({"n_A",
+                      "adopters",
+                      "adopters of technology A",
+                      {"market"},
+                      engine::Reduce::sum,
+                      "",
+                      "",
                       per_market([](std::int64_t a, std::int64_t) { return static_cast<double>(a); })});
-  reg.add_observable({"n_B", "adopters", "adopters of technology B", {"market"}, engine::Reduce::sum, "", "",
+  reg.add_observable({"n_B",
+                      "adopters",
+                      "adopters of technology B",
+                      {"market"},
+                      engine::Reduce::sum,
+                      "",
+                      "",
                       per_market([](std::int64_t, std::int64_t b) { return static_cast<double>(b); })});
-  reg.add_observable({"adopters", "adopters", "adopters of either technology", {"market"}, engine::Reduce::sum,
-                      "", "", per_market([](std::int64_t a, std::int64_t b) { return static_cast<double>(a + b); })});
-  reg.add_observable({"d", "adopters", "lead of A over B, n_A - n_B", {"market"}, engine::Reduce::sum, "", "",
+  reg.add_observable({"adopters",
+                      "adopters",
+                      "adopters of either technology",
+                      {"market"},
+                      engine::Reduce::sum,
+                      "",
+                      "",
+                      per_market([](std::int64_t a, std::int64_t b) { return static_cast<double>(a + b); })});
+  reg.add_observable({"d",
+                      "adopters",
+                      "lead of A over B, n_A - n_B",
+                      {"market"},
+                      engine::Reduce::sum,
+                      "",
+                      "",
                       per_market([](std::int64_t a, std::int64_t b) { return static_cast<double>(a - b); })});
-  reg.add_observable({"share_A", "1", "share of adopters that chose A", {"market"}, engine::Reduce::ratio, "n_A",
-                      "adopters", {}});
-  reg.add_observable({"locked", "1", "1 if the market is locked in (beyond a barrier, increasing returns)",
-                      {"market"}, engine::Reduce::mean, "", "",
-                      per_market([this](std::int64_t a, std::int64_t b) { return locked_in(params_, a - b) ? 1.0 : 0.0; })});
+  reg.add_observable(
+      {"share_A", "1", "share of adopters that chose A", {"market"}, engine::Reduce::ratio, "n_A", "adopters", {}});
+  reg.add_observable(
+      {"locked",
+       "1",
+       "1 if the market is locked in (beyond a barrier, increasing returns)",
+       {"market"},
+       engine::Reduce::mean,
+       "",
+       "",
+       per_market([this](std::int64_t a, std::int64_t b) { return locked_in(params_, a - b) ? 1.0 : 0.0; })});
 
   auto share_of_markets = [this](auto pred) {
     return [this, pred] {
@@ -114,7 +144,8 @@ void ArthurModel::declare(engine::Registry& reg) {
                    })});
   reg.add_summary({"mean_abs_d", "adopters", "mean over markets of |n_A - n_B| after the last month", [this] {
                      double t = 0;
-                     for (std::size_t m = 0; m < n_a_.size(); ++m) t += std::fabs(static_cast<double>(n_a_[m] - n_b_[m]));
+                     for (std::size_t m = 0; m < n_a_.size(); ++m)
+                       t += std::fabs(static_cast<double>(n_a_[m] - n_b_[m]));
                      return t / static_cast<double>(n_a_.size());
                    }});
   reg.schedule().declare_stages({"arrivals"});

@@ -37,7 +37,8 @@ void BassModel::adopt(const engine::StepContext& s) {
   }
   executor_.for_blocks(n_agents_, [&](std::size_t b, std::size_t e) {
     for (std::size_t i = b; i < e; ++i) {
-      const bool adopts = adopted_[i] == 0 && stream_.uniform(i, static_cast<std::uint64_t>(s.step)) < hazard[i / per_market];
+      const bool adopts =
+          adopted_[i] == 0 && stream_.uniform(i, static_cast<std::uint64_t>(s.step)) < hazard[i / per_market];
       adopted_now_[i] = adopts ? 1 : 0;
     }
   });
@@ -69,23 +70,35 @@ void BassModel::declare(engine::Registry& reg) {
   auto copy_out = [](const std::vector<double>& src) {
     return [&src](std::span<double> out) { std::copy(src.begin(), src.end(), out.begin()); };
   };
-  reg.add_observable({"adopters", "agents", "number of adopters", {"market"}, engine::Reduce::sum, "", "",
-                      copy_out(adopters_)});
-  reg.add_observable({"new_adopters", "agents/month", "adoptions during the month", {"market"},
-                      engine::Reduce::sum, "", "", copy_out(new_adopters_)});
-  reg.add_observable({"population", "agents", "potential adopters", {"market"}, engine::Reduce::sum, "", "",
-                      copy_out(population_)});
-  reg.add_observable({"adoption_share", "1", "share of the population that has adopted", {"market"},
-                      engine::Reduce::ratio, "adopters", "population", {}});
+  reg.add_observable(
+      {"adopters", "agents", "number of adopters", {"market"}, engine::Reduce::sum, "", "", copy_out(adopters_)});
+  reg.add_observable({"new_adopters",
+                      "agents/month",
+                      "adoptions during the month",
+                      {"market"},
+                      engine::Reduce::sum,
+                      "",
+                      "",
+                      copy_out(new_adopters_)});
+  reg.add_observable(
+      {"population", "agents", "potential adopters", {"market"}, engine::Reduce::sum, "", "", copy_out(population_)});
+  reg.add_observable({"adoption_share",
+                      "1",
+                      "share of the population that has adopted",
+                      {"market"},
+                      engine::Reduce::ratio,
+                      "adopters",
+                      "population",
+                      {}});
   reg.add_summary({"final_adoption_share", "1", "world adoption share after the last month",
                    [this] { return world_share_history_.back(); }});
-  reg.add_summary({"months_to_half", "month", "months until half the world population has adopted (NaN if never)",
-                   [this] {
-                     for (std::size_t t = 1; t < world_share_history_.size(); ++t) {
-                       if (world_share_history_[t] >= 0.5) return static_cast<double>(t);
-                     }
-                     return std::numeric_limits<double>::quiet_NaN();
-                   }});
+  reg.add_summary(
+      {"months_to_half", "month", "months until half the world population has adopted (NaN if never)", [this] {
+         for (std::size_t t = 1; t < world_share_history_.size(); ++t) {
+           if (world_share_history_[t] >= 0.5) return static_cast<double>(t);
+         }
+         return std::numeric_limits<double>::quiet_NaN();
+       }});
   reg.schedule().declare_stages({"adoption", "tally"});
   reg.schedule().add("adoption", "adopt", [this](const engine::StepContext& s) { adopt(s); });
   reg.schedule().add("tally", "tally", [this](const engine::StepContext& s) { tally(s); });

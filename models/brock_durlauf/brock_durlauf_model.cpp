@@ -49,14 +49,24 @@ void BrockDurlaufModel::tally() {
 }
 
 void BrockDurlaufModel::declare(engine::Registry& reg) {
-  reg.add_observable({"m", "1", "mean choice (share choosing +1 minus share choosing -1)", {}, engine::Reduce::mean,
-                      "", "", [this](std::span<double> out) { out[0] = m_; }});
-  reg.add_observable({"plus", "agents", "agents choosing +1", {}, engine::Reduce::sum, "", "",
-                      [this](std::span<double> out) { out[0] = plus_; }});
-  reg.add_observable({"agents", "agents", "agents in the group", {}, engine::Reduce::sum, "", "",
-                      [this](std::span<double> out) { out[0] = static_cast<double>(omega_.size()); }});
-  reg.add_observable({"share_plus", "1", "share of agents choosing +1", {}, engine::Reduce::ratio, "plus", "agents",
-                      {}});
+  reg.add_observable({"m",
+                      "1",
+                      "mean choice (share choosing +1 minus share choosing -1)",
+                      {},
+                      engine::Reduce::mean,
+                      "",
+                      "",
+                      [this](std::span<double> out) { out[0] = m_; }});
+  reg.add_observable(
+      {"plus", "agents", "agents choosing +1", {}, engine::Reduce::sum, "", "", [this](std::span<double> out) {
+         out[0] = plus_;
+       }});
+  reg.add_observable(
+      {"agents", "agents", "agents in the group", {}, engine::Reduce::sum, "", "", [this](std::span<double> out) {
+         out[0] = static_cast<double>(omega_.size());
+       }});
+  reg.add_observable(
+      {"share_plus", "1", "share of agents choosing +1", {}, engine::Reduce::ratio, "plus", "agents", {}});
   reg.add_summary({"final_m", "1", "mean choice after the last month", [this] { return m_; }});
   reg.add_summary({"mean_m_second_half", "1", "mean choice averaged over the second half of the months", [this] {
                      const std::size_t n = m_history_.size();

@@ -18,21 +18,39 @@ struct BrockDurlaufParams {
 
   template <class V>
   void visit(V& v) {
-    v.field("agents", agents, {.unit = "agents", .doc = "agents in the group", .source = "assumption",
-                               .min = 1.0, .max = 1.0e8});
-    v.field("beta", beta, {.unit = "1/utils", .doc = "intensity of choice (inverse scale of the logit errors)",
-                           .source = "Brock & Durlauf 2001 (model); value: assumption", .min = 0.0, .max = 100.0});
-    v.field("h", h, {.unit = "utils", .doc = "private utility of choosing +1 (U = h w + J w m)",
-                     .source = "Brock & Durlauf 2001 (model); value: assumption", .min = -100.0, .max = 100.0});
-    v.field("J", J, {.unit = "utils", .doc = "social interaction: utility of conforming to the mean choice m",
-                     .source = "Brock & Durlauf 2001 (model, J >= 0); value: assumption (beta J > 1: bistable)",
-                     .min = 0.0, .max = 100.0});
-    v.field("m0", m0, {.unit = "1", .doc = "initial mean choice (each agent +1 with probability (1 + m0)/2)",
-                       .source = "assumption", .min = -1.0, .max = 1.0});
+    v.field("agents", agents,
+            {.unit = "agents", .doc = "agents in the group", .source = "assumption", .min = 1.0, .max = 1.0e8});
+    v.field("beta", beta,
+            {.unit = "1/utils",
+             .doc = "intensity of choice (inverse scale of the logit errors)",
+             .source = "Brock & Durlauf 2001 (model); value: assumption",
+             .min = 0.0,
+             .max = 100.0});
+    v.field("h", h,
+            {.unit = "utils",
+             .doc = "private utility of choosing +1 (U = h w + J w m)",
+             .source = "Brock & Durlauf 2001 (model); value: assumption",
+             .min = -100.0,
+             .max = 100.0});
+    v.field("J", J,
+            {.unit = "utils",
+             .doc = "social interaction: utility of conforming to the mean choice m",
+             .source = "Brock & Durlauf 2001 (model, J >= 0); value: assumption (beta J > 1: bistable)",
+             .min = 0.0,
+             .max = 100.0});
+    v.field("m0", m0,
+            {.unit = "1",
+             .doc = "initial mean choice (each agent +1 with probability (1 + m0)/2)",
+             .source = "assumption",
+             .min = -1.0,
+             .max = 1.0});
     v.field("revise_share", revise_share,
-            {.unit = "1/month", .doc = "probability that an agent revises its choice in a month (1: all revise)",
+            {.unit = "1/month",
+             .doc = "probability that an agent revises its choice in a month (1: all revise)",
              .source = "assumption (Blume & Durlauf: asynchronous updating has the same equilibria)",
-             .min = 0.0, .max = 1.0, .min_exclusive = true});
+             .min = 0.0,
+             .max = 1.0,
+             .min_exclusive = true});
   }
 };
 

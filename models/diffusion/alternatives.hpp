@@ -9,7 +9,7 @@ namespace tiersim::models::diffusion {
 enum Alt : int { kUsDirect = 0, kUsCloud = 1, kCnChip = 2, kCnCloud = 3, kDefer = 4 };
 inline constexpr int kNumAlts = 5;
 inline constexpr std::array<const char*, kNumAlts> kAltNames = {"US_direct", "US_cloud", "CN_chip", "CN_cloud",
-                                                                 "Defer"};
+                                                                "Defer"};
 
 enum Nest : int { kNestUs = 0, kNestCn = 1, kNestDefer = 2 };
 inline constexpr int kNumNests = 3;

@@ -17,12 +17,12 @@ struct Buyers {
   std::vector<float> training;         ///< training share of the workload, in [0, 1]
   std::vector<std::uint8_t> nveu;      ///< 1 if a National VEU (own allowance, outside the country cap)
   // State.
-  std::vector<double> backlog;         ///< unserved demand carried over, H100e
-  std::vector<float> a_us;             ///< expected availability of US compute, (0, 1]
-  std::vector<double> lpp_used;        ///< LPP exemption used this calendar year, H100e
-  std::vector<double> nveu_used;       ///< NVEU allowance used (cumulative), H100e
-  std::vector<double> ib_us;           ///< installed base on the US stack, H100e
-  std::vector<double> ib_cn;           ///< installed base on the Chinese stack, H100e
+  std::vector<double> backlog;    ///< unserved demand carried over, H100e
+  std::vector<float> a_us;        ///< expected availability of US compute, (0, 1]
+  std::vector<double> lpp_used;   ///< LPP exemption used this calendar year, H100e
+  std::vector<double> nveu_used;  ///< NVEU allowance used (cumulative), H100e
+  std::vector<double> ib_us;      ///< installed base on the US stack, H100e
+  std::vector<double> ib_cn;      ///< installed base on the Chinese stack, H100e
   // Per-step scratch (discrete choice mode): chosen alternative in round 1 and 2.
   std::vector<std::uint8_t> alt1, alt2;
 

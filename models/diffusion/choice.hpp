@@ -27,8 +27,7 @@ inline BuyerWeights buyer_weights(const ChoiceParams& p, const Buyers& buyers, c
 
 /// Choice probabilities of buyer b, with alternative `removed` unavailable (-1: none).
 inline std::array<double, kNumAlts> buyer_probabilities(const ChoiceParams& p, const Buyers& buyers,
-                                                        const ChoiceInputs& choice, std::size_t b,
-                                                        int removed = -1) {
+                                                        const ChoiceInputs& choice, std::size_t b, int removed = -1) {
   const BuyerWeights w = buyer_weights(p, buyers, choice, b);
   return choice_probabilities(choice.tables[buyers.country[b]][static_cast<std::size_t>(removed + 1)], w.us, w.cn);
 }

@@ -12,9 +12,17 @@
 namespace tiersim::models::diffusion {
 namespace {
 
-const std::vector<std::string> kColumns = {"iso3",     "name",     "region",    "gdp_usd",
-                                           "gdp_year", "population", "tier_2025", "us_ally",
-                                           "huawei_5g", "cn_cloud_region", "notable_ai_demand_h100e"};
+const std::vector<std::string> kColumns = {"iso3",
+                                           "name",
+                                           "region",
+                                           "gdp_usd",
+                                           "gdp_year",
+                                           "population",
+                                           "tier_2025",
+                                           "us_ally",
+                                           "huawei_5g",
+                                           "cn_cloud_region",
+                                           "notable_ai_demand_h100e"};
 
 std::vector<std::string> split_csv_line(const std::string& line) {
   // The table's cells contain no quotes or commas (countries.SOURCES.md); quoted cells are
@@ -43,8 +51,8 @@ struct Cell {
   const std::string& text;
 
   [[noreturn]] void fail(const std::string& what) const {
-    throw InputError(path.string() + ":" + std::to_string(line) + ": column '" + column + "': " + what +
-                     " (got '" + text + "')");
+    throw InputError(path.string() + ":" + std::to_string(line) + ": column '" + column + "': " + what + " (got '" +
+                     text + "')");
   }
   double number() const {
     double v = 0;
@@ -68,7 +76,8 @@ struct Cell {
 };
 
 /// The table's columns by name, from its header line; every required column present once.
-std::map<std::string, std::size_t> parse_header(const std::filesystem::path& path, const std::vector<std::string>& header) {
+std::map<std::string, std::size_t> parse_header(const std::filesystem::path& path,
+                                                const std::vector<std::string>& header) {
   std::map<std::string, std::size_t> col;
   for (std::size_t i = 0; i < header.size(); ++i) {
     if (col.count(header[i]) != 0) {
@@ -151,8 +160,8 @@ CountryTable load_country_table(const std::filesystem::path& path) {
     if (line.empty() || line == "\r") continue;
     const auto cells = split_csv_line(line);
     if (cells.size() != header.size()) {
-      throw InputError(path.string() + ":" + std::to_string(line_no) + ": expected " +
-                       std::to_string(header.size()) + " columns, got " + std::to_string(cells.size()));
+      throw InputError(path.string() + ":" + std::to_string(line_no) + ": expected " + std::to_string(header.size()) +
+                       " columns, got " + std::to_string(cells.size()));
     }
     table.rows.push_back(parse_row(path, line_no, cells, col, seen));
   }

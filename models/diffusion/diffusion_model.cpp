@@ -49,7 +49,8 @@ void DiffusionModel::declare(engine::Registry& reg) {
   // Checked builds (Debug, CI) stop a run at the first violated invariant.
   const DiffusionParams& p = p_;
   sch.add(engine::Schedule::kRecord, "invariant checks", [&s, &p](const StepContext&) {
-    if (const auto v = first_violation(s, p); !v.empty()) throw RuntimeFailure("diffusion model invariant violated: " + v);
+    if (const auto v = first_violation(s, p); !v.empty())
+      throw RuntimeFailure("diffusion model invariant violated: " + v);
   });
 #endif
   RunTally& tally = tally_;
@@ -58,8 +59,9 @@ void DiffusionModel::declare(engine::Registry& reg) {
 
 engine::ModelType model_type() {
   return engine::make_model_type<DiffusionParams, DiffusionModel>(
-      "diffusion", "AI-chip diffusion under US export controls: countries, buyers, vendors, gatekeepers, "
-                   "Chinese suppliers, regulator");
+      "diffusion",
+      "AI-chip diffusion under US export controls: countries, buyers, vendors, gatekeepers, "
+      "Chinese suppliers, regulator");
 }
 
 }  // namespace tiersim::models::diffusion

@@ -26,7 +26,8 @@ std::vector<double> initial_shares(const World& w, const GatekeeperParams& g, do
   double home = g.initial_home_share;
   for (std::size_t c = 0; c < w.countries; ++c) {
     if (c == w.usa) continue;
-    if (w.table.rows[c].tier_2025 == 1 && t1_demand > 0) share[c] = g.initial_tier1_share * w.demand_share[c] / t1_demand;
+    if (w.table.rows[c].tier_2025 == 1 && t1_demand > 0)
+      share[c] = g.initial_tier1_share * w.demand_share[c] / t1_demand;
     if (w.table.rows[c].tier_2025 == 2 && t2_demand > 0) {
       const double want = t2_total * w.demand_share[c] / t2_demand;
       share[c] = std::min(want, t2_limit);

@@ -54,7 +54,8 @@ std::vector<double> init_demand_shares(World& w, const DemandParams& d, const en
     throw InputError(ctx.where("demand.chn_share") + ": usa_share + chn_share exceed 1");
   }
   std::vector<bool> ceiling(w.countries, false);
-  for (const auto& iso : d.ceiling_countries) ceiling[need_country(ctx, w.table, iso, "demand.ceiling_countries")] = true;
+  for (const auto& iso : d.ceiling_countries)
+    ceiling[need_country(ctx, w.table, iso, "demand.ceiling_countries")] = true;
   w.demand_share.assign(w.countries, 0.0);
   double china_gdp = 0, other_gdp = 0, notable = 0;
   std::vector<double> project(w.countries, 0.0);
@@ -98,8 +99,8 @@ void init_cloud_hosts(World& w, const ChinaParams& china) {
   w.cn_cloud_host.assign(w.countries, false);
   for (std::size_t c = 0; c < w.countries; ++c) {
     const double tier = w.table.rows[c].tier_2025;
-    w.cn_cloud_host[c] = w.table.rows[c].cn_cloud_region && !w.china[c] &&
-                         std::find(hosts.begin(), hosts.end(), tier) != hosts.end();
+    w.cn_cloud_host[c] =
+        w.table.rows[c].cn_cloud_region && !w.china[c] && std::find(hosts.begin(), hosts.end(), tier) != hosts.end();
   }
 }
 
@@ -183,8 +184,8 @@ std::vector<Event> resolve_events(const World& w, const PolicyParams& policy, co
       ev.countries.push_back(c);
     }
     if ((ev.action == EventAction::g2g || ev.action == EventAction::tier) && ev.countries.empty()) {
-      throw InputError(ctx.where("policy.events") + ": " + key + ": action '" + std::string(event_action_name(e.action)) +
-                       "' needs a list of countries");
+      throw InputError(ctx.where("policy.events") + ": " + key + ": action '" +
+                       std::string(event_action_name(e.action)) + "' needs a list of countries");
     }
     ev.tier = e.tier;
     out.push_back(std::move(ev));
@@ -269,7 +270,8 @@ State init_state(const Env& env, const engine::ModelContext& ctx) {
   s.countries.stance = initial_stances(s.world, p.stance, env);
   init_stance_world(s.world);
   auto g2g = draw_g2g(s.world, p.policy.rule, env, ctx);
-  s.policy = std::make_unique<Policy>(p.policy, s.world.table, resolve_events(s.world, p.policy, env, ctx), std::move(g2g));
+  s.policy =
+      std::make_unique<Policy>(p.policy, s.world.table, resolve_events(s.world, p.policy, env, ctx), std::move(g2g));
   init_buyers(s, env, project);
   init_countries(s, p);
   init_supply(s, p);

@@ -57,8 +57,8 @@ void learn_chinese_quality(State& s, const DiffusionParams& p) {
   double cn_new = 0;
   for (const auto& m : s.month.country) cn_new += m.served[kCnChip] + m.served[kCnCloud];
   s.china.cumulative += cn_new;
-  s.china.quality =
-      std::min(1.0, p.china.quality_0 * std::pow(s.china.cumulative / p.initial.cn_cumulative, p.china.learning_exponent));
+  s.china.quality = std::min(
+      1.0, p.china.quality_0 * std::pow(s.china.cumulative / p.initial.cn_cumulative, p.china.learning_exponent));
 }
 
 }  // namespace

@@ -15,7 +15,8 @@ std::array<double, kNumAlts> nested_logit(const std::array<double, kNumAlts>& v,
   for (int k = 0; k < kNumAlts; ++k) {
     if ((available & bit(k)) == 0) continue;
     const int n = kNestOf[static_cast<std::size_t>(k)];
-    top[static_cast<std::size_t>(n)] = std::max(top[static_cast<std::size_t>(n)], v[static_cast<std::size_t>(k)] / mu[static_cast<std::size_t>(n)]);
+    top[static_cast<std::size_t>(n)] =
+        std::max(top[static_cast<std::size_t>(n)], v[static_cast<std::size_t>(k)] / mu[static_cast<std::size_t>(n)]);
   }
   std::array<double, kNumNests> inclusive{kNone, kNone, kNone};
   for (int n = 0; n < kNumNests; ++n) {

@@ -55,94 +55,234 @@ std::function<void(std::span<double>)> by_alt(const State& s, std::array<double,
 void declare_flows(engine::Registry& reg, const State& s) {
   const std::vector<std::string> ca{"country", "alternative"};
   const auto& m = s.month.country;
-  reg.add_observable({"demand", "H100e/month", "round-1 requests by alternative (Defer: deferred)", ca, Reduce::sum,
-                      "", "", by_alt(s, &CountryMonth::demand)});
-  reg.add_observable({"served", "H100e/month", "compute served by alternative (both rounds)", ca, Reduce::sum, "",
-                      "", by_alt(s, &CountryMonth::served)});
+  reg.add_observable({"demand", "H100e/month", "round-1 requests by alternative (Defer: deferred)", ca, Reduce::sum, "",
+                      "", by_alt(s, &CountryMonth::demand)});
+  reg.add_observable({"served", "H100e/month", "compute served by alternative (both rounds)", ca, Reduce::sum, "", "",
+                      by_alt(s, &CountryMonth::served)});
   reg.add_observable({"rationed", "H100e/month", "round-1 requests not served", ca, Reduce::sum, "", "",
                       by_alt(s, &CountryMonth::rationed)});
-  reg.add_observable({"backlog", "H100e", "unserved demand carried over, by last alternative chosen", ca,
-                      Reduce::sum, "", "", by_alt(s, &CountryMonth::backlog)});
-  reg.add_observable({"new_demand", "H100e/month", "new AI-compute demand", {"country"}, Reduce::sum, "", "",
+  reg.add_observable({"backlog", "H100e", "unserved demand carried over, by last alternative chosen", ca, Reduce::sum,
+                      "", "", by_alt(s, &CountryMonth::backlog)});
+  reg.add_observable({"new_demand",
+                      "H100e/month",
+                      "new AI-compute demand",
+                      {"country"},
+                      Reduce::sum,
+                      "",
+                      "",
                       per_country(s, [&m](std::size_t c) { return m[c].new_demand; })});
-  reg.add_observable({"abandoned", "H100e/month", "unserved demand abandoned", {"country"}, Reduce::sum, "", "",
+  reg.add_observable({"abandoned",
+                      "H100e/month",
+                      "unserved demand abandoned",
+                      {"country"},
+                      Reduce::sum,
+                      "",
+                      "",
                       per_country(s, [&m](std::size_t c) { return m[c].abandoned; })});
-  reg.add_observable({"served_cn", "H100e/month", "compute served by Chinese alternatives", {"country"}, Reduce::sum,
-                      "", "", per_country(s, [&m](std::size_t c) { return m[c].served[kCnChip] + m[c].served[kCnCloud]; })});
-  reg.add_observable({"served_total", "H100e/month", "compute served by all alternatives", {"country"}, Reduce::sum,
-                      "", "", per_country(s, [&m](std::size_t c) {
+  reg.add_observable({"served_cn",
+                      "H100e/month",
+                      "compute served by Chinese alternatives",
+                      {"country"},
+                      Reduce::sum,
+                      "",
+                      "",
+                      per_country(s, [&m](std::size_t c) { return m[c].served[kCnChip] + m[c].served[kCnCloud]; })});
+  reg.add_observable({"served_total",
+                      "H100e/month",
+                      "compute served by all alternatives",
+                      {"country"},
+                      Reduce::sum,
+                      "",
+                      "",
+                      per_country(s, [&m](std::size_t c) {
                         const auto& x = m[c].served;
                         return x[kUsDirect] + x[kUsCloud] + x[kCnChip] + x[kCnCloud];
                       })});
-  reg.add_observable({"cn_share_new", "1", "Chinese share of new compute served", {"country"}, Reduce::ratio,
-                      "served_cn", "served_total", {}});
+  reg.add_observable({"cn_share_new",
+                      "1",
+                      "Chinese share of new compute served",
+                      {"country"},
+                      Reduce::ratio,
+                      "served_cn",
+                      "served_total",
+                      {}});
 }
 
 void declare_countries(engine::Registry& reg, const State& s) {
   const auto& k = s.countries;
-  reg.add_observable({"installed", "H100e", "installed base by stack", {"country", "stack"}, Reduce::sum, "", "",
+  reg.add_observable({"installed",
+                      "H100e",
+                      "installed base by stack",
+                      {"country", "stack"},
+                      Reduce::sum,
+                      "",
+                      "",
                       [&s, &k](std::span<double> out) {
                         for (std::size_t c = 0; c < s.world.countries; ++c) {
                           out[c * 2] = k.installed[kStackUs][c];
                           out[c * 2 + 1] = k.installed[kStackCn][c];
                         }
                       }});
-  reg.add_observable({"installed_cn", "H100e", "installed base on the Chinese stack", {"country"}, Reduce::sum, "",
-                      "", per_country(s, [&k](std::size_t c) { return k.installed[kStackCn][c]; })});
-  reg.add_observable({"installed_total", "H100e", "installed base, both stacks", {"country"}, Reduce::sum, "", "",
-                      per_country(s, [&k](std::size_t c) { return k.installed[kStackUs][c] + k.installed[kStackCn][c]; })});
-  reg.add_observable({"cn_share_installed", "1", "Chinese share of the installed base", {"country"}, Reduce::ratio,
-                      "installed_cn", "installed_total", {}});
+  reg.add_observable({"installed_cn",
+                      "H100e",
+                      "installed base on the Chinese stack",
+                      {"country"},
+                      Reduce::sum,
+                      "",
+                      "",
+                      per_country(s, [&k](std::size_t c) { return k.installed[kStackCn][c]; })});
+  reg.add_observable(
+      {"installed_total",
+       "H100e",
+       "installed base, both stacks",
+       {"country"},
+       Reduce::sum,
+       "",
+       "",
+       per_country(s, [&k](std::size_t c) { return k.installed[kStackUs][c] + k.installed[kStackCn][c]; })});
+  reg.add_observable({"cn_share_installed",
+                      "1",
+                      "Chinese share of the installed base",
+                      {"country"},
+                      Reduce::ratio,
+                      "installed_cn",
+                      "installed_total",
+                      {}});
 }
 
 void declare_policy_and_expectations(engine::Registry& reg, const State& s) {
   const auto& k = s.countries;
   const Policy& policy = *s.policy;
-  reg.add_observable({"cap_used", "H100e", "cumulative draws on the country cap ledger", {"country"}, Reduce::sum,
-                      "", "", per_country(s, [&policy](std::size_t c) { return policy.ledger_used(c); })});
-  reg.add_observable({"cap_remaining", "H100e", "cap released but not used (0 where no cap applies)", {"country"},
-                      Reduce::sum, "", "", per_country(s, [&s, &policy](std::size_t c) {
-                        return policy.caps_active() && policy.tier(c) == 2 ? policy.ledger_available(c, s.clock.now) : 0.0;
+  reg.add_observable({"cap_used",
+                      "H100e",
+                      "cumulative draws on the country cap ledger",
+                      {"country"},
+                      Reduce::sum,
+                      "",
+                      "",
+                      per_country(s, [&policy](std::size_t c) { return policy.ledger_used(c); })});
+  reg.add_observable({"cap_remaining",
+                      "H100e",
+                      "cap released but not used (0 where no cap applies)",
+                      {"country"},
+                      Reduce::sum,
+                      "",
+                      "",
+                      per_country(s, [&s, &policy](std::size_t c) {
+                        return policy.caps_active() && policy.tier(c) == 2 ? policy.ledger_available(c, s.clock.now)
+                                                                           : 0.0;
                       })});
-  reg.add_observable({"buyers", "buyers", "number of buyer agents", {"country"}, Reduce::sum, "", "",
+  reg.add_observable({"buyers",
+                      "buyers",
+                      "number of buyer agents",
+                      {"country"},
+                      Reduce::sum,
+                      "",
+                      "",
                       per_country(s, [&s](std::size_t c) { return static_cast<double>(s.index.count(c)); })});
-  reg.add_observable({"us_availability_sum", "buyers", "sum over buyers of expected US availability", {"country"},
-                      Reduce::sum, "", "", per_country(s, [&k](std::size_t c) { return k.a_us_sum[c]; })});
-  reg.add_observable({"us_availability_expectation", "1", "mean expected availability of US compute over buyers",
-                      {"country"}, Reduce::ratio, "us_availability_sum", "buyers", {}});
-  reg.add_observable({"stance", "1", "stance toward the Chinese stack: 0 open, 1 restrict, 2 exclude", {"country"},
-                      Reduce::mean, "", "", per_country(s, [&k](std::size_t c) { return static_cast<double>(k.stance[c]); })});
+  reg.add_observable({"us_availability_sum",
+                      "buyers",
+                      "sum over buyers of expected US availability",
+                      {"country"},
+                      Reduce::sum,
+                      "",
+                      "",
+                      per_country(s, [&k](std::size_t c) { return k.a_us_sum[c]; })});
+  reg.add_observable({"us_availability_expectation",
+                      "1",
+                      "mean expected availability of US compute over buyers",
+                      {"country"},
+                      Reduce::ratio,
+                      "us_availability_sum",
+                      "buyers",
+                      {}});
+  reg.add_observable({"stance",
+                      "1",
+                      "stance toward the Chinese stack: 0 open, 1 restrict, 2 exclude",
+                      {"country"},
+                      Reduce::mean,
+                      "",
+                      "",
+                      per_country(s, [&k](std::size_t c) { return static_cast<double>(k.stance[c]); })});
 }
 
 void declare_suppliers(engine::Registry& reg, const State& s) {
   const auto& gk = s.gatekeepers;
-  reg.add_observable({"gatekeeper_capacity", "H100e", "capacity placed (online and under construction)",
-                      {"gatekeeper", "country"}, Reduce::sum, "", "", [&s, &gk](std::span<double> out) {
+  reg.add_observable({"gatekeeper_capacity",
+                      "H100e",
+                      "capacity placed (online and under construction)",
+                      {"gatekeeper", "country"},
+                      Reduce::sum,
+                      "",
+                      "",
+                      [&s, &gk](std::span<double> out) {
                         const std::size_t n = s.world.countries;
                         for (std::size_t k = 0; k < gk.placed.size(); ++k) {
                           for (std::size_t c = 0; c < n; ++c) out[k * n + c] = gk.placed[k][c];
                         }
                       }});
-  reg.add_observable({"cloud_free", "H100e", "US cloud capacity online and not rented", {"country"}, Reduce::sum, "",
-                      "", per_country(s, [&gk](std::size_t c) { return gk.cloud_free[c]; })});
+  reg.add_observable({"cloud_free",
+                      "H100e",
+                      "US cloud capacity online and not rented",
+                      {"country"},
+                      Reduce::sum,
+                      "",
+                      "",
+                      per_country(s, [&gk](std::size_t c) { return gk.cloud_free[c]; })});
   const auto& v = s.vendors;
-  reg.add_observable({"vendor_output", "H100e/month", "US vendor output", {"vendor"}, Reduce::sum, "", "",
+  reg.add_observable({"vendor_output",
+                      "H100e/month",
+                      "US vendor output",
+                      {"vendor"},
+                      Reduce::sum,
+                      "",
+                      "",
                       [&v](std::span<double> out) { std::copy(v.output.begin(), v.output.end(), out.begin()); }});
-  reg.add_observable({"vendor_price", "USD/H100e", "price per H100e including the scarcity markup", {"vendor"},
-                      Reduce::mean, "", "", [&v](std::span<double> out) { std::fill(out.begin(), out.end(), v.price); }});
-  reg.add_observable({"vendor_revenue", "USD/month", "vendor revenue by destination tier (active tiers)",
-                      {"vendor", "tier"}, Reduce::sum, "", "", [&v](std::span<double> out) {
+  reg.add_observable({"vendor_price",
+                      "USD/H100e",
+                      "price per H100e including the scarcity markup",
+                      {"vendor"},
+                      Reduce::mean,
+                      "",
+                      "",
+                      [&v](std::span<double> out) { std::fill(out.begin(), out.end(), v.price); }});
+  reg.add_observable({"vendor_revenue",
+                      "USD/month",
+                      "vendor revenue by destination tier (active tiers)",
+                      {"vendor", "tier"},
+                      Reduce::sum,
+                      "",
+                      "",
+                      [&v](std::span<double> out) {
                         for (std::size_t k = 0; k < v.revenue.size(); ++k) {
                           for (std::size_t t = 0; t < 3; ++t) out[k * 3 + t] = v.revenue[k][t];
                         }
                       }});
   const auto& ch = s.china;
-  reg.add_observable({"cn_quality", "1", "effective quality of Chinese compute relative to US", {}, Reduce::sum, "",
-                      "", [&ch](std::span<double> out) { out[0] = ch.quality; }});
-  reg.add_observable({"cn_export_capacity", "H100e/month", "Chinese chips available for export", {}, Reduce::sum, "",
-                      "", [&ch](std::span<double> out) { out[0] = ch.export_pool; }});
+  reg.add_observable({"cn_quality",
+                      "1",
+                      "effective quality of Chinese compute relative to US",
+                      {},
+                      Reduce::sum,
+                      "",
+                      "",
+                      [&ch](std::span<double> out) { out[0] = ch.quality; }});
+  reg.add_observable({"cn_export_capacity",
+                      "H100e/month",
+                      "Chinese chips available for export",
+                      {},
+                      Reduce::sum,
+                      "",
+                      "",
+                      [&ch](std::span<double> out) { out[0] = ch.export_pool; }});
   const Policy& policy = *s.policy;
-  reg.add_observable({"rule_in_force", "1", "1 while the AI Diffusion rule is in force", {}, Reduce::sum, "", "",
+  reg.add_observable({"rule_in_force",
+                      "1",
+                      "1 while the AI Diffusion rule is in force",
+                      {},
+                      Reduce::sum,
+                      "",
+                      "",
                       [&policy](std::span<double> out) { out[0] = policy.rule_in_force() ? 1.0 : 0.0; }});
 }
 
@@ -238,8 +378,8 @@ RunTally::RunTally(std::size_t countries, const time::Calendar& calendar) : cale
 
 int RunTally::year_index(int year) const {
   const int y = year - calendar_.start().year;
-  const bool covered = y >= 0 && static_cast<std::size_t>(y) < served_by_year_.size() &&
-                       calendar_.end().year >= year && (year < calendar_.end().year || calendar_.end().month == 12);
+  const bool covered = y >= 0 && static_cast<std::size_t>(y) < served_by_year_.size() && calendar_.end().year >= year &&
+                       (year < calendar_.end().year || calendar_.end().month == 12);
   return covered ? y : -1;
 }
 

@@ -5,8 +5,8 @@
 // and meant to be swept. Money in USD, compute in H100-equivalents (H100e, TPP basis).
 //
 // The parameter tables are split by agent in params/; this header joins them.
-#include "models/diffusion/params/choice.hpp"
 #include "models/diffusion/params/china.hpp"
+#include "models/diffusion/params/choice.hpp"
 #include "models/diffusion/params/demand.hpp"
 #include "models/diffusion/params/gatekeepers.hpp"
 #include "models/diffusion/params/policy.hpp"

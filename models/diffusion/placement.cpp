@@ -71,9 +71,8 @@ struct Filler {
 
 }  // namespace
 
-bool water_fill(const std::vector<int>& members, const std::vector<double>& weight,
-                const std::vector<double>& existing, const std::vector<double>& lo, const std::vector<double>& hi,
-                double budget, std::vector<double>& x) {
+bool water_fill(const std::vector<int>& members, const std::vector<double>& weight, const std::vector<double>& existing,
+                const std::vector<double>& lo, const std::vector<double>& hi, double budget, std::vector<double>& x) {
   double lo_sum = 0, hi_sum = 0;
   for (int c : members) {
     lo_sum += lo[static_cast<std::size_t>(c)];
@@ -136,8 +135,8 @@ Groups make_groups(const PlacementProblem& p) {
   double k_t1 = 0;
   for (int c : g.t1) k_t1 += p.existing[static_cast<std::size_t>(c)];
   g.need_t1 = p.uveu ? p.min_tier1 * g.total_after - k_t1 : -kInf;
-  g.need_home = (p.uveu && p.home >= 0) ? p.min_home * g.total_after - p.existing[static_cast<std::size_t>(p.home)]
-                                        : -kInf;
+  g.need_home =
+      (p.uveu && p.home >= 0) ? p.min_home * g.total_after - p.existing[static_cast<std::size_t>(p.home)] : -kInf;
   return g;
 }
 

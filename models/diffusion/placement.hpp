@@ -25,7 +25,7 @@ struct PlacementProblem {
   double min_tier1 = 0.75;
   double max_tier2 = 0.07;
   double min_home = 0.5;
-  double home_bias = 0.0;        ///< weight of the home country multiplied by (1 + home_bias)
+  double home_bias = 0.0;  ///< weight of the home country multiplied by (1 + home_bias)
 };
 
 struct Placement {
@@ -37,8 +37,7 @@ Placement place_capacity(const PlacementProblem& problem);
 
 /// Water-fill `budget` over `members`: x_c = clamp(w_c / nu - (1 + K_c), lo_c, hi_c) with nu
 /// chosen so the x sum to the budget. Returns false if the budget exceeds sum(hi).
-bool water_fill(const std::vector<int>& members, const std::vector<double>& weight,
-                const std::vector<double>& existing, const std::vector<double>& lo, const std::vector<double>& hi,
-                double budget, std::vector<double>& x);
+bool water_fill(const std::vector<int>& members, const std::vector<double>& weight, const std::vector<double>& existing,
+                const std::vector<double>& lo, const std::vector<double>& hi, double budget, std::vector<double>& x);
 
 }  // namespace tiersim::models::diffusion

@@ -29,8 +29,8 @@ double cap_released(const RuleParams& rule, const time::YearMonth& ym) {
   if (rule.release == CapRelease::front_loaded) {
     in_period = rule.cap_h100e;
   } else {
-    in_period = rule.cap_h100e * static_cast<double>(std::min<std::int64_t>(since + 1, period)) /
-                static_cast<double>(period);
+    in_period =
+        rule.cap_h100e * static_cast<double>(std::min<std::int64_t>(since + 1, period)) / static_cast<double>(period);
   }
   const std::int64_t after = std::max<std::int64_t>(0, since + 1 - period);
   return in_period + rule.annual_release_after * static_cast<double>(after) / time::kMonthsPerYear;

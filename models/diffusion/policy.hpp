@@ -31,8 +31,7 @@ class Policy {
  public:
   /// `events` carry the step of their month (negative: before the run, applied in the
   /// first month); `g2g_drawn` says which countries concluded a G2G agreement.
-  Policy(const PolicyParams& params, const CountryTable& table, std::vector<Event> events,
-         std::vector<bool> g2g_drawn);
+  Policy(const PolicyParams& params, const CountryTable& table, std::vector<Event> events, std::vector<bool> g2g_drawn);
 
   /// Apply the events of `step`. Returns true if the rule was switched on at this step.
   bool apply(int step);

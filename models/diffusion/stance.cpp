@@ -10,8 +10,7 @@ std::array<double, kNumStances> stance_probabilities(const StanceParams& p, cons
   const double tier1 = in.tier1 ? 1.0 : 0.0;
   const double pressure = in.guidance ? p.guidance_shift : 0.0;
   const std::array<double, kNumStances> u = {
-      p.j_peer * in.bloc_share[0],
-      p.h_restrict + p.h_ally_restrict * ally + pressure + p.j_peer * in.bloc_share[1],
+      p.j_peer * in.bloc_share[0], p.h_restrict + p.h_ally_restrict * ally + pressure + p.j_peer * in.bloc_share[1],
       p.h_exclude + p.h_ally_exclude * ally + p.h_tier1_exclude * tier1 + pressure + p.j_peer * in.bloc_share[2]};
   const double top = std::max({u[0], u[1], u[2]});
   std::array<double, kNumStances> e{};
@@ -46,8 +45,8 @@ Eigen::MatrixXd bloc_shares(const StanceWorld& world, const std::vector<Stance>&
   return share;
 }
 
-void revise_stances(std::vector<Stance>& stance, const StanceWorld& world, const StanceParams& params,
-                    bool guidance, const rng::Stream& stream, std::uint64_t step, std::uint64_t entity_offset) {
+void revise_stances(std::vector<Stance>& stance, const StanceWorld& world, const StanceParams& params, bool guidance,
+                    const rng::Stream& stream, std::uint64_t step, std::uint64_t entity_offset) {
   const Eigen::MatrixXd share = bloc_shares(world, stance);
   for (std::size_t c = 0; c < stance.size(); ++c) {
     if (world.fixed[c]) continue;

@@ -26,7 +26,7 @@ inline Stance stance_of_5g(FiveG g) {
 struct StanceInputs {
   bool ally = false;
   bool tier1 = false;
-  bool guidance = false;                ///< US pressure event active
+  bool guidance = false;                                      ///< US pressure event active
   std::array<double, kNumStances> bloc_share{1.0, 0.0, 0.0};  ///< m_bloc(s)
 };
 
@@ -37,11 +37,11 @@ Stance draw_stance(const std::array<double, kNumStances>& prob, double u);
 
 /// The fixed traits of the countries whose stances evolve.
 struct StanceWorld {
-  std::vector<int> bloc;     ///< bloc (region) index per country
+  std::vector<int> bloc;  ///< bloc (region) index per country
   std::size_t blocs = 0;
-  std::vector<bool> ally;    ///< US treaty ally or MNNA
-  std::vector<bool> tier1;   ///< Tier 1 partner
-  std::vector<bool> fixed;   ///< stance never revised (China)
+  std::vector<bool> ally;   ///< US treaty ally or MNNA
+  std::vector<bool> tier1;  ///< Tier 1 partner
+  std::vector<bool> fixed;  ///< stance never revised (China)
   /// Blocs x countries, 1 where the country belongs to the bloc (set by finish()).
   Eigen::MatrixXd membership;
 
@@ -57,7 +57,7 @@ Eigen::MatrixXd bloc_shares(const StanceWorld& world, const std::vector<Stance>&
 /// One quarterly revision (synchronous): bloc shares from the current stances, then each
 /// country that is not fixed revisits its stance with probability update_probability.
 /// Draws: stream.uniform(entity_offset + country, step, 0 and 1).
-void revise_stances(std::vector<Stance>& stance, const StanceWorld& world, const StanceParams& params,
-                    bool guidance, const rng::Stream& stream, std::uint64_t step, std::uint64_t entity_offset = 0);
+void revise_stances(std::vector<Stance>& stance, const StanceWorld& world, const StanceParams& params, bool guidance,
+                    const rng::Stream& stream, std::uint64_t step, std::uint64_t entity_offset = 0);
 
 }  // namespace tiersim::models::diffusion

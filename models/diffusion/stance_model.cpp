@@ -88,10 +88,17 @@ std::array<double, kNumStanceGroups> StanceModel::moment_sd() const {
 }
 
 void StanceModel::declare(engine::Registry& reg) {
-  reg.add_dimension({"group", {kStanceGroupNames.begin(), kStanceGroupNames.end()},
+  reg.add_dimension({"group",
+                     {kStanceGroupNames.begin(), kStanceGroupNames.end()},
                      "countries with a known 5G decision, by tier and by US alliance"});
-  reg.add_observable({"exrs_share", "1", "share of the group excluding or restricting the Chinese stack (mean over replicates)",
-                      {"group"}, engine::Reduce::mean, "", "", [this](std::span<double> out) {
+  reg.add_observable({"exrs_share",
+                      "1",
+                      "share of the group excluding or restricting the Chinese stack (mean over replicates)",
+                      {"group"},
+                      engine::Reduce::mean,
+                      "",
+                      "",
+                      [this](std::span<double> out) {
                         const auto m = moments();
                         std::copy(m.begin(), m.end(), out.begin());
                       }});

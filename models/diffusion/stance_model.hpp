@@ -31,11 +31,14 @@ struct StanceModelParams {
     v.section("stance", stance, "the stance model (as in the diffusion model)");
     v.field("china_group", china_group, {.doc = "countries whose stance is fixed open", .source = "cal. s1"});
     v.field("replicates", replicates,
-            {.unit = "histories", .doc = "independent stance histories simulated side by side",
-             .source = "assumption (Monte Carlo size)", .min = 1.0, .max = 100000.0});
-    v.choice("start", start, {{"open", StanceStart::open}, {"five_g", StanceStart::five_g}},
-             {.doc = "initial stances: all open (for calibration) or the 5G record (unknown: open)",
-              .source = "MODEL s.6"});
+            {.unit = "histories",
+             .doc = "independent stance histories simulated side by side",
+             .source = "assumption (Monte Carlo size)",
+             .min = 1.0,
+             .max = 100000.0});
+    v.choice(
+        "start", start, {{"open", StanceStart::open}, {"five_g", StanceStart::five_g}},
+        {.doc = "initial stances: all open (for calibration) or the 5G record (unknown: open)", .source = "MODEL s.6"});
   }
 };
 

@@ -27,13 +27,13 @@ namespace tiersim::models::diffusion {
 struct World {
   CountryTable table;
   std::size_t countries = 0;
-  std::vector<bool> china;            ///< CHN, HKG, MAC: served by domestic Chinese supply
-  std::vector<int> region_of;         ///< bloc (World Bank region) index per country
-  std::vector<std::string> regions;   ///< bloc names
-  std::vector<double> demand_share;   ///< share of world demand, per country
-  std::vector<bool> cn_cloud_host;    ///< hosts Chinese cloud AI capacity abroad (region, hosted tier)
-  std::size_t usa = 0;                ///< the US: home of remote US cloud
-  StanceWorld stance_world;           ///< the countries' fixed traits in the stance model
+  std::vector<bool> china;           ///< CHN, HKG, MAC: served by domestic Chinese supply
+  std::vector<int> region_of;        ///< bloc (World Bank region) index per country
+  std::vector<std::string> regions;  ///< bloc names
+  std::vector<double> demand_share;  ///< share of world demand, per country
+  std::vector<bool> cn_cloud_host;   ///< hosts Chinese cloud AI capacity abroad (region, hosted tier)
+  std::size_t usa = 0;               ///< the US: home of remote US cloud
+  StanceWorld stance_world;          ///< the countries' fixed traits in the stance model
 
   bool tier2_2025(std::size_t c) const { return table.rows[c].tier_2025 == 2; }
 };
@@ -46,20 +46,20 @@ struct Demand {
 /// What every country knows and holds between months.
 struct Countries {
   std::vector<Stance> stance;
-  std::vector<double> a_cn;     ///< expected fill rate of Chinese supply
-  std::vector<double> us_fill;  ///< last month's fill rate of US requests
+  std::vector<double> a_cn;                               ///< expected fill rate of Chinese supply
+  std::vector<double> us_fill;                            ///< last month's fill rate of US requests
   std::array<std::vector<double>, kNumStacks> installed;  ///< installed base by stack
-  std::array<double, kNumStacks> installed_world{};      ///< world installed base by stack
-  std::vector<double> a_us_sum;  ///< sum over the country's buyers of expected US availability
+  std::array<double, kNumStacks> installed_world{};       ///< world installed base by stack
+  std::vector<double> a_us_sum;                           ///< sum over the country's buyers of expected US availability
 };
 
 /// US chip vendors: output and price this month, revenue by destination tier.
 struct Vendors {
-  std::vector<double> output;  ///< per vendor, H100e this month
-  double price = 0.0;          ///< price per H100e including the scarcity markup
-  double base_price = 0.0;     ///< price per H100e before the markup
-  double excess_share = 0.0;   ///< last month's excess demand share (orders beyond output)
-  double last_t2_direct_shipped = 0.0;  ///< US chips shipped to Tier 2 last month (diversion base)
+  std::vector<double> output;                  ///< per vendor, H100e this month
+  double price = 0.0;                          ///< price per H100e including the scarcity markup
+  double base_price = 0.0;                     ///< price per H100e before the markup
+  double excess_share = 0.0;                   ///< last month's excess demand share (orders beyond output)
+  double last_t2_direct_shipped = 0.0;         ///< US chips shipped to Tier 2 last month (diversion base)
   std::vector<std::array<double, 3>> revenue;  ///< [vendor][tier - 1], USD this month
 };
 
@@ -75,20 +75,20 @@ struct China {
 
 /// Cloud gatekeepers (UVEU): capacity by country, the build pipeline, the quarter's plan.
 struct Gatekeepers {
-  std::vector<int> home;                       ///< HQ country per gatekeeper
-  std::vector<std::vector<double>> placed;     ///< [g][c] online + under construction
-  std::vector<std::vector<double>> online;     ///< [g][c]
-  std::vector<std::vector<double>> share;      ///< [g][c] placement shares this quarter
-  std::vector<std::vector<double>> pipeline;   ///< [month slot][c] arrivals, all gatekeepers
+  std::vector<int> home;                                           ///< HQ country per gatekeeper
+  std::vector<std::vector<double>> placed;                         ///< [g][c] online + under construction
+  std::vector<std::vector<double>> online;                         ///< [g][c]
+  std::vector<std::vector<double>> share;                          ///< [g][c] placement shares this quarter
+  std::vector<std::vector<double>> pipeline;                       ///< [month slot][c] arrivals, all gatekeepers
   std::vector<std::vector<std::vector<double>>> pipeline_by_firm;  ///< [slot][g][c]
-  std::vector<double> cloud_free;              ///< free (online, not rented) capacity per country
-  std::vector<double> orders;                  ///< this month's orders per gatekeeper
-  std::vector<double> shipped;                 ///< this month's orders shipped by vendors
-  std::vector<double> quarter_budget;          ///< per gatekeeper: the quarter's planned orders
-  std::vector<double> quarter_placed;          ///< ... of which placed so far
-  std::vector<bool> uveu_feasible;             ///< the quarter's placement met every UVEU limit
-  std::vector<double> cloud_signal;            ///< US_cloud requests over the current quarter
-  std::vector<double> cloud_signal_prev;       ///< ... over the last complete quarter
+  std::vector<double> cloud_free;                                  ///< free (online, not rented) capacity per country
+  std::vector<double> orders;                                      ///< this month's orders per gatekeeper
+  std::vector<double> shipped;                                     ///< this month's orders shipped by vendors
+  std::vector<double> quarter_budget;                              ///< per gatekeeper: the quarter's planned orders
+  std::vector<double> quarter_placed;                              ///< ... of which placed so far
+  std::vector<bool> uveu_feasible;                                 ///< the quarter's placement met every UVEU limit
+  std::vector<double> cloud_signal;                                ///< US_cloud requests over the current quarter
+  std::vector<double> cloud_signal_prev;                           ///< ... over the last complete quarter
 };
 
 /// This month's choice inputs per country: utilities, availability, nested-logit tables.

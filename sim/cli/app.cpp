@@ -88,8 +88,8 @@ int cmd_run(const CommonOptions& o, const std::string& out_opt, int threads, boo
   if (out_opt.empty()) fs::create_directories(out.parent_path());
   std::vector<output::PlannedRun> plan(1);
   plan[0].seed = static_cast<std::uint64_t>(cfg.run.seed);
-  const output::Provenance prov{cfg.run.model, cfg.to_yaml(), static_cast<std::uint64_t>(cfg.run.seed),
-                                exec.threads(), 1, cmdline};
+  const output::Provenance prov{
+      cfg.run.model, cfg.to_yaml(), static_cast<std::uint64_t>(cfg.run.seed), exec.threads(), 1, cmdline};
   // One process per output, as for sweeps: a second `run -o` of the same file would
   // truncate this one's `.partial` or rename its own over it. (A missing directory is left
   // to ResultFile::create, which names it.)
@@ -137,9 +137,9 @@ std::string attr_text(const std::optional<output::AttrValue>& v) {
 
 void print_provenance(const output::ResultReader& f) {
   namespace schema = output::schema;
-  for (const char* key : {schema::kFormatVersion, schema::kModel, schema::kTiersimVersion, schema::kGitSha,
-                          schema::kCreated, schema::kHost, schema::kThreads, schema::kProcesses, schema::kSeed,
-                          schema::kCommand}) {
+  for (const char* key :
+       {schema::kFormatVersion, schema::kModel, schema::kTiersimVersion, schema::kGitSha, schema::kCreated,
+        schema::kHost, schema::kThreads, schema::kProcesses, schema::kSeed, schema::kCommand}) {
     std::printf("%-15s %s\n", key, attr_text(f.attribute(key)).c_str());
   }
   std::printf("%-15s %s\n", schema::kComplete, f.is_complete() ? "yes" : "NO (interrupted or still being written)");
@@ -154,16 +154,20 @@ void print_design(const output::ResultReader& f) {
     names += (names.empty() ? "" : ", ") + n;
   }
   std::printf("%-15s %s over %s (samples %s)\n", "design", attr_text(kind).c_str(),
-              names.empty() ? "(no parameters)" : names.c_str(), attr_text(f.attribute(schema::kDesignSamples)).c_str());
+              names.empty() ? "(no parameters)" : names.c_str(),
+              attr_text(f.attribute(schema::kDesignSamples)).c_str());
   std::printf("%-15s %s\n", schema::kSweepHash, attr_text(f.attribute(schema::kSweepHash)).c_str());
-  if (const auto shard = f.attribute(schema::kShard)) std::printf("%-15s %s\n", schema::kShard, attr_text(shard).c_str());
+  if (const auto shard = f.attribute(schema::kShard))
+    std::printf("%-15s %s\n", schema::kShard, attr_text(shard).c_str());
 }
 
 void print_runs(const output::ResultReader& f) {
   if (!f.has_statuses()) return;
   const std::size_t runs = f.runs();
   const auto status = f.statuses();
-  const auto count = [&](output::RunStatus s) { return static_cast<std::size_t>(std::count(status.begin(), status.end(), s)); };
+  const auto count = [&](output::RunStatus s) {
+    return static_cast<std::size_t>(std::count(status.begin(), status.end(), s));
+  };
   const std::size_t done = count(output::RunStatus::done);
   const std::size_t failed = count(output::RunStatus::failed);
   std::printf("runs            %zu done, %zu failed, %zu pending (of %zu)\n", done, failed, runs - done - failed, runs);
@@ -305,8 +309,9 @@ int sweep_outcome(const sweep::SweepResult& r, const fs::path& out, const std::s
       return kExitOk;
     case sweep::SweepEnd::finished_with_failures:
       return report(kExitFailure,
-                    std::to_string(r.failed) + " of " + std::to_string(r.runs) + " runs failed; the other runs are in " +
-                        out.string() + " (run_status 2 marks the failed ones, run_error has their messages; see `" +
+                    std::to_string(r.failed) + " of " + std::to_string(r.runs) +
+                        " runs failed; the other runs are in " + out.string() +
+                        " (run_status 2 marks the failed ones, run_error has their messages; see `" +
                         shell_quote(program) + " info " + shell_quote(out.string()) +
                         "`). After fixing the cause, re-run only them with: " + resume + failed_runs(r),
                     "error");
@@ -405,8 +410,10 @@ int cmd_merge(const std::string& out, const std::vector<std::string>& shards, bo
                 r.done, r.failed);
   }
   if (r.failed == 0) return kExitOk;
-  std::fprintf(stderr, "tiersim: error: %zu of %zu runs failed in the shards; their messages are in run_error (see "
-               "`tiersim info %s`)\n", r.failed, r.runs, out.c_str());
+  std::fprintf(stderr,
+               "tiersim: error: %zu of %zu runs failed in the shards; their messages are in run_error (see "
+               "`tiersim info %s`)\n",
+               r.failed, r.runs, out.c_str());
   return kExitFailure;
 }
 
@@ -511,8 +518,9 @@ int dispatch(const Commands& c, int argc, char** argv, const engine::ModelCatalo
 }  // namespace
 
 int run_app(int argc, char** argv, const engine::ModelCatalog& catalog) {
-  CLI::App app{"tiersim: agent-based simulation of the AI-chip trade under US export controls.\n"
-               "Exit codes: 0 ok, 1 runtime failure, 2 bad input, 130 interrupted."};
+  CLI::App app{
+      "tiersim: agent-based simulation of the AI-chip trade under US export controls.\n"
+      "Exit codes: 0 ok, 1 runtime failure, 2 bad input, 130 interrupted."};
   Commands c;
   declare_global(app, c.global);
   declare_runs(app, c);

@@ -46,7 +46,9 @@ double progress_log_interval() {
 Progress::Progress(std::string label, long total, bool enabled)
     : label_(std::move(label)),
       total_(total),
-      style_(!enabled ? Style::off : isatty(STDERR_FILENO) == 1 ? Style::terminal : Style::log),
+      style_(!enabled                     ? Style::off
+             : isatty(STDERR_FILENO) == 1 ? Style::terminal
+                                          : Style::log),
       log_interval_(style_ == Style::log ? progress_log_interval() : 0.0),
       start_(std::chrono::steady_clock::now()),
       last_output_(start_) {}
@@ -71,8 +73,8 @@ void Progress::draw(long done, std::chrono::steady_clock::time_point now) {
   const double elapsed = seconds_since(start_, now);
   const double frac = total_ > 0 ? static_cast<double>(done) / static_cast<double>(total_) : 1.0;
   const std::string eta = done > 0 ? format_duration(elapsed * (1.0 - frac) / frac) : "?";
-  std::fprintf(stderr, "\r\033[K%s %ld/%ld (%3.0f%%)  elapsed %s  ETA %s", label_.c_str(), done, total_,
-               100.0 * frac, format_duration(elapsed).c_str(), eta.c_str());
+  std::fprintf(stderr, "\r\033[K%s %ld/%ld (%3.0f%%)  elapsed %s  ETA %s", label_.c_str(), done, total_, 100.0 * frac,
+               format_duration(elapsed).c_str(), eta.c_str());
   std::fflush(stderr);
 }
 
@@ -83,8 +85,8 @@ void Progress::log(long done, std::chrono::steady_clock::time_point now) {
   const double frac = total_ > 0 ? static_cast<double>(done) / static_cast<double>(total_) : 1.0;
   const std::string eta = rate > 0 ? format_duration(static_cast<double>(total_ - done) / rate) : "?";
   // Whole lines, flushed: a log is read while the job runs.
-  std::fprintf(stderr, "%s: %ld/%ld done (%.0f%%), %.*f per second, elapsed %s, ETA %s\n", label_.c_str(), done,
-               total_, 100.0 * frac, rate >= 10 ? 0 : 2, rate, format_duration(elapsed).c_str(), eta.c_str());
+  std::fprintf(stderr, "%s: %ld/%ld done (%.0f%%), %.*f per second, elapsed %s, ETA %s\n", label_.c_str(), done, total_,
+               100.0 * frac, rate >= 10 ? 0 : 2, rate, format_duration(elapsed).c_str(), eta.c_str());
   logged_ = true;
   std::fflush(stderr);
 }

@@ -8,9 +8,9 @@
 namespace tiersim::config {
 
 struct FieldInfo {
-  std::string_view unit = {};    ///< e.g. "H100e/month", "USD", "1" (dimensionless), "" (not a quantity)
-  std::string_view doc = {};     ///< one line: what it is
-  std::string_view source = {};  ///< short citation, "assumption", or "" for engine settings
+  std::string_view unit = {};                ///< e.g. "H100e/month", "USD", "1" (dimensionless), "" (not a quantity)
+  std::string_view doc = {};                 ///< one line: what it is
+  std::string_view source = {};              ///< short citation, "assumption", or "" for engine settings
   std::optional<double> min = std::nullopt;  ///< inclusive lower bound
   std::optional<double> max = std::nullopt;  ///< inclusive upper bound
   bool min_exclusive = false;

@@ -59,14 +59,11 @@ void Node::relocate(const Origin& origin) {
 }
 
 const Node* Node::find(std::string_view key) const {
-  auto it = std::find_if(entries_.begin(), entries_.end(),
-                         [&](const Entry& e) { return e.key == key; });
+  auto it = std::find_if(entries_.begin(), entries_.end(), [&](const Entry& e) { return e.key == key; });
   return it == entries_.end() ? nullptr : &it->value;
 }
 
-Node* Node::find(std::string_view key) {
-  return const_cast<Node*>(std::as_const(*this).find(key));
-}
+Node* Node::find(std::string_view key) { return const_cast<Node*>(std::as_const(*this).find(key)); }
 
 Node& Node::set(const std::string& key, Node value, Origin key_origin) {
   if (kind_ != Kind::map) {
@@ -84,8 +81,7 @@ Node& Node::set(const std::string& key, Node value, Origin key_origin) {
 }
 
 bool Node::erase(const std::string& key) {
-  auto it = std::find_if(entries_.begin(), entries_.end(),
-                         [&](const Entry& e) { return e.key == key; });
+  auto it = std::find_if(entries_.begin(), entries_.end(), [&](const Entry& e) { return e.key == key; });
   if (it == entries_.end()) return false;
   entries_.erase(it);
   return true;
@@ -115,9 +111,7 @@ const Node* Node::find_path(std::string_view path) const {
   return n;
 }
 
-Node* Node::find_path(std::string_view path) {
-  return const_cast<Node*>(std::as_const(*this).find_path(path));
-}
+Node* Node::find_path(std::string_view path) { return const_cast<Node*>(std::as_const(*this).find_path(path)); }
 
 const Origin& Node::origin_of(std::string_view path) const {
   const Node* deepest = this;
@@ -207,13 +201,10 @@ std::string quote(const std::string& s) {
   return out + "\"";
 }
 
-std::string scalar_text(const Node& n) {
-  return (n.quoted() || needs_quotes(n.text())) ? quote(n.text()) : n.text();
-}
+std::string scalar_text(const Node& n) { return (n.quoted() || needs_quotes(n.text())) ? quote(n.text()) : n.text(); }
 
 bool is_flow_seq(const Node& n) {
-  return n.is_seq() && std::all_of(n.items().begin(), n.items().end(),
-                                   [](const Node& i) { return i.is_scalar(); });
+  return n.is_seq() && std::all_of(n.items().begin(), n.items().end(), [](const Node& i) { return i.is_scalar(); });
 }
 
 void emit(std::ostringstream& os, const Node& n, int indent);

@@ -14,9 +14,9 @@ namespace tiersim::config {
 
 /// Where a node was written: a file and 1-based line/column, or the command line.
 struct Origin {
-  std::string file;  ///< path as given, or "<command line>"
-  int line = 0;      ///< 1-based; 0 if not applicable
-  int column = 0;    ///< 1-based; 0 if not applicable
+  std::string file;              ///< path as given, or "<command line>"
+  int line = 0;                  ///< 1-based; 0 if not applicable
+  int column = 0;                ///< 1-based; 0 if not applicable
   std::string describe() const;  ///< "file:line:col" or "file"
 };
 
@@ -95,8 +95,8 @@ inline void Node::push_back(Node value) { items_.push_back(std::move(value)); }
 class PathBlocked : public InputError {
  public:
   PathBlocked(std::string_view path, std::string key, const Node& holder, const Origin& key_origin);
-  const std::string& key() const { return key_; }           ///< the key on the way, e.g. "months"
-  const std::string& holds() const { return holds_; }       ///< Node::kind_name() of its value
+  const std::string& key() const { return key_; }      ///< the key on the way, e.g. "months"
+  const std::string& holds() const { return holds_; }  ///< Node::kind_name() of its value
   const Origin& holder_origin() const { return holder_origin_; }
 
  private:

@@ -27,8 +27,8 @@ const Node& need_plain_scalar(const Node& n, const std::string& path, std::strin
 bool is_nan_or_inf_text(const std::string& t) {
   std::string l;
   for (char c : t) l += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return l == ".nan" || l == "nan" || l == ".inf" || l == "+.inf" || l == "-.inf" || l == "inf" ||
-         l == "-inf" || l == "+inf" || l == "infinity" || l == "-infinity";
+  return l == ".nan" || l == "nan" || l == ".inf" || l == "+.inf" || l == "-.inf" || l == "inf" || l == "-inf" ||
+         l == "+inf" || l == "infinity" || l == "-infinity";
 }
 
 enum class Parsed { ok, not_a_number, out_of_range };
@@ -90,9 +90,7 @@ void decode_value(const Node& n, const std::string& path, bool& out) {
 }
 
 void decode_value(const Node& n, const std::string& path, int& out) { decode_integer(n, path, out); }
-void decode_value(const Node& n, const std::string& path, std::int64_t& out) {
-  decode_integer(n, path, out);
-}
+void decode_value(const Node& n, const std::string& path, std::int64_t& out) { decode_integer(n, path, out); }
 
 void decode_value(const Node& n, const std::string& path, double& out) {
   need_plain_scalar(n, path, "a number");
@@ -101,8 +99,7 @@ void decode_value(const Node& n, const std::string& path, double& out) {
   switch (parse_double(n.text(), v)) {
     case Parsed::ok: break;
     case Parsed::not_a_number: Decoder::type_error(n, path, "a number");
-    case Parsed::out_of_range:
-      fail(n, path, "number " + n.text() + " is too large or too small to represent");
+    case Parsed::out_of_range: fail(n, path, "number " + n.text() + " is too large or too small to represent");
   }
   out = v;
 }
@@ -150,15 +147,16 @@ void check_range(const Node& n, const std::string& path, double v, const FieldIn
   if (!below && !above) return;
   std::string range;
   if (info.min && info.max) {
-    range = std::string(info.min_exclusive ? "(" : "[") + format_bound(*info.min) + ", " +
-            format_bound(*info.max) + (info.max_exclusive ? ")" : "]");
+    range = std::string(info.min_exclusive ? "(" : "[") + format_bound(*info.min) + ", " + format_bound(*info.max) +
+            (info.max_exclusive ? ")" : "]");
   } else if (info.min) {
     range = std::string(info.min_exclusive ? "> " : ">= ") + format_bound(*info.min);
   } else {
     range = std::string(info.max_exclusive ? "< " : "<= ") + format_bound(*info.max);
   }
-  fail(n, path, "value " + (n.is_scalar() ? n.text() : encode_value(v)) + " is out of range; must be " + range +
-                    (info.unit.empty() || info.unit == "1" ? "" : " " + std::string(info.unit)));
+  fail(n, path,
+       "value " + (n.is_scalar() ? n.text() : encode_value(v)) + " is out of range; must be " + range +
+           (info.unit.empty() || info.unit == "1" ? "" : " " + std::string(info.unit)));
 }
 
 std::string encode_value(bool v) { return v ? "true" : "false"; }
@@ -207,8 +205,7 @@ void Decoder::finish() const {
   }
 }
 
-void Documenter::add(std::string_view key, std::string type, ValueKind kind, std::string def,
-                     const FieldInfo& info) {
+void Documenter::add(std::string_view key, std::string type, ValueKind kind, std::string def, const FieldInfo& info) {
   ParamRow row;
   row.path = join_path(prefix_, key);
   row.type = std::move(type);
@@ -217,8 +214,7 @@ void Documenter::add(std::string_view key, std::string type, ValueKind kind, std
   row.unit = std::string(info.unit);
   if (info.min || info.max) {
     row.range = std::string(info.min ? (info.min_exclusive ? "(" : "[") : "(") +
-                (info.min ? encode_value(*info.min) : "-inf") + ", " +
-                (info.max ? encode_value(*info.max) : "inf") +
+                (info.min ? encode_value(*info.min) : "-inf") + ", " + (info.max ? encode_value(*info.max) : "inf") +
                 std::string(info.max ? (info.max_exclusive ? ")" : "]") : ")");
   }
   row.source = std::string(info.source);
@@ -248,9 +244,8 @@ std::string params_markdown(const std::vector<ParamRow>& rows) {
     return out;
   };
   for (const auto& r : rows) {
-    os << "| `" << r.path << "` | " << cell(r.type) << " | " << cell(r.default_value) << " | "
-       << cell(r.unit) << " | " << cell(r.range) << " | " << cell(r.source) << " | " << cell(r.doc)
-       << " |\n";
+    os << "| `" << r.path << "` | " << cell(r.type) << " | " << cell(r.default_value) << " | " << cell(r.unit) << " | "
+       << cell(r.range) << " | " << cell(r.source) << " | " << cell(r.doc) << " |\n";
   }
   return os.str();
 }

@@ -56,16 +56,44 @@ std::string encode_value(const time::Date& v);
 std::string encode_value(const time::YearMonth& v);
 
 /// Human name of a field type for messages and docs.
-template <class T> constexpr std::string_view type_name();
-template <> constexpr std::string_view type_name<bool>() { return "bool"; }
-template <> constexpr std::string_view type_name<int>() { return "integer"; }
-template <> constexpr std::string_view type_name<std::int64_t>() { return "integer"; }
-template <> constexpr std::string_view type_name<double>() { return "number"; }
-template <> constexpr std::string_view type_name<std::string>() { return "string"; }
-template <> constexpr std::string_view type_name<time::Date>() { return "date (YYYY-MM-DD)"; }
-template <> constexpr std::string_view type_name<time::YearMonth>() { return "month (YYYY-MM)"; }
-template <> constexpr std::string_view type_name<std::vector<double>>() { return "list of numbers"; }
-template <> constexpr std::string_view type_name<std::vector<std::string>>() { return "list of strings"; }
+template <class T>
+constexpr std::string_view type_name();
+template <>
+constexpr std::string_view type_name<bool>() {
+  return "bool";
+}
+template <>
+constexpr std::string_view type_name<int>() {
+  return "integer";
+}
+template <>
+constexpr std::string_view type_name<std::int64_t>() {
+  return "integer";
+}
+template <>
+constexpr std::string_view type_name<double>() {
+  return "number";
+}
+template <>
+constexpr std::string_view type_name<std::string>() {
+  return "string";
+}
+template <>
+constexpr std::string_view type_name<time::Date>() {
+  return "date (YYYY-MM-DD)";
+}
+template <>
+constexpr std::string_view type_name<time::YearMonth>() {
+  return "month (YYYY-MM)";
+}
+template <>
+constexpr std::string_view type_name<std::vector<double>>() {
+  return "list of numbers";
+}
+template <>
+constexpr std::string_view type_name<std::vector<std::string>>() {
+  return "list of strings";
+}
 
 /// What a setting holds, from its declared C++ type: what a sweep may sample, and whether a
 /// sampled value is rounded to an integer.
@@ -82,16 +110,44 @@ enum class ValueKind {
   section,      ///< a struct with fields of its own (an entry of a `table` of structs)
   list,         ///< a list of structs (`list`)
 };
-template <class T> constexpr ValueKind value_kind();
-template <> constexpr ValueKind value_kind<bool>() { return ValueKind::boolean; }
-template <> constexpr ValueKind value_kind<int>() { return ValueKind::integer; }
-template <> constexpr ValueKind value_kind<std::int64_t>() { return ValueKind::integer; }
-template <> constexpr ValueKind value_kind<double>() { return ValueKind::number; }
-template <> constexpr ValueKind value_kind<std::string>() { return ValueKind::text; }
-template <> constexpr ValueKind value_kind<time::Date>() { return ValueKind::date; }
-template <> constexpr ValueKind value_kind<time::YearMonth>() { return ValueKind::month; }
-template <> constexpr ValueKind value_kind<std::vector<double>>() { return ValueKind::number_list; }
-template <> constexpr ValueKind value_kind<std::vector<std::string>>() { return ValueKind::text_list; }
+template <class T>
+constexpr ValueKind value_kind();
+template <>
+constexpr ValueKind value_kind<bool>() {
+  return ValueKind::boolean;
+}
+template <>
+constexpr ValueKind value_kind<int>() {
+  return ValueKind::integer;
+}
+template <>
+constexpr ValueKind value_kind<std::int64_t>() {
+  return ValueKind::integer;
+}
+template <>
+constexpr ValueKind value_kind<double>() {
+  return ValueKind::number;
+}
+template <>
+constexpr ValueKind value_kind<std::string>() {
+  return ValueKind::text;
+}
+template <>
+constexpr ValueKind value_kind<time::Date>() {
+  return ValueKind::date;
+}
+template <>
+constexpr ValueKind value_kind<time::YearMonth>() {
+  return ValueKind::month;
+}
+template <>
+constexpr ValueKind value_kind<std::vector<double>>() {
+  return ValueKind::number_list;
+}
+template <>
+constexpr ValueKind value_kind<std::vector<std::string>>() {
+  return ValueKind::text_list;
+}
 
 std::string join_path(const std::string& prefix, std::string_view key);
 
@@ -119,8 +175,7 @@ class Decoder {
   }
 
   template <class E>
-  void choice(std::string_view key, E& value,
-              std::initializer_list<std::pair<std::string_view, E>> options,
+  void choice(std::string_view key, E& value, std::initializer_list<std::pair<std::string_view, E>> options,
               const FieldInfo& info = {}) {
     (void)info;
     known_.emplace_back(key);
@@ -159,7 +214,7 @@ class Decoder {
     for (const auto& e : n->entries()) {
       T item{};
       const std::string item_path = join_path(path, e.key);
-      if constexpr (requires(T& t, Decoder& dd) { t.visit(dd); }) {
+      if constexpr (requires(T & t, Decoder & dd) { t.visit(dd); }) {
         if (!e.value.is_map()) type_error(e.value, item_path, "a mapping");
         Decoder d(&e.value, item_path);
         item.visit(d);
@@ -213,8 +268,7 @@ class Decoder {
 
  private:
   const Node* lookup(std::string_view key) const;
-  std::string decode_choice(const Node& n, const std::string& path,
-                            const std::vector<std::string>& names) const;
+  std::string decode_choice(const Node& n, const std::string& path, const std::vector<std::string>& names) const;
 
   const Node* node_;
   std::string prefix_;
@@ -224,7 +278,8 @@ class Decoder {
 /// Decode a whole struct from a root map node (unknown keys are errors).
 template <class S>
 void decode(const Node& root, S& out, const std::string& prefix = "") {
-  if (!root.is_map() && !root.is_null()) Decoder::type_error(root, prefix.empty() ? "(top level)" : prefix, "a mapping");
+  if (!root.is_map() && !root.is_null())
+    Decoder::type_error(root, prefix.empty() ? "(top level)" : prefix, "a mapping");
   Decoder d(&root, prefix);
   out.visit(d);
   d.finish();
@@ -241,8 +296,8 @@ class Encoder {
     out_.set(std::string(key), encode(value), {});
   }
   template <class E>
-  void choice(std::string_view key, const E& value,
-              std::initializer_list<std::pair<std::string_view, E>> options, const FieldInfo& = {}) {
+  void choice(std::string_view key, const E& value, std::initializer_list<std::pair<std::string_view, E>> options,
+              const FieldInfo& = {}) {
     for (const auto& [name, v] : options) {
       if (v == value) out_.set(std::string(key), Node::scalar(std::string(name), {}), {});
     }
@@ -256,7 +311,7 @@ class Encoder {
              const FieldInfo& = {}) {
     Node m = Node::map({});
     for (const auto& [name, item] : items) {
-      if constexpr (requires(T& t, Encoder& ee) { t.visit(ee); }) {
+      if constexpr (requires(T & t, Encoder & ee) { t.visit(ee); }) {
         m.set(name, encode_struct(item), {});
       } else {
         m.set(name, encode(item), {});
@@ -288,7 +343,8 @@ class Encoder {
   static Node encode(const T& v) {
     if constexpr (std::is_same_v<T, std::vector<double>> || std::is_same_v<T, std::vector<std::string>>) {
       Node s = Node::seq({});
-      for (const auto& x : v) s.push_back(Node::scalar(encode_value(x), {}, std::is_same_v<T, std::vector<std::string>>));
+      for (const auto& x : v)
+        s.push_back(Node::scalar(encode_value(x), {}, std::is_same_v<T, std::vector<std::string>>));
       return s;
     } else {
       return Node::scalar(encode_value(v), {}, std::is_same_v<T, std::string>);
@@ -309,8 +365,8 @@ Node encode(const S& s) {
 // ---- Documenter: struct -> parameter table --------------------------------------------------
 
 struct ParamRow {
-  std::string path;   ///< dotted; a table's entries are one row "TABLE.<name>"
-  std::string type;   ///< for people, e.g. "integer", "one of a | b", "table"
+  std::string path;                    ///< dotted; a table's entries are one row "TABLE.<name>"
+  std::string type;                    ///< for people, e.g. "integer", "one of a | b", "table"
   ValueKind kind = ValueKind::number;  ///< of the value at `path` (of each entry, for a table)
   std::string default_value;
   std::string unit;
@@ -336,8 +392,8 @@ class Documenter {
     add(key, std::string(type_name<T>()), value_kind<T>(), def, info);
   }
   template <class E>
-  void choice(std::string_view key, const E& value,
-              std::initializer_list<std::pair<std::string_view, E>> options, const FieldInfo& info = {}) {
+  void choice(std::string_view key, const E& value, std::initializer_list<std::pair<std::string_view, E>> options,
+              const FieldInfo& info = {}) {
     std::string def, all;
     for (const auto& [name, v] : options) {
       if (v == value) def = name;
@@ -356,7 +412,7 @@ class Documenter {
              const FieldInfo& info = {}) {
     FieldInfo i = info;
     if (i.doc.empty()) i.doc = doc;
-    if constexpr (requires(T& t, Documenter& dd) { t.visit(dd); }) {
+    if constexpr (requires(T & t, Documenter & dd) { t.visit(dd); }) {
       add(std::string(key) + ".<name>", "table", ValueKind::section, "(empty)", i);
     } else {
       add(std::string(key) + ".<name>", "table", value_kind<T>(), "(empty)", i);

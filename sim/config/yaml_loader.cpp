@@ -37,7 +37,9 @@ Node convert_map(const YAML::Node& y, const std::string& source, const Origin& h
     const Origin key_origin = origin_of(kv.first.Mark(), source);
     if (!kv.first.IsScalar()) {
       throw InputError(key_origin.describe() + ": keys must be plain names, not " +
-                       (kv.first.IsMap() ? "mappings" : kv.first.IsSequence() ? "lists" : "empty (null)"));
+                       (kv.first.IsMap()        ? "mappings"
+                        : kv.first.IsSequence() ? "lists"
+                                                : "empty (null)"));
     }
     const std::string key = kv.first.Scalar();
     if (out.find(key) != nullptr) throw duplicate_key(out, key, key_origin);
@@ -50,8 +52,7 @@ Node convert(const YAML::Node& y, const std::string& source) {
   const Origin here = origin_of(y.Mark(), source);
   switch (y.Type()) {
     case YAML::NodeType::Null:
-    case YAML::NodeType::Undefined:
-      return Node::null(here);
+    case YAML::NodeType::Undefined: return Node::null(here);
     case YAML::NodeType::Scalar:
       // yaml-cpp tags plain scalars "?" and quoted ones "!".
       return Node::scalar(y.Scalar(), here, y.Tag() == "!");
@@ -60,8 +61,7 @@ Node convert(const YAML::Node& y, const std::string& source) {
       for (const auto& item : y) out.push_back(convert(item, source));
       return out;
     }
-    case YAML::NodeType::Map:
-      return convert_map(y, source, here);
+    case YAML::NodeType::Map: return convert_map(y, source, here);
   }
   return Node::null(here);
 }
@@ -118,8 +118,7 @@ Node load_with_bases(const fs::path& path, std::vector<fs::path>& chain) {
   chain.push_back(fs::weakly_canonical(path));
   Node doc = load_yaml_file(path);
   if (!doc.is_map()) {
-    throw InputError(doc.origin().describe() + ": a config file must be a mapping of keys, got " +
-                     doc.kind_name());
+    throw InputError(doc.origin().describe() + ": a config file must be a mapping of keys, got " + doc.kind_name());
   }
   const Node* base = doc.find("base");
   if (base == nullptr) {
@@ -132,12 +131,11 @@ Node load_with_bases(const fs::path& path, std::vector<fs::path>& chain) {
   const fs::path base_path = path.parent_path() / base->text();
   std::error_code ec;
   if (!fs::exists(base_path, ec)) {
-    throw InputError(base->origin().describe() + ": key 'base': file not found: " +
-                     base_path.string());
+    throw InputError(base->origin().describe() + ": key 'base': file not found: " + base_path.string());
   }
   if (fs::is_directory(base_path, ec)) {
-    throw InputError(base->origin().describe() + ": key 'base': is a directory, expected a YAML file: " +
-                     base_path.string());
+    throw InputError(base->origin().describe() +
+                     ": key 'base': is a directory, expected a YAML file: " + base_path.string());
   }
   // A cycle is reported at the `base:` that closes it, with the whole chain.
   const fs::path base_canonical = fs::weakly_canonical(base_path);

@@ -20,25 +20,14 @@ constexpr std::array<std::uint32_t, 64> k_round = {
     0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
 
 // Section 5.3.3: first 32 bits of the fractional parts of the square roots of the first 8 primes.
-constexpr std::array<std::uint32_t, 8> k_initial = {0x6a09e667, 0xbb67ae85, 0x3c6ef372,
-                                                    0xa54ff53a, 0x510e527f, 0x9b05688c,
-                                                    0x1f83d9ab, 0x5be0cd19};
+constexpr std::array<std::uint32_t, 8> k_initial = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+                                                    0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
 
-constexpr std::uint32_t big_sigma0(std::uint32_t x) {
-  return std::rotr(x, 2) ^ std::rotr(x, 13) ^ std::rotr(x, 22);
-}
-constexpr std::uint32_t big_sigma1(std::uint32_t x) {
-  return std::rotr(x, 6) ^ std::rotr(x, 11) ^ std::rotr(x, 25);
-}
-constexpr std::uint32_t small_sigma0(std::uint32_t x) {
-  return std::rotr(x, 7) ^ std::rotr(x, 18) ^ (x >> 3);
-}
-constexpr std::uint32_t small_sigma1(std::uint32_t x) {
-  return std::rotr(x, 17) ^ std::rotr(x, 19) ^ (x >> 10);
-}
-constexpr std::uint32_t choose(std::uint32_t x, std::uint32_t y, std::uint32_t z) {
-  return (x & y) ^ (~x & z);
-}
+constexpr std::uint32_t big_sigma0(std::uint32_t x) { return std::rotr(x, 2) ^ std::rotr(x, 13) ^ std::rotr(x, 22); }
+constexpr std::uint32_t big_sigma1(std::uint32_t x) { return std::rotr(x, 6) ^ std::rotr(x, 11) ^ std::rotr(x, 25); }
+constexpr std::uint32_t small_sigma0(std::uint32_t x) { return std::rotr(x, 7) ^ std::rotr(x, 18) ^ (x >> 3); }
+constexpr std::uint32_t small_sigma1(std::uint32_t x) { return std::rotr(x, 17) ^ std::rotr(x, 19) ^ (x >> 10); }
+constexpr std::uint32_t choose(std::uint32_t x, std::uint32_t y, std::uint32_t z) { return (x & y) ^ (~x & z); }
 constexpr std::uint32_t majority(std::uint32_t x, std::uint32_t y, std::uint32_t z) {
   return (x & y) ^ (x & z) ^ (y & z);
 }

@@ -63,8 +63,7 @@ const Observable& recorded_observable(const Registry& reg, const RecordSpec& s, 
   const auto levels = reg.levels_for(*o);
   if (std::find(levels.begin(), levels.end(), s.level) == levels.end()) {
     throw InputError(spec_key(spec_origin, i, ".level") + "variable '" + s.variable +
-                     "' cannot be recorded at level '" + s.level + "' (possible: " + config::list_names(levels) +
-                     ")");
+                     "' cannot be recorded at level '" + s.level + "' (possible: " + config::list_names(levels) + ")");
   }
   return *o;
 }

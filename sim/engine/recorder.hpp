@@ -83,10 +83,10 @@ class Recorders {
   };
   /// Which dimension of an observable a level aggregates, and into what.
   struct Aggregation {
-    std::size_t dim = 0;                 // index in the observable's dims; dims.size(): none
-    std::vector<std::size_t> group_of;   // group of each member; empty: native
+    std::size_t dim = 0;                // index in the observable's dims; dims.size(): none
+    std::vector<std::size_t> group_of;  // group of each member; empty: native
     std::size_t groups = 1;
-    OutputDim level_dim;                 // replaces the aggregated dimension (not for world)
+    OutputDim level_dim;  // replaces the aggregated dimension (not for world)
   };
   void add(const RecordSpec& spec, std::size_t i, const time::Calendar& calendar, const SpecOrigin& spec_origin);
   void add_dim(OutputDim dim);

@@ -33,7 +33,7 @@ struct Observable {
   std::string long_name;
   std::vector<std::string> dims;  ///< declared dimension names, slowest first
   Reduce reduce = Reduce::sum;
-  std::string numerator;    ///< for Reduce::ratio: observables with the same dims
+  std::string numerator;  ///< for Reduce::ratio: observables with the same dims
   std::string denominator;
   /// Write the current values (row-major over dims) into `out` (size = product of dims).
   /// Not needed for ratios (computed from numerator and denominator).

@@ -15,8 +15,8 @@ namespace tiersim::engine {
 struct RecordSpec {
   std::string variable;
   std::string level = "native";
-  int every = 1;      ///< months between records; records at the end of each period
-  std::string name;   ///< output variable name; default: variable, or variable_level
+  int every = 1;     ///< months between records; records at the end of each period
+  std::string name;  ///< output variable name; default: variable, or variable_level
 
   template <class V>
   void visit(V& v) {

@@ -15,8 +15,8 @@ namespace tiersim::engine {
 
 /// What a handler knows about the current step.
 struct StepContext {
-  int step = 0;              ///< 0-based index of the month in the run
-  time::YearMonth month;     ///< calendar month being simulated
+  int step = 0;           ///< 0-based index of the month in the run
+  time::YearMonth month;  ///< calendar month being simulated
   const time::Calendar* calendar = nullptr;
 };
 

@@ -32,7 +32,8 @@ ResolvedConfig resolve_config(const config::Node& root, const ModelCatalog& cata
   config::decode(root, out.run);
   const config::Node* model_node = root.find("model");
   if (out.run.model.empty() || model_node == nullptr) {
-    throw InputError(root.origin().describe() + ": key 'model' is missing; name the model to run, e.g. 'model: diffusion'");
+    throw InputError(root.origin().describe() +
+                     ": key 'model' is missing; name the model to run, e.g. 'model: diffusion'");
   }
   try {
     out.type = &catalog.get(out.run.model);
@@ -53,13 +54,15 @@ ResolvedConfig load_run_config(const std::filesystem::path& file, const std::vec
 
 Simulation::Simulation(const ResolvedConfig& cfg, std::uint32_t run_index, const Executor& executor)
     : calendar_(cfg.run.calendar.start, cfg.run.calendar.months) {
-  const ModelContext ctx{calendar_, static_cast<std::uint64_t>(cfg.run.seed), run_index, executor, cfg.config_dir,
-                         cfg.source.find("params")};
+  const ModelContext ctx{calendar_,      static_cast<std::uint64_t>(cfg.run.seed),
+                         run_index,      executor,
+                         cfg.config_dir, cfg.source.find("params")};
   model_ = cfg.type->create(cfg.params, ctx);
   model_->declare(registry_);
   recorders_ = std::make_unique<Recorders>(registry_, cfg.run.record, calendar_,
-                                                   [&cfg](std::size_t i) { return cfg.record_origin(i); });
-  registry_.schedule().add(Schedule::kRecord, "recorders", [this](const StepContext& s) { recorders_->record(s.step); });
+                                           [&cfg](std::size_t i) { return cfg.record_origin(i); });
+  registry_.schedule().add(Schedule::kRecord, "recorders",
+                           [this](const StepContext& s) { recorders_->record(s.step); });
 }
 
 Simulation::~Simulation() = default;

@@ -18,10 +18,10 @@ namespace tiersim::engine {
 
 /// A validated, immutable run configuration.
 struct ResolvedConfig {
-  config::Node source;   ///< merged input tree (keeps file/line origins for messages)
-  RunConfig run;         ///< engine settings, defaults filled in
+  config::Node source;  ///< merged input tree (keeps file/line origins for messages)
+  RunConfig run;        ///< engine settings, defaults filled in
   const ModelType* type = nullptr;
-  config::Node params;   ///< the model's parameters, defaults filled in
+  config::Node params;  ///< the model's parameters, defaults filled in
   std::filesystem::path config_dir;
 
   /// The complete configuration as YAML: what is stored with every result and what

@@ -64,8 +64,7 @@ void rename_durably(const fs::path& from, const fs::path& to) {
   std::error_code ec;
   fs::rename(from, to, ec);
   if (ec) {
-    throw RuntimeFailure("cannot rename " + quoted(from) + " to " + quoted(to) + ": " +
-                         ec.message());
+    throw RuntimeFailure("cannot rename " + quoted(from) + " to " + quoted(to) + ": " + ec.message());
   }
   sync_directory(to.parent_path());
 }

@@ -29,9 +29,9 @@ namespace detail {
 
 /// Words of a tiersim unit that count things: dimensionless for UDUNITS.
 inline bool is_count_word(std::string_view w) {
-  for (std::string_view c : {"H100e", "USD", "country", "countries", "buyer", "buyers", "agent", "agents",
-                             "adopter", "adopters", "util", "utils", "risk", "unit", "units", "history",
-                             "histories", "share", "chip", "chips", "1"}) {
+  for (std::string_view c : {"H100e",  "USD",     "country",   "countries", "buyer", "buyers", "agent",
+                             "agents", "adopter", "adopters",  "util",      "utils", "risk",   "unit",
+                             "units",  "history", "histories", "share",     "chip",  "chips",  "1"}) {
     if (w == c) return true;
   }
   return false;

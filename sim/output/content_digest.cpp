@@ -31,8 +31,7 @@ class DigestWriter {
   void number(std::int8_t v) { little_endian(static_cast<std::uint8_t>(v), 1); }
   void number(double v) {
     // Every NaN (fill values, 0/0, ...) counts as the same value, whatever its payload.
-    const std::uint64_t bits =
-        std::isnan(v) ? 0x7ff8000000000000ULL : std::bit_cast<std::uint64_t>(v);
+    const std::uint64_t bits = std::isnan(v) ? 0x7ff8000000000000ULL : std::bit_cast<std::uint64_t>(v);
     little_endian(bits, 8);
   }
 
@@ -86,23 +85,21 @@ void digest_attr(DigestWriter& out, const AttrData& data) {
 template <Number T>
 void digest_numbers(DigestWriter& out, hid_t dataset, const Slab& slab, const std::string& context) {
   std::vector<T> values(slab.size);
-  if (H5Dread(dataset, numeric_memory_type(dtype_for<T>()), slab.memory_space.get(),
-              slab.file_space.get(), k_default, values.data()) < 0) {
+  if (H5Dread(dataset, numeric_memory_type(dtype_for<T>()), slab.memory_space.get(), slab.file_space.get(), k_default,
+              values.data()) < 0) {
     throw_io(context + ": cannot read values");
   }
   for (const T v : values) out.number(v);
 }
 
-void digest_block(DigestWriter& out, hid_t dataset, DType dtype, const Slab& slab,
-                  const std::string& context) {
+void digest_block(DigestWriter& out, hid_t dataset, DType dtype, const Slab& slab, const std::string& context) {
   switch (dtype) {
     case DType::f64: digest_numbers<double>(out, dataset, slab, context); break;
     case DType::i64: digest_numbers<std::int64_t>(out, dataset, slab, context); break;
     case DType::i32: digest_numbers<std::int32_t>(out, dataset, slab, context); break;
     case DType::i8: digest_numbers<std::int8_t>(out, dataset, slab, context); break;
     case DType::str:
-      for (const std::string& s : read_strings(dataset, slab.memory_space.get(),
-                                               slab.file_space.get(), slab.size,
+      for (const std::string& s : read_strings(dataset, slab.memory_space.get(), slab.file_space.get(), slab.size,
                                                context + ": cannot read values")) {
         out.text(s);
       }
@@ -125,25 +122,22 @@ Slab row_block(hid_t dataset, const std::vector<hsize_t>& extent, hsize_t first,
   std::vector<hsize_t> count = extent;
   start[0] = first;
   count[0] = rows;
-  if (H5Sselect_hyperslab(slab.file_space.get(), H5S_SELECT_SET, start.data(), nullptr,
-                          count.data(), nullptr) < 0) {
+  if (H5Sselect_hyperslab(slab.file_space.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr) < 0) {
     throw_io(context + ": cannot select values");
   }
-  slab.memory_space =
-      Handle(H5Screate_simple(static_cast<int>(count.size()), count.data(), nullptr));
+  slab.memory_space = Handle(H5Screate_simple(static_cast<int>(count.size()), count.data(), nullptr));
   slab.size = element_count(count);
   return slab;
 }
 
 /// Values in blocks of whole rows along the first dimension, so memory stays bounded for
 /// large variables.
-void digest_values(DigestWriter& out, hid_t dataset, DType dtype,
-                   const std::vector<hsize_t>& extent, const std::string& context) {
+void digest_values(DigestWriter& out, hid_t dataset, DType dtype, const std::vector<hsize_t>& extent,
+                   const std::string& context) {
   out.u64(element_count(extent));
   if (element_count(extent) == 0) return;
   const std::size_t row = extent.empty() ? 1 : element_count(extent) / extent[0];
-  const hsize_t rows_per_block =
-      std::max<hsize_t>(1, (std::size_t{1} << 20) / std::max<std::size_t>(row, 1));
+  const hsize_t rows_per_block = std::max<hsize_t>(1, (std::size_t{1} << 20) / std::max<std::size_t>(row, 1));
   const hsize_t total_rows = extent.empty() ? 1 : extent[0];
   for (hsize_t first = 0; first < total_rows; first += rows_per_block) {
     const hsize_t rows = std::min(rows_per_block, total_rows - first);
@@ -161,16 +155,15 @@ void digest_attributes(DigestWriter& out, hid_t dataset, const std::string& cont
   for (const std::string& attr_name : attrs) {
     const auto data = read_attr_data(dataset, attr_name);
     if (!data) {
-      throw InputError(context + ": attribute '" + attr_name + "' has an unsupported type" +
-                       hdf5_detail());
+      throw InputError(context + ": attribute '" + attr_name + "' has an unsupported type" + hdf5_detail());
     }
     out.text(attr_name);
     digest_attr(out, *data);
   }
 }
 
-void digest_variable(DigestWriter& out, hid_t dataset, const std::string& name,
-                     const std::vector<hsize_t>& extent, const std::string& context) {
+void digest_variable(DigestWriter& out, hid_t dataset, const std::string& name, const std::vector<hsize_t>& extent,
+                     const std::string& context) {
   const auto dtype = dtype_of(dataset);
   if (!dtype) throw InputError(context + ": data type not supported by tiersim");
   out.text("variable");

@@ -39,8 +39,7 @@ std::vector<std::string> only_datasets(hid_t group, const std::vector<std::strin
   return names;
 }
 
-std::vector<std::string> read_string_attr(hid_t attr, hid_t file_type, hid_t space,
-                                          std::size_t n) {
+std::vector<std::string> read_string_attr(hid_t attr, hid_t file_type, hid_t space, std::size_t n) {
   std::vector<std::string> out;
   if (n == 0) return out;
   if (H5Tis_variable_str(file_type) > 0) {
@@ -152,8 +151,7 @@ const char* dtype_name(DType dtype) {
 
 Handle vlen_string_type() {
   Handle type(H5Tcopy(H5T_C_S1));
-  if (!type.valid() || H5Tset_size(type.get(), k_variable_length) < 0 ||
-      H5Tset_cset(type.get(), H5T_CSET_UTF8) < 0 ||
+  if (!type.valid() || H5Tset_size(type.get(), k_variable_length) < 0 || H5Tset_cset(type.get(), H5T_CSET_UTF8) < 0 ||
       H5Tset_strpad(type.get(), H5T_STR_NULLTERM) < 0) {
     throw_io("cannot create the HDF5 string type");
   }
@@ -182,9 +180,7 @@ hid_t numeric_memory_type(DType dtype) {
   throw std::logic_error("numeric_memory_type: not numeric");
 }
 
-bool is_integer(DType dtype) {
-  return dtype == DType::i64 || dtype == DType::i32 || dtype == DType::i8;
-}
+bool is_integer(DType dtype) { return dtype == DType::i64 || dtype == DType::i32 || dtype == DType::i8; }
 
 std::optional<DType> dtype_of(hid_t dataset) {
   Handle type(H5Dget_type(dataset));
@@ -208,8 +204,7 @@ std::optional<DType> dtype_of(hid_t dataset) {
   return std::nullopt;
 }
 
-std::vector<const char*> string_pointers(std::span<const std::string> values,
-                                         const std::string& context) {
+std::vector<const char*> string_pointers(std::span<const std::string> values, const std::string& context) {
   std::vector<const char*> pointers;
   pointers.reserve(values.size());
   for (const std::string& s : values) {
@@ -221,8 +216,8 @@ std::vector<const char*> string_pointers(std::span<const std::string> values,
   return pointers;
 }
 
-std::vector<std::string> read_strings(hid_t dataset, hid_t memory_space, hid_t file_space,
-                                      std::size_t n, const std::string& failure) {
+std::vector<std::string> read_strings(hid_t dataset, hid_t memory_space, hid_t file_space, std::size_t n,
+                                      const std::string& failure) {
   Handle type = vlen_string_type();
   std::vector<char*> pointers(n, nullptr);
   if (H5Dread(dataset, type.get(), memory_space, file_space, k_default, pointers.data()) < 0) {
@@ -254,8 +249,7 @@ Handle make_file_create_plist() {
   constexpr unsigned order = H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED;
   // netCDF-4 lists variables and attributes in creation order and creates its files this way.
   if (!fcpl.valid() || H5Pset_link_creation_order(fcpl.get(), order) < 0 ||
-      H5Pset_attr_creation_order(fcpl.get(), order) < 0 ||
-      H5Pset_obj_track_times(fcpl.get(), false) < 0) {
+      H5Pset_attr_creation_order(fcpl.get(), order) < 0 || H5Pset_obj_track_times(fcpl.get(), false) < 0) {
     throw_io("cannot create an HDF5 file creation property list");
   }
   return fcpl;
@@ -378,8 +372,8 @@ std::optional<AttrValue> read_attr_value(hid_t object, const std::string& name) 
   return std::nullopt;
 }
 
-void write_raw_attr(hid_t object, const std::string& name, hid_t file_type, hid_t mem_type,
-                    hid_t space, const void* value, const std::string& context) {
+void write_raw_attr(hid_t object, const std::string& name, hid_t file_type, hid_t mem_type, hid_t space,
+                    const void* value, const std::string& context) {
   if (H5Aexists(object, name.c_str()) > 0 && H5Adelete(object, name.c_str()) < 0) {
     throw_io(context + ": cannot replace attribute '" + name + "'");
   }
@@ -390,21 +384,18 @@ void write_raw_attr(hid_t object, const std::string& name, hid_t file_type, hid_
   }
 }
 
-void write_attr(hid_t object, const std::string& name, const AttrValue& value,
-                const std::string& context) {
+void write_attr(hid_t object, const std::string& name, const AttrValue& value, const std::string& context) {
   if (const auto* text = std::get_if<std::string>(&value)) {
     // Scalar fixed-length strings are what netCDF-4 writes for (and reads as) NC_CHAR text
     // attributes; HDF5 has no zero-length string type, so empty text uses a null dataspace,
     // again as netCDF does.
     Handle type(H5Tcopy(H5T_C_S1));
     if (!type.valid() || H5Tset_size(type.get(), std::max<std::size_t>(text->size(), 1)) < 0 ||
-        H5Tset_strpad(type.get(), H5T_STR_NULLTERM) < 0 ||
-        H5Tset_cset(type.get(), H5T_CSET_UTF8) < 0) {
+        H5Tset_strpad(type.get(), H5T_STR_NULLTERM) < 0 || H5Tset_cset(type.get(), H5T_CSET_UTF8) < 0) {
       throw_io(context + ": cannot create the type of attribute '" + name + "'");
     }
     Handle space(H5Screate(text->empty() ? H5S_NULL : H5S_SCALAR));
-    write_raw_attr(object, name, type.get(), type.get(), space.get(),
-                   text->empty() ? nullptr : text->data(), context);
+    write_raw_attr(object, name, type.get(), type.get(), space.get(), text->empty() ? nullptr : text->data(), context);
   } else if (const auto* integer = std::get_if<std::int64_t>(&value)) {
     Handle space(H5Screate(H5S_SCALAR));
     write_raw_attr(object, name, H5T_STD_I64LE, H5T_NATIVE_INT64, space.get(), integer, context);
@@ -419,8 +410,8 @@ void write_attrs(hid_t object, const std::vector<Attr>& attrs, const std::string
   for (const Attr& attr : attrs) write_attr(object, attr.name, attr.value, context);
 }
 
-void write_string_array_attr(hid_t object, const std::string& name,
-                             std::span<const std::string> values, const std::string& context) {
+void write_string_array_attr(hid_t object, const std::string& name, std::span<const std::string> values,
+                             const std::string& context) {
   std::vector<const char*> pointers;
   for (const std::string& v : values) {
     if (v.find('\0') != std::string::npos) {
@@ -431,8 +422,7 @@ void write_string_array_attr(hid_t object, const std::string& name,
   Handle type = vlen_string_type();
   const hsize_t n = values.size();
   Handle space(n == 0 ? H5Screate(H5S_NULL) : H5Screate_simple(1, &n, nullptr));
-  write_raw_attr(object, name, type.get(), type.get(), space.get(),
-                 n == 0 ? nullptr : pointers.data(), context);
+  write_raw_attr(object, name, type.get(), type.get(), space.get(), n == 0 ? nullptr : pointers.data(), context);
 }
 
 void write_integer_array_attr(hid_t object, const IntegerArrayAttr& attr, const std::string& context) {
@@ -443,13 +433,11 @@ void write_integer_array_attr(hid_t object, const IntegerArrayAttr& attr, const 
                  n == 0 ? nullptr : attr.values.data(), context);
 }
 
-void write_attr_data(hid_t object, const std::string& name, const AttrData& data,
-                     const std::string& context) {
+void write_attr_data(hid_t object, const std::string& name, const AttrData& data, const std::string& context) {
   switch (data.kind) {
     case AttrData::Kind::text:
       if (data.text.size() <= 1) {
-        write_attr(object, name, AttrValue{data.text.empty() ? std::string() : data.text[0]},
-                   context);
+        write_attr(object, name, AttrValue{data.text.empty() ? std::string() : data.text[0]}, context);
       } else {
         write_string_array_attr(object, name, data.text, context);
       }

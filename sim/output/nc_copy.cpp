@@ -15,8 +15,8 @@ using Dataset = NcFileImpl::Dataset;
 
 /// Copies strings through memory; unwritten elements (null pointers) are written back as
 /// empty strings, which is how every reader shows them anyway.
-void copy_strings(hid_t src, hid_t dst, hid_t memory, hid_t src_space, hid_t dst_space,
-                  std::size_t n, const std::string& context) {
+void copy_strings(hid_t src, hid_t dst, hid_t memory, hid_t src_space, hid_t dst_space, std::size_t n,
+                  const std::string& context) {
   const auto values = read_strings(src, memory, src_space, n, context + ": cannot read values");
   const auto pointers = string_pointers(values, context);
   Handle type = vlen_string_type();
@@ -27,23 +27,20 @@ void copy_strings(hid_t src, hid_t dst, hid_t memory, hid_t src_space, hid_t dst
 
 /// Copies the hyperslab (start, count) of `src` into the same place of `dst`. The values
 /// pass through memory in their native type, so nothing is converted or rounded.
-void copy_slab(hid_t src, hid_t dst, DType dtype, const std::vector<hsize_t>& start,
-               const std::vector<hsize_t>& count, const std::string& context) {
+void copy_slab(hid_t src, hid_t dst, DType dtype, const std::vector<hsize_t>& start, const std::vector<hsize_t>& count,
+               const std::string& context) {
   const std::size_t n = count.empty() ? 1 : element_count(count);
   if (n == 0) return;
   Handle src_space(H5Dget_space(src));
   Handle dst_space(H5Dget_space(dst));
   Handle memory(count.empty() ? H5Screate(H5S_SCALAR)
-                              : H5Screate_simple(static_cast<int>(count.size()), count.data(),
-                                                 nullptr));
+                              : H5Screate_simple(static_cast<int>(count.size()), count.data(), nullptr));
   if (!src_space.valid() || !dst_space.valid() || !memory.valid()) {
     throw_io(context + ": cannot create dataspaces");
   }
   if (!count.empty() &&
-      (H5Sselect_hyperslab(src_space.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(),
-                           nullptr) < 0 ||
-       H5Sselect_hyperslab(dst_space.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(),
-                           nullptr) < 0)) {
+      (H5Sselect_hyperslab(src_space.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr) < 0 ||
+       H5Sselect_hyperslab(dst_space.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr) < 0)) {
     throw_io(context + ": cannot select values");
   }
   if (dtype == DType::str) {
@@ -68,8 +65,7 @@ void copy_dataset_values(hid_t src, hid_t dst, DType dtype, const std::vector<hs
     return;
   }
   const std::size_t row = element_count(extent) / std::max<hsize_t>(extent[0], 1);
-  const hsize_t rows_per_block =
-      std::max<hsize_t>(1, (std::size_t{1} << 20) / std::max<std::size_t>(row, 1));
+  const hsize_t rows_per_block = std::max<hsize_t>(1, (std::size_t{1} << 20) / std::max<std::size_t>(row, 1));
   std::vector<hsize_t> start(extent.size(), 0);
   std::vector<hsize_t> count = extent;
   for (hsize_t first = 0; first < extent[0]; first += rows_per_block) {
@@ -95,8 +91,7 @@ std::vector<std::size_t> chunk_shape(hid_t dataset) {
 
 /// The definition of a copy of data variable `in`: its type, dimensions and chunk shape;
 /// compression and allocation from `options`.
-VarSpec copy_spec(const Dataset& in, const std::string& name, DType dtype,
-                  const CopyOptions& options) {
+VarSpec copy_spec(const Dataset& in, const std::string& name, DType dtype, const CopyOptions& options) {
   VarSpec spec;
   spec.name = name;
   spec.dtype = dtype;
@@ -115,8 +110,8 @@ VarSpec copy_spec(const Dataset& in, const std::string& name, DType dtype,
 
 /// Defines `name` in `to` like `in` (a dimension, coordinate or data variable of `from`)
 /// and copies its values.
-void copy_dataset(NcFileImpl& to, const NcFileImpl& from, const std::string& name,
-                  const Dataset& in, const CopyOptions& options) {
+void copy_dataset(NcFileImpl& to, const NcFileImpl& from, const std::string& name, const Dataset& in,
+                  const CopyOptions& options) {
   const std::string context = from.where(name);
   if (in.placeholder) {
     to.define_dimension(name, static_cast<std::size_t>(in.extent.at(0)));
@@ -137,15 +132,13 @@ void copy_dataset(NcFileImpl& to, const NcFileImpl& from, const std::string& nam
 
 /// Copies the attributes of dataset `in` in their original order; `_FillValue` and the
 /// dimension bookkeeping were written when the copy was defined.
-void copy_dataset_attrs(NcFileImpl& to, const NcFileImpl& from, const std::string& name,
-                        hid_t in) {
+void copy_dataset_attrs(NcFileImpl& to, const NcFileImpl& from, const std::string& name, hid_t in) {
   const hid_t out = to.variable_or_dimension(name).id();
   for (const std::string& attr_name : attribute_names_in_creation_order(in)) {
     if (is_reserved_attr(attr_name)) continue;
     const auto data = read_attr_data(in, attr_name);
     if (!data) {
-      throw InputError(from.where(name) + ": attribute '" + attr_name +
-                       "' has an unsupported type");
+      throw InputError(from.where(name) + ": attribute '" + attr_name + "' has an unsupported type");
     }
     write_attr_data(out, attr_name, *data, to.where(name));
   }
@@ -154,29 +147,27 @@ void copy_dataset_attrs(NcFileImpl& to, const NcFileImpl& from, const std::strin
 void copy_root_attrs(NcFileImpl& to, const NcFileImpl& from, const CopyOptions& options) {
   const auto& skip = options.skip_attributes;
   for (const std::string& attr_name : attribute_names_in_creation_order(from.file.get())) {
-    if (attr_name == schema::kTiersimFormat ||
-        std::find(skip.begin(), skip.end(), attr_name) != skip.end()) {
+    if (attr_name == schema::kTiersimFormat || std::find(skip.begin(), skip.end(), attr_name) != skip.end()) {
       continue;
     }
     const auto data = read_attr_data(from.file.get(), attr_name);
     if (!data) {
-      throw InputError(from.where() + ": root attribute '" + attr_name +
-                       "' has an unsupported type");
+      throw InputError(from.where() + ": root attribute '" + attr_name + "' has an unsupported type");
     }
     write_attr_data(to.file.get(), attr_name, *data, to.where());
   }
 }
 
 /// Copies the rows `rows` of `in` (a variable of `from` over `dim` first) into `out`.
-void copy_variable_rows(hid_t out, const Dataset& in, const std::string& dim,
-                        std::span<const std::size_t> rows, const std::string& context) {
+void copy_variable_rows(hid_t out, const Dataset& in, const std::string& dim, std::span<const std::size_t> rows,
+                        const std::string& context) {
   std::vector<hsize_t> start(in.extent.size(), 0);
   std::vector<hsize_t> count = in.extent;
   count[0] = 1;
   for (const std::size_t row : rows) {
     if (row >= in.extent[0]) {
-      throw InputError(context + ": row " + std::to_string(row) + " is outside dimension '" +
-                       dim + "' of size " + std::to_string(in.extent[0]));
+      throw InputError(context + ": row " + std::to_string(row) + " is outside dimension '" + dim + "' of size " +
+                       std::to_string(in.extent[0]));
     }
     start[0] = row;
     copy_slab(in.id(), out, *in.dtype, start, count, context);
@@ -198,8 +189,7 @@ void copy_file(NcFileImpl& to, NcFileImpl& from, const CopyOptions& options) {
   to.materialize_pending();
 }
 
-void copy_rows(NcFileImpl& to, NcFileImpl& from, const std::string& dim,
-               std::span<const std::size_t> rows) {
+void copy_rows(NcFileImpl& to, NcFileImpl& from, const std::string& dim, std::span<const std::size_t> rows) {
   to.check_writable();
   from.check_open();
   for (const std::string& name : dataset_names(from.file.get())) {
@@ -210,8 +200,7 @@ void copy_rows(NcFileImpl& to, NcFileImpl& from, const std::string& dim,
     const std::string context = from.where(name);
     const Dataset* out = to.find_dataset(name);
     if (out == nullptr || out->scale || out->dtype != in.dtype || out->extent != in.extent) {
-      throw InputError(to.where(name) + ": does not match " + context +
-                       " (different variables or shapes)");
+      throw InputError(to.where(name) + ": does not match " + context + " (different variables or shapes)");
     }
     if (!in.dtype) throw InputError(context + ": data type not supported by tiersim");
     copy_variable_rows(out->id(), in, dim, rows, context);

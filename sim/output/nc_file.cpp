@@ -50,8 +50,7 @@ NcFile NcFile::create(const fs::path& path, bool overwrite) {
   const Hdf5Lock lock;
   detail::init_hdf5();
   detail::check_new_output(path, overwrite);
-  auto impl =
-      std::make_unique<NcFileImpl>(path, detail::partial_path(path), Mode::create, overwrite);
+  auto impl = std::make_unique<NcFileImpl>(path, detail::partial_path(path), Mode::create, overwrite);
   // A leftover `.partial` is from a run that died: truncating it is what we want.
   detail::create_file(*impl, H5F_ACC_TRUNC);
   return NcFile(std::move(impl));
@@ -108,8 +107,8 @@ void NcFile::write_values(const std::string& var, std::span<const std::size_t> s
   impl().write(var, start, count, data);
 }
 
-void NcFile::read_values(const std::string& var, std::span<const std::size_t> start,
-                         std::span<const std::size_t> count, detail::NumberVector& values) const {
+void NcFile::read_values(const std::string& var, std::span<const std::size_t> start, std::span<const std::size_t> count,
+                         detail::NumberVector& values) const {
   const Hdf5Lock lock;
   impl().read(var, start, count, values);
 }
@@ -212,8 +211,7 @@ std::optional<AttrValue> NcFile::attribute(const std::string& name) const {
   return detail::read_attr_value(f.file.get(), name);
 }
 
-std::optional<AttrValue> NcFile::variable_attribute(const std::string& var,
-                                                    const std::string& name) const {
+std::optional<AttrValue> NcFile::variable_attribute(const std::string& var, const std::string& name) const {
   const Hdf5Lock lock;
   NcFileImpl& f = impl();
   f.check_open();
@@ -246,8 +244,7 @@ void NcFile::copy_from(const NcFile& src, const CopyOptions& options) {
   detail::copy_file(to, from, options);
 }
 
-void NcFile::copy_rows_from(const NcFile& src, const std::string& dim,
-                            std::span<const std::size_t> rows) {
+void NcFile::copy_rows_from(const NcFile& src, const std::string& dim, std::span<const std::size_t> rows) {
   const Hdf5Lock lock;
   NcFileImpl& from = src.impl();
   NcFileImpl& to = impl();

@@ -35,8 +35,8 @@ enum class DType { f64, i64, i32, i8, str };
 
 /// The C++ types of numeric elements (f64, i64, i32, i8) and of all elements (plus str).
 template <class T>
-concept Number = std::same_as<T, double> || std::same_as<T, std::int64_t> ||
-                 std::same_as<T, std::int32_t> || std::same_as<T, std::int8_t>;
+concept Number = std::same_as<T, double> || std::same_as<T, std::int64_t> || std::same_as<T, std::int32_t> ||
+    std::same_as<T, std::int8_t>;
 template <class T>
 concept Element = Number<T> || std::same_as<T, std::string>;
 
@@ -73,12 +73,12 @@ inline constexpr std::size_t kDefaultChunk1d = 65536;
 struct VarSpec {
   std::string name;
   DType dtype = DType::f64;
-  std::vector<std::string> dims;  ///< dimension names, slowest-varying first
-  std::vector<Attr> attrs;        ///< e.g. units, long_name
+  std::vector<std::string> dims;                      ///< dimension names, slowest-varying first
+  std::vector<Attr> attrs;                            ///< e.g. units, long_name
   std::vector<IntegerArrayAttr> integer_arrays = {};  ///< e.g. flag_values
   /// Chunk shape; empty = chosen automatically (whole extent along all dims but the first).
   std::vector<std::size_t> chunks;
-  int deflate_level = 4;          ///< 0 = no compression; shuffle filter is on when > 0
+  int deflate_level = 4;  ///< 0 = no compression; shuffle filter is on when > 0
   /// Allocate (and fill) all chunks when the variable is defined, so that later writes only
   /// overwrite raw bytes and never change HDF5 metadata (crash-safe in-place files).
   /// Requires deflate_level 0.
@@ -98,11 +98,10 @@ struct CopyOptions {
 namespace detail {
 class NcFileImpl;
 /// Values of any element type, for the typed NcFile templates to hand to one implementation.
-using ValueSpan = std::variant<std::span<const double>, std::span<const std::int64_t>,
-                               std::span<const std::int32_t>, std::span<const std::int8_t>,
-                               std::span<const std::string>>;
-using NumberVector = std::variant<std::vector<double>, std::vector<std::int64_t>,
-                                  std::vector<std::int32_t>, std::vector<std::int8_t>>;
+using ValueSpan = std::variant<std::span<const double>, std::span<const std::int64_t>, std::span<const std::int32_t>,
+                               std::span<const std::int8_t>, std::span<const std::string>>;
+using NumberVector =
+    std::variant<std::vector<double>, std::vector<std::int64_t>, std::vector<std::int32_t>, std::vector<std::int8_t>>;
 }  // namespace detail
 
 class NcFile {
@@ -127,13 +126,11 @@ class NcFile {
   void define_dimension(const std::string& name, std::size_t size);
   /// Coordinate variable for a dimension (same name as the dimension), written whole.
   template <Element T>
-  void write_coordinate(const std::string& dim, std::span<const T> values,
-                        const std::vector<Attr>& attrs = {}) {
+  void write_coordinate(const std::string& dim, std::span<const T> values, const std::vector<Attr>& attrs = {}) {
     write_coordinate_values(dim, values, attrs);
   }
   template <Element T>
-  void write_coordinate(const std::string& dim, const std::vector<T>& values,
-                        const std::vector<Attr>& attrs = {}) {
+  void write_coordinate(const std::string& dim, const std::vector<T>& values, const std::vector<Attr>& attrs = {}) {
     write_coordinate_values(dim, std::span<const T>(values), attrs);
   }
 
@@ -145,13 +142,13 @@ class NcFile {
   /// Write a hyperslab: `start` and `count` have one entry per dimension of the variable,
   /// data is row-major with size = product(count) and of the variable's element type.
   template <Element T>
-  void write(const std::string& var, std::span<const std::size_t> start,
-             std::span<const std::size_t> count, std::span<const T> data) {
+  void write(const std::string& var, std::span<const std::size_t> start, std::span<const std::size_t> count,
+             std::span<const T> data) {
     write_values(var, start, count, data);
   }
   template <Element T>
-  void write(const std::string& var, std::span<const std::size_t> start,
-             std::span<const std::size_t> count, const std::vector<T>& data) {
+  void write(const std::string& var, std::span<const std::size_t> start, std::span<const std::size_t> count,
+             const std::vector<T>& data) {
     write_values(var, start, count, std::span<const T>(data));
   }
 
@@ -205,12 +202,11 @@ class NcFile {
  private:
   explicit NcFile(std::unique_ptr<detail::NcFileImpl> impl);
   detail::NcFileImpl& impl() const;
-  void write_coordinate_values(const std::string& dim, const detail::ValueSpan& values,
-                               const std::vector<Attr>& attrs);
-  void write_values(const std::string& var, std::span<const std::size_t> start,
-                    std::span<const std::size_t> count, const detail::ValueSpan& data);
-  void read_values(const std::string& var, std::span<const std::size_t> start,
-                   std::span<const std::size_t> count, detail::NumberVector& values) const;
+  void write_coordinate_values(const std::string& dim, const detail::ValueSpan& values, const std::vector<Attr>& attrs);
+  void write_values(const std::string& var, std::span<const std::size_t> start, std::span<const std::size_t> count,
+                    const detail::ValueSpan& data);
+  void read_values(const std::string& var, std::span<const std::size_t> start, std::span<const std::size_t> count,
+                   detail::NumberVector& values) const;
 
   std::unique_ptr<detail::NcFileImpl> impl_;
 };

@@ -15,22 +15,19 @@ namespace fs = std::filesystem;
 
 /// InputError unless the chunk shape, compression and allocation of `spec` are possible
 /// over `extent`.
-void check_storage(const VarSpec& spec, const std::vector<hsize_t>& extent,
-                   const std::string& context) {
+void check_storage(const VarSpec& spec, const std::vector<hsize_t>& extent, const std::string& context) {
   if (!spec.chunks.empty() && spec.chunks.size() != spec.dims.size()) {
-    throw InputError(context + ": chunks has " + std::to_string(spec.chunks.size()) +
-                     " entries for " + std::to_string(spec.dims.size()) + " dimensions");
+    throw InputError(context + ": chunks has " + std::to_string(spec.chunks.size()) + " entries for " +
+                     std::to_string(spec.dims.size()) + " dimensions");
   }
   for (std::size_t i = 0; i < spec.chunks.size(); ++i) {
     if (spec.chunks[i] == 0 || (extent[i] > 0 && spec.chunks[i] > extent[i])) {
-      throw InputError(context + ": chunk size " + std::to_string(spec.chunks[i]) + " along '" +
-                       spec.dims[i] + "' must be between 1 and the extent " +
-                       std::to_string(extent[i]));
+      throw InputError(context + ": chunk size " + std::to_string(spec.chunks[i]) + " along '" + spec.dims[i] +
+                       "' must be between 1 and the extent " + std::to_string(extent[i]));
     }
   }
   if (spec.deflate_level < 0 || spec.deflate_level > 9) {
-    throw InputError(context + ": deflate_level must be between 0 and 9, not " +
-                     std::to_string(spec.deflate_level));
+    throw InputError(context + ": deflate_level must be between 0 and 9, not " + std::to_string(spec.deflate_level));
   }
   if (spec.allocate_early && spec.deflate_level > 0 && spec.dtype != DType::str) {
     // A compressed chunk changes size, and so the file's metadata, whenever it is rewritten.
@@ -65,14 +62,13 @@ Handle open_existing(const fs::path& path, bool writable) {
   }
   const auto format = read_attr_value(file.get(), schema::kTiersimFormat);
   if (!format) {
-    throw InputError(quoted(path) + ": not a tiersim output file (no root attribute '" +
-                     schema::kTiersimFormat + "')");
+    throw InputError(quoted(path) + ": not a tiersim output file (no root attribute '" + schema::kTiersimFormat + "')");
   }
   const auto* text = std::get_if<std::string>(&*format);
   if (text == nullptr || *text != schema::kTiersimFormatValue) {
     throw InputError(quoted(path) + ": unsupported " + schema::kTiersimFormat + " '" +
-                     (text != nullptr ? *text : std::string("?")) + "' (expected '" +
-                     schema::kTiersimFormatValue + "')");
+                     (text != nullptr ? *text : std::string("?")) + "' (expected '" + schema::kTiersimFormatValue +
+                     "')");
   }
   return file;
 }
@@ -82,8 +78,8 @@ void create_file(NcFileImpl& impl, unsigned flags) {
   Handle fapl = make_file_access_plist();
   impl.file = Handle(H5Fcreate(impl.disk_path.c_str(), flags, fcpl.get(), fapl.get()));
   if (!impl.file.valid()) throw_io("cannot create " + quoted(impl.disk_path));
-  write_attr(impl.file.get(), schema::kTiersimFormat,
-             AttrValue{std::string(schema::kTiersimFormatValue)}, impl.where());
+  write_attr(impl.file.get(), schema::kTiersimFormat, AttrValue{std::string(schema::kTiersimFormatValue)},
+             impl.where());
 }
 
 void NcFileImpl::check_open() const {
@@ -162,9 +158,7 @@ std::map<std::string, std::size_t> NcFileImpl::dimensions() {
   return dims;
 }
 
-bool NcFileImpl::empty() const {
-  return pending_dims_.empty() && dataset_names(file.get()).empty();
-}
+bool NcFileImpl::empty() const { return pending_dims_.empty() && dataset_names(file.get()).empty(); }
 
 // ---------------------------------------------------------------------------------------
 // Definitions
@@ -174,8 +168,8 @@ void NcFileImpl::define_dimension(const std::string& name, std::size_t size) {
   check_name(name, "dimension", final_path);
   if (const auto existing = dimension_size(name)) {
     if (*existing != size) {
-      throw InputError(where() + ": dimension '" + name + "' already defined with size " +
-                       std::to_string(*existing) + ", not " + std::to_string(size));
+      throw InputError(where() + ": dimension '" + name + "' already defined with size " + std::to_string(*existing) +
+                       ", not " + std::to_string(size));
     }
     return;  // re-defining identically is harmless (e.g. when resuming)
   }
@@ -217,8 +211,7 @@ hid_t NcFileImpl::existing_coordinate(const std::string& dim, DType dtype) {
   }
   if (dataset->dtype != dtype) {
     throw InputError(where() + ": coordinate '" + dim + "' already written as " +
-                     (dataset->dtype ? dtype_name(*dataset->dtype) : "?") + ", not " +
-                     dtype_name(dtype));
+                     (dataset->dtype ? dtype_name(*dataset->dtype) : "?") + ", not " + dtype_name(dtype));
   }
   return dataset->id();
 }
@@ -231,12 +224,11 @@ hid_t NcFileImpl::coordinate_dataset(const std::string& dim, DType dtype, std::s
   const auto size = dimension_size(dim);
   if (!size) throw InputError(where() + ": dimension '" + dim + "' is not defined");
   if (*size != n) {
-    throw InputError(where(dim) + ": coordinate has " + std::to_string(n) +
-                     " values, dimension has size " + std::to_string(*size));
+    throw InputError(where(dim) + ": coordinate has " + std::to_string(n) + " values, dimension has size " +
+                     std::to_string(*size));
   }
   if (const hid_t existing = existing_coordinate(dim, dtype); existing >= 0) return existing;
-  const hid_t dataset =
-      remember(dim, create_coordinate_variable(file.get(), dim, dtype, n, where(dim))).id();
+  const hid_t dataset = remember(dim, create_coordinate_variable(file.get(), dim, dtype, n, where(dim))).id();
   pending_dims_.erase(dim);
   return dataset;
 }
@@ -249,8 +241,7 @@ bool NcFileImpl::defined_identically(const VarSpec& spec, const std::string& con
     }
     return false;
   }
-  if (!existing->scale && existing->dtype == spec.dtype &&
-      dimension_names(existing->id(), spec.name) == spec.dims) {
+  if (!existing->scale && existing->dtype == spec.dtype && dimension_names(existing->id(), spec.name) == spec.dims) {
     return true;
   }
   throw InputError(context + ": already defined with a different type or dimensions");
@@ -276,7 +267,8 @@ void NcFileImpl::define_variable(const VarSpec& spec) {
   check_attr_names(spec.attrs, context);
   for (const IntegerArrayAttr& attr : spec.integer_arrays) {
     check_attr_names({{attr.name, AttrValue{std::int64_t{0}}}}, context);
-    if (!is_integer(attr.dtype)) throw InputError(context + ": attribute '" + attr.name + "' must be of an integer type");
+    if (!is_integer(attr.dtype))
+      throw InputError(context + ": attribute '" + attr.name + "' must be of an integer type");
   }
   if (defined_identically(spec, context)) return;
   const std::vector<hsize_t> extent = variable_extent(spec, context);
@@ -291,8 +283,7 @@ void NcFileImpl::define_variable(const VarSpec& spec) {
     if (scale == nullptr) throw_io(context + ": cannot attach dimension '" + dim + "'");
     scales.push_back(scale->id());
   }
-  const hid_t dataset =
-      remember(spec.name, create_data_variable(file.get(), spec, extent, scales, context)).id();
+  const hid_t dataset = remember(spec.name, create_data_variable(file.get(), spec, extent, scales, context)).id();
   write_attrs(dataset, spec.attrs, context);
   for (const IntegerArrayAttr& attr : spec.integer_arrays) write_integer_array_attr(dataset, attr, context);
 }
@@ -341,8 +332,7 @@ void NcFileImpl::commit() {
   std::error_code ec;
   if (!overwrite && fs::exists(final_path, ec)) {
     keep_partial_ = true;
-    throw InputError(where() + ": appeared while the results were being written; they are in " +
-                     quoted(disk_path));
+    throw InputError(where() + ": appeared while the results were being written; they are in " + quoted(disk_path));
   }
   rename_durably(disk_path, final_path);
   committed_ = true;

@@ -37,9 +37,7 @@ class MemoryValues {
 
   DType dtype() const { return dtype_; }
   std::size_t size() const { return size_; }
-  hid_t type() const {
-    return dtype_ == DType::str ? string_type_.get() : numeric_memory_type(dtype_);
-  }
+  hid_t type() const { return dtype_ == DType::str ? string_type_.get() : numeric_memory_type(dtype_); }
   const void* data() const { return data_; }
 
  private:
@@ -60,27 +58,25 @@ void read_into(NcFileImpl& f, const std::string& var, std::span<const std::size_
   // Integers widen losslessly, so i64 reads accept every integer type.
   const bool ok = stored == want || (want == DType::i64 && is_integer(stored));
   if (!ok) {
-    throw InputError(f.where(var) + ": has type " + dtype_name(stored) + ", cannot read as " +
-                     dtype_name(want));
+    throw InputError(f.where(var) + ": has type " + dtype_name(stored) + ", cannot read as " + dtype_name(want));
   }
   const Slab slab = f.select(dataset, var, start, count);
   out.resize(slab.size);
-  if (slab.size > 0 && H5Dread(dataset.id(), numeric_memory_type(want), slab.memory_space.get(),
-                               slab.file_space.get(), k_default, out.data()) < 0) {
+  if (slab.size > 0 && H5Dread(dataset.id(), numeric_memory_type(want), slab.memory_space.get(), slab.file_space.get(),
+                               k_default, out.data()) < 0) {
     throw_io(f.where(var) + ": read failed");
   }
 }
 
 }  // namespace
 
-Slab NcFileImpl::select(const Dataset& dataset, const std::string& var,
-                        std::span<const std::size_t> start, std::span<const std::size_t> count) {
+Slab NcFileImpl::select(const Dataset& dataset, const std::string& var, std::span<const std::size_t> start,
+                        std::span<const std::size_t> count) {
   const auto& extent = dataset.extent;
   const std::string context = where(var);
   if (start.size() != extent.size() || count.size() != extent.size()) {
-    throw InputError(context + ": has " + std::to_string(extent.size()) +
-                     " dimensions, got start/count with " + std::to_string(start.size()) + "/" +
-                     std::to_string(count.size()) + " entries");
+    throw InputError(context + ": has " + std::to_string(extent.size()) + " dimensions, got start/count with " +
+                     std::to_string(start.size()) + "/" + std::to_string(count.size()) + " entries");
   }
   Slab slab;
   slab.size = 1;
@@ -88,8 +84,8 @@ Slab NcFileImpl::select(const Dataset& dataset, const std::string& var,
     if (start[i] > extent[i] || count[i] > extent[i] - start[i]) {
       const auto dims = dimension_names(dataset.id(), var);
       throw InputError(context + ": hyperslab start " + std::to_string(start[i]) + " count " +
-                       std::to_string(count[i]) + " exceeds dimension '" + dims[i] +
-                       "' of size " + std::to_string(extent[i]));
+                       std::to_string(count[i]) + " exceeds dimension '" + dims[i] + "' of size " +
+                       std::to_string(extent[i]));
     }
     slab.size *= count[i];
   }
@@ -99,12 +95,11 @@ Slab NcFileImpl::select(const Dataset& dataset, const std::string& var,
   } else if (slab.size > 0) {
     const std::vector<hsize_t> h_start(start.begin(), start.end());
     const std::vector<hsize_t> h_count(count.begin(), count.end());
-    if (H5Sselect_hyperslab(slab.file_space.get(), H5S_SELECT_SET, h_start.data(), nullptr,
-                            h_count.data(), nullptr) < 0) {
+    if (H5Sselect_hyperslab(slab.file_space.get(), H5S_SELECT_SET, h_start.data(), nullptr, h_count.data(), nullptr) <
+        0) {
       throw_io(context + ": cannot select hyperslab");
     }
-    slab.memory_space =
-        Handle(H5Screate_simple(static_cast<int>(h_count.size()), h_count.data(), nullptr));
+    slab.memory_space = Handle(H5Screate_simple(static_cast<int>(h_count.size()), h_count.data(), nullptr));
   }
   if (!slab.file_space.valid() || (slab.size > 0 && !slab.memory_space.valid())) {
     throw_io(context + ": cannot create dataspaces");
@@ -112,42 +107,40 @@ Slab NcFileImpl::select(const Dataset& dataset, const std::string& var,
   return slab;
 }
 
-void NcFileImpl::write_coordinate(const std::string& dim, const ValueSpan& data,
-                                  const std::vector<Attr>& attrs) {
+void NcFileImpl::write_coordinate(const std::string& dim, const ValueSpan& data, const std::vector<Attr>& attrs) {
   const MemoryValues values(data, where(dim));  // validate before creating
   const hid_t dataset = coordinate_dataset(dim, values.dtype(), values.size(), attrs);
-  if (values.size() > 0 &&
-      H5Dwrite(dataset, values.type(), k_all, k_all, k_default, values.data()) < 0) {
+  if (values.size() > 0 && H5Dwrite(dataset, values.type(), k_all, k_all, k_default, values.data()) < 0) {
     throw_io(where(dim) + ": cannot write coordinate");
   }
   write_attrs(dataset, attrs, where(dim));
 }
 
-void NcFileImpl::write(const std::string& var, std::span<const std::size_t> start,
-                       std::span<const std::size_t> count, const ValueSpan& data) {
+void NcFileImpl::write(const std::string& var, std::span<const std::size_t> start, std::span<const std::size_t> count,
+                       const ValueSpan& data) {
   check_writable();
   const Dataset& dataset = variable(var);
   const DType stored = variable_dtype(dataset, var);
   const DType given = dtype_of_values(data);
   if (stored != given) {
-    throw InputError(where(var) + ": has type " + dtype_name(stored) + ", cannot write " +
-                     dtype_name(given) + " values");
+    throw InputError(where(var) + ": has type " + dtype_name(stored) + ", cannot write " + dtype_name(given) +
+                     " values");
   }
   const Slab slab = select(dataset, var, start, count);
   if (size_of_values(data) != slab.size) {
-    throw InputError(where(var) + ": got " + std::to_string(size_of_values(data)) +
-                     " values for a hyperslab of " + std::to_string(slab.size));
+    throw InputError(where(var) + ": got " + std::to_string(size_of_values(data)) + " values for a hyperslab of " +
+                     std::to_string(slab.size));
   }
   if (slab.size == 0) return;
   const MemoryValues values(data, where(var));
-  if (H5Dwrite(dataset.id(), values.type(), slab.memory_space.get(), slab.file_space.get(),
-               k_default, values.data()) < 0) {
+  if (H5Dwrite(dataset.id(), values.type(), slab.memory_space.get(), slab.file_space.get(), k_default, values.data()) <
+      0) {
     throw_io(where(var) + ": write failed");
   }
 }
 
-void NcFileImpl::read(const std::string& var, std::span<const std::size_t> start,
-                      std::span<const std::size_t> count, NumberVector& values) {
+void NcFileImpl::read(const std::string& var, std::span<const std::size_t> start, std::span<const std::size_t> count,
+                      NumberVector& values) {
   std::visit([&](auto& out) { read_into(*this, var, start, count, out); }, values);
 }
 
@@ -161,8 +154,7 @@ std::vector<std::string> NcFileImpl::read_strings(const std::string& var) {
   const std::size_t n = static_cast<std::size_t>(dataset.extent[0]);
   if (n == 0) return {};
   Handle space(H5Dget_space(dataset.id()));
-  return detail::read_strings(dataset.id(), space.get(), space.get(), n,
-                              where(var) + ": read failed");
+  return detail::read_strings(dataset.id(), space.get(), space.get(), n, where(var) + ": read failed");
 }
 
 }  // namespace tiersim::output::detail

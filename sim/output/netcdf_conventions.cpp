@@ -13,8 +13,7 @@ namespace {
 
 // netCDF-4's NAME for a dimension scale that has no coordinate variable (DIM_WITHOUT_VARIABLE
 // in netCDF-C); netCDF recognises such placeholder datasets by this prefix alone.
-constexpr std::string_view k_dim_without_variable =
-    "This is a netCDF dimension but not a netCDF variable.";
+constexpr std::string_view k_dim_without_variable = "This is a netCDF dimension but not a netCDF variable.";
 
 // Attributes that HDF5's dimension-scale API and netCDF-C maintain themselves: they hold
 // object references and ids that depend on the file layout, not on the content.
@@ -45,8 +44,7 @@ std::string attached_scale_name(hid_t dataset, unsigned dim) {
 
 /// Chunking and compression of a data variable. HDF5 cannot chunk scalars, nor chunk a
 /// fixed extent of 0; those stay contiguous (and so uncompressed).
-void set_chunking(hid_t dcpl, const VarSpec& spec, const std::vector<hsize_t>& extent,
-                  const std::string& context) {
+void set_chunking(hid_t dcpl, const VarSpec& spec, const std::vector<hsize_t>& extent, const std::string& context) {
   const bool any_empty = std::find(extent.begin(), extent.end(), hsize_t{0}) != extent.end();
   if (extent.empty() || any_empty) return;
   std::vector<hsize_t> chunk(spec.chunks.begin(), spec.chunks.end());
@@ -60,8 +58,7 @@ void set_chunking(hid_t dcpl, const VarSpec& spec, const std::vector<hsize_t>& e
   // netCDF-C refuses filters on variable-length types, and they would only compress
   // heap references anyway.
   if (spec.deflate_level > 0 && spec.dtype != DType::str &&
-      (H5Pset_shuffle(dcpl) < 0 ||
-       H5Pset_deflate(dcpl, static_cast<unsigned>(spec.deflate_level)) < 0)) {
+      (H5Pset_shuffle(dcpl) < 0 || H5Pset_deflate(dcpl, static_cast<unsigned>(spec.deflate_level)) < 0)) {
     throw_io(context + ": cannot set compression");
   }
 }
@@ -71,15 +68,13 @@ void set_chunking(hid_t dcpl, const VarSpec& spec, const std::vector<hsize_t>& e
 constexpr double k_nan = std::numeric_limits<double>::quiet_NaN();
 constexpr std::int64_t k_zero = 0;
 
-Handle data_variable_plist(const VarSpec& spec, const std::vector<hsize_t>& extent,
-                           const std::string& context) {
+Handle data_variable_plist(const VarSpec& spec, const std::vector<hsize_t>& extent, const std::string& context) {
   Handle dcpl = make_dataset_create_plist();
   set_chunking(dcpl.get(), spec, extent, context);
   if (spec.dtype != DType::str) {
     const bool real = spec.dtype == DType::f64;
     if (H5Pset_fill_value(dcpl.get(), real ? H5T_NATIVE_DOUBLE : H5T_NATIVE_INT64,
-                          real ? static_cast<const void*>(&k_nan)
-                               : static_cast<const void*>(&k_zero)) < 0) {
+                          real ? static_cast<const void*>(&k_nan) : static_cast<const void*>(&k_zero)) < 0) {
       throw_io(context + ": cannot set the fill value");
     }
   }
@@ -94,17 +89,13 @@ Handle data_variable_plist(const VarSpec& spec, const std::vector<hsize_t>& exte
 }  // namespace
 
 bool is_bookkeeping_attr(std::string_view name) {
-  return std::find(k_bookkeeping_attrs.begin(), k_bookkeeping_attrs.end(), name) !=
-         k_bookkeeping_attrs.end();
+  return std::find(k_bookkeeping_attrs.begin(), k_bookkeeping_attrs.end(), name) != k_bookkeeping_attrs.end();
 }
 
-bool is_reserved_attr(std::string_view name) {
-  return is_bookkeeping_attr(name) || name == k_fill_value_attr;
-}
+bool is_reserved_attr(std::string_view name) { return is_bookkeeping_attr(name) || name == k_fill_value_attr; }
 
 void check_name(const std::string& name, const char* what, const std::filesystem::path& path) {
-  if (name.empty() || name == "." || name.find('/') != std::string::npos ||
-      name.find('\0') != std::string::npos) {
+  if (name.empty() || name == "." || name.find('/') != std::string::npos || name.find('\0') != std::string::npos) {
     throw InputError(quoted(path) + ": invalid " + what + " name '" + name +
                      "' (must be non-empty and contain no '/')");
   }
@@ -145,8 +136,7 @@ std::vector<std::string> dimension_names(hid_t dataset, const std::string& own_n
   return names;
 }
 
-Handle create_placeholder_dimension(hid_t file, const std::string& name, std::size_t size,
-                                    const std::string& context) {
+Handle create_placeholder_dimension(hid_t file, const std::string& name, std::size_t size, const std::string& context) {
   const hsize_t extent = size;
   Handle space(H5Screate_simple(1, &extent, &extent));
   Handle dcpl = make_dataset_create_plist();
@@ -154,8 +144,7 @@ Handle create_placeholder_dimension(hid_t file, const std::string& name, std::si
   if (!space.valid() || H5Pset_fill_time(dcpl.get(), H5D_FILL_TIME_NEVER) < 0) {
     throw_io(context + ": cannot create dimension '" + name + "'");
   }
-  Handle dataset(H5Dcreate2(file, name.c_str(), H5T_IEEE_F32BE, space.get(), k_default,
-                            dcpl.get(), k_default));
+  Handle dataset(H5Dcreate2(file, name.c_str(), H5T_IEEE_F32BE, space.get(), k_default, dcpl.get(), k_default));
   std::string label(k_dim_without_variable);
   const std::string digits = std::to_string(size);
   label += std::string(digits.size() < 10 ? 10 - digits.size() : 0, ' ') + digits;  // "%10d"
@@ -171,9 +160,8 @@ Handle create_coordinate_variable(hid_t file, const std::string& dim, DType dtyp
   Handle space(H5Screate_simple(1, &extent, &extent));
   Handle dcpl = make_dataset_create_plist();
   Handle type = dtype == DType::str ? vlen_string_type() : Handle{};
-  Handle created(H5Dcreate2(file, dim.c_str(),
-                            dtype == DType::str ? type.get() : numeric_file_type(dtype),
-                            space.get(), k_default, dcpl.get(), k_default));
+  Handle created(H5Dcreate2(file, dim.c_str(), dtype == DType::str ? type.get() : numeric_file_type(dtype), space.get(),
+                            k_default, dcpl.get(), k_default));
   // A scale whose NAME is the dimension's own name is a netCDF coordinate variable.
   if (!created.valid() || H5DSset_scale(created.get(), dim.c_str()) < 0) {
     throw_io(context + ": cannot create coordinate variable");
@@ -186,11 +174,9 @@ Handle create_data_variable(hid_t file, const VarSpec& spec, const std::vector<h
   Handle dcpl = data_variable_plist(spec, extent, context);
   Handle type = spec.dtype == DType::str ? vlen_string_type() : Handle{};
   const hid_t file_type = spec.dtype == DType::str ? type.get() : numeric_file_type(spec.dtype);
-  Handle space(extent.empty()
-                   ? H5Screate(H5S_SCALAR)
-                   : H5Screate_simple(static_cast<int>(extent.size()), extent.data(), nullptr));
-  Handle created(H5Dcreate2(file, spec.name.c_str(), file_type, space.get(), k_default,
-                            dcpl.get(), k_default));
+  Handle space(extent.empty() ? H5Screate(H5S_SCALAR)
+                              : H5Screate_simple(static_cast<int>(extent.size()), extent.data(), nullptr));
+  Handle created(H5Dcreate2(file, spec.name.c_str(), file_type, space.get(), k_default, dcpl.get(), k_default));
   if (!space.valid() || !created.valid()) throw_io(context + ": cannot create variable");
 
   for (std::size_t i = 0; i < scales.size(); ++i) {
@@ -202,8 +188,7 @@ Handle create_data_variable(hid_t file, const VarSpec& spec, const std::vector<h
     // netCDF requires _FillValue in the variable's own type. Integer variables get none:
     // with one, xarray turns them into floats and shows the fill value (0) as NaN.
     Handle attr_space(H5Screate(H5S_SCALAR));
-    write_raw_attr(created.get(), k_fill_value_attr, file_type, H5T_NATIVE_DOUBLE,
-                   attr_space.get(), &k_nan, context);
+    write_raw_attr(created.get(), k_fill_value_attr, file_type, H5T_NATIVE_DOUBLE, attr_space.get(), &k_nan, context);
   }
   return created;
 }

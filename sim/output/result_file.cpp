@@ -2,9 +2,9 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
-#include <algorithm>
 #include <ctime>
 
 #include "sim/core/error.hpp"
@@ -54,8 +54,8 @@ void write_provenance(NcFile& f, const Layout& layout, const Provenance& prov) {
   f.set_attribute(schema::kConventions, std::string("CF-1.8"));
   f.set_attribute(schema::kTitle, std::string("tiersim results (model " + prov.model + ")"));
   f.set_attribute(schema::kHistory, created + ": " + prov.command);
-  f.set_attribute(schema::kSource, "tiersim " + std::string(version()) + " (git " + std::string(git_sha()) +
-                                       "), model " + prov.model);
+  f.set_attribute(schema::kSource,
+                  "tiersim " + std::string(version()) + " (git " + std::string(git_sha()) + "), model " + prov.model);
   f.set_attribute(schema::kReferences,
                   std::string("tiersim, docs/ODD.md (the model) and docs/output-format.md (this file); "
                               "cite as in CITATION.cff"));
@@ -186,8 +186,8 @@ void write_run_plan(RunVariables& vars, std::span<const PlannedRun> plan, const 
 /// The run-plan variables, blank-separated: CF's `coordinates` attribute of every variable
 /// over `run`, which makes CF tools and plain xarray keep the plan with the outputs.
 std::string plan_coordinates(const SweepDescription* sweep) {
-  std::string names = std::string(schema::kSeed) + " " + schema::kPoint + " " + schema::kReplicate + " " +
-                      schema::kScenario;
+  std::string names =
+      std::string(schema::kSeed) + " " + schema::kPoint + " " + schema::kReplicate + " " + schema::kScenario;
   if (sweep == nullptr) return names;
   if (sweep->morris) names += std::string(" ") + schema::kTrajectory;
   for (const auto& c : sweep->columns) names += " " + cf::variable_name(c.name);
@@ -206,7 +206,8 @@ void check_unique_names(const Layout& layout, const SweepDescription* sweep) {
   for (const auto& v : layout.vars) names.emplace_back(v.name, "output '" + v.name + "'");
   for (const auto& s : layout.summaries) names.emplace_back(s.name, "summary '" + s.name + "'");
   if (sweep != nullptr) {
-    for (const auto& c : sweep->columns) names.emplace_back(cf::variable_name(c.name), "swept parameter '" + c.name + "'");
+    for (const auto& c : sweep->columns)
+      names.emplace_back(cf::variable_name(c.name), "swept parameter '" + c.name + "'");
   }
   for (std::size_t i = 0; i < names.size(); ++i) {
     for (std::size_t j = 0; j < i; ++j) {
@@ -227,8 +228,8 @@ void define_outputs(NcFile& f, RunVariables& vars, const Layout& layout, Storage
     s.dims = {schema::kRun};
     s.dims.insert(s.dims.end(), v.dims.begin(), v.dims.end());
     s.attrs = unit_attrs(v.units);
-    s.attrs.insert(s.attrs.end(), {{schema::kLongName, v.long_name}, {"level", v.level},
-                                   {schema::kCoordinates, coordinates}});
+    s.attrs.insert(s.attrs.end(),
+                   {{schema::kLongName, v.long_name}, {"level", v.level}, {schema::kCoordinates, coordinates}});
     // One chunk per run keeps each run's write a single contiguous block (compressed in a
     // finished file, raw and preallocated in an in-progress one).
     s.chunks = {1};
@@ -268,8 +269,8 @@ using Index1 = std::array<std::size_t, 1>;
 
 }  // namespace
 
-ResultFile ResultFile::create(const std::filesystem::path& path, const Layout& layout,
-                              std::span<const PlannedRun> plan, const Provenance& prov, bool overwrite) {
+ResultFile ResultFile::create(const std::filesystem::path& path, const Layout& layout, std::span<const PlannedRun> plan,
+                              const Provenance& prov, bool overwrite) {
   NcFile f = NcFile::create(path, overwrite);
   write_layout(f, layout, plan, prov, nullptr, Storage{});
   ResultFile r(std::move(f), layout, plan.size());

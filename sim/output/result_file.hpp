@@ -34,35 +34,35 @@ using engine::SummaryVar;
 struct PlannedRun {
   std::int64_t run_index = 0;
   std::uint64_t seed = 0;
-  std::int64_t point = 0;      ///< design point
-  std::int64_t replicate = 0;  ///< replicate of the point (different seed)
-  std::string scenario = {};   ///< pair_with scenario name; "" when the sweep has none
+  std::int64_t point = 0;        ///< design point
+  std::int64_t replicate = 0;    ///< replicate of the point (different seed)
+  std::string scenario = {};     ///< pair_with scenario name; "" when the sweep has none
   std::int64_t trajectory = -1;  ///< Morris trajectory of the point; -1 for other designs
 };
 
 /// One swept parameter's value in every run: a variable over `run` named by its dotted
 /// config path (e.g. `params.q`).
 struct PlanColumn {
-  std::string name;                     ///< dotted config path; the variable is cf::variable_name(name)
+  std::string name;  ///< dotted config path; the variable is cf::variable_name(name)
   bool numeric = true;
-  std::vector<double> numbers = {};     ///< one per run, if numeric
-  std::vector<std::string> text = {};   ///< one per run, otherwise
-  std::vector<Attr> attrs = {};         ///< e.g. the sampled range: design_min, design_max, design_scale
-  std::string units = {};               ///< from the model's parameter table ("" if unknown)
-  std::string long_name = {};           ///< what the parameter means ("" if unknown)
+  std::vector<double> numbers = {};    ///< one per run, if numeric
+  std::vector<std::string> text = {};  ///< one per run, otherwise
+  std::vector<Attr> attrs = {};        ///< e.g. the sampled range: design_min, design_max, design_scale
+  std::string units = {};              ///< from the model's parameter table ("" if unknown)
+  std::string long_name = {};          ///< what the parameter means ("" if unknown)
 };
 
 /// What a sweep adds to the file: the design and its provenance.
 struct SweepDescription {
-  std::string sweep_yaml;   ///< the resolved sweep config
-  std::string sweep_hash;   ///< SHA-256 of the run plan and every run's resolved config
-  std::string design_kind;  ///< grid, zip, lhs, sobol, morris
+  std::string sweep_yaml;                           ///< the resolved sweep config
+  std::string sweep_hash;                           ///< SHA-256 of the run plan and every run's resolved config
+  std::string design_kind;                          ///< grid, zip, lhs, sobol, morris
   std::vector<std::string> design_parameters = {};  ///< in design order
-  std::int64_t design_samples = 0;  ///< points (grid/zip), N (lhs, sobol), r (morris)
-  std::int64_t morris_levels = 0;   ///< 0 unless morris
-  std::string shard = {};           ///< "i/N" for a shard file, else empty
+  std::int64_t design_samples = 0;                  ///< points (grid/zip), N (lhs, sobol), r (morris)
+  std::int64_t morris_levels = 0;                   ///< 0 unless morris
+  std::string shard = {};                           ///< "i/N" for a shard file, else empty
   std::vector<PlanColumn> columns = {};
-  bool morris = false;              ///< write `trajectory(run)`
+  bool morris = false;  ///< write `trajectory(run)`
 };
 
 struct Provenance {
@@ -70,16 +70,16 @@ struct Provenance {
   std::string config_yaml;  ///< the fully resolved config (of run 0 for a sweep)
   std::uint64_t seed = 0;
   int threads = 1;
-  int processes = 1;        ///< MPI ranks of the session that created the file
-  std::string command;      ///< the command line that produced the file
+  int processes = 1;    ///< MPI ranks of the session that created the file
+  std::string command;  ///< the command line that produced the file
 };
 
 class ResultFile {
  public:
   /// Create a single-run file (under a temporary name until commit()) with all dimensions,
   /// the run plan and empty data variables.
-  static ResultFile create(const std::filesystem::path& path, const Layout& layout,
-                           std::span<const PlannedRun> plan, const Provenance& provenance, bool overwrite);
+  static ResultFile create(const std::filesystem::path& path, const Layout& layout, std::span<const PlannedRun> plan,
+                           const Provenance& provenance, bool overwrite);
 
   /// Create a sweep's crash-safe in-progress file at `path` (`<out>.incomplete`), with the
   /// run plan and every run slot pending. It is assembled under `<path>.new` and renamed, so
@@ -107,8 +107,7 @@ class ResultFile {
 
   /// Copy a finished in-progress file into the compressed, complete `out` (atomic rename),
   /// then delete `incomplete`. `content_digest` of `out` equals that of the in-progress file.
-  static void compact(const std::filesystem::path& incomplete, const std::filesystem::path& out,
-                      bool replace_existing);
+  static void compact(const std::filesystem::path& incomplete, const std::filesystem::path& out, bool replace_existing);
   /// The reverse, to re-run failed runs of a finished sweep: copy the complete `out` into a
   /// new crash-safe in-progress file `incomplete`.
   static void expand(const std::filesystem::path& out, const std::filesystem::path& incomplete);

@@ -8,14 +8,14 @@
 namespace tiersim::output {
 
 std::vector<RunStatus> read_statuses(const NcFile& file, std::size_t runs) {
-  const auto codes = file.read<std::int8_t>(schema::kRunStatus, std::array<std::size_t, 1>{0},
-                                            std::array<std::size_t, 1>{runs});
+  const auto codes =
+      file.read<std::int8_t>(schema::kRunStatus, std::array<std::size_t, 1>{0}, std::array<std::size_t, 1>{runs});
   std::vector<RunStatus> out;
   out.reserve(codes.size());
   for (const auto code : codes) {
     out.push_back(code == static_cast<std::int8_t>(RunStatus::done)     ? RunStatus::done
                   : code == static_cast<std::int8_t>(RunStatus::failed) ? RunStatus::failed
-                                                                       : RunStatus::pending);
+                                                                        : RunStatus::pending);
   }
   return out;
 }
@@ -26,20 +26,15 @@ ResultReader ResultReader::open(const std::filesystem::path& path) {
   int major = -1;
   if (version) std::from_chars(version->data(), version->data() + version->size(), major);
   if (major != kFormatMajor) {
-    throw InputError("'" + path.string() + "': " + schema::kFormatVersion + " " +
-                     version.value_or("(missing)") + " is not supported by this tiersim (format " +
-                     format_version() + ")");
+    throw InputError("'" + path.string() + "': " + schema::kFormatVersion + " " + version.value_or("(missing)") +
+                     " is not supported by this tiersim (format " + format_version() + ")");
   }
   return reader;
 }
 
-ResultReader ResultReader::inspect(const std::filesystem::path& path) {
-  return ResultReader(NcFile::open_read(path));
-}
+ResultReader ResultReader::inspect(const std::filesystem::path& path) { return ResultReader(NcFile::open_read(path)); }
 
-std::optional<AttrValue> ResultReader::attribute(const std::string& name) const {
-  return file_.attribute(name);
-}
+std::optional<AttrValue> ResultReader::attribute(const std::string& name) const { return file_.attribute(name); }
 
 std::optional<std::string> ResultReader::text(const std::string& name) const {
   const auto value = file_.attribute(name);

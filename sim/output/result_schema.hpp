@@ -10,9 +10,7 @@ namespace tiersim::output {
 /// Major.minor version of the file layout. Readers refuse an unknown major version.
 inline constexpr int kFormatMajor = 2;
 inline constexpr int kFormatMinor = 0;
-inline std::string format_version() {
-  return std::to_string(kFormatMajor) + "." + std::to_string(kFormatMinor);
-}
+inline std::string format_version() { return std::to_string(kFormatMajor) + "." + std::to_string(kFormatMinor); }
 
 /// Status of a run slot (variable `run_status`).
 enum class RunStatus : std::int8_t { pending = 0, done = 1, failed = 2 };
@@ -23,7 +21,7 @@ namespace schema {
 inline constexpr const char* kTiersimFormat = "tiersim_format";  ///< always kTiersimFormatValue
 inline constexpr const char* kTiersimFormatValue = "tiersim-output";
 inline constexpr const char* kFormatVersion = "format_version";  ///< "MAJOR.MINOR"
-inline constexpr const char* kComplete = "complete";  ///< 1 once every run finished; absent before
+inline constexpr const char* kComplete = "complete";             ///< 1 once every run finished; absent before
 
 // Root attributes: provenance.
 inline constexpr const char* kConventions = "Conventions";
@@ -64,10 +62,10 @@ inline constexpr const char* kRunStatus = "run_status";  ///< RunStatus codes, i
 inline constexpr const char* kRunError = "run_error";    ///< message of a failed run, "" otherwise
 
 // Variable attributes.
-inline constexpr const char* kUnits = "units";                ///< UDUNITS (CF); counted things are "1"
+inline constexpr const char* kUnits = "units";                 ///< UDUNITS (CF); counted things are "1"
 inline constexpr const char* kTiersimUnits = "tiersim_units";  ///< the model's own unit, e.g. "H100e/month"
 inline constexpr const char* kLongName = "long_name";
-inline constexpr const char* kConfigPath = "config_path";  ///< a parameter variable's dotted config path
+inline constexpr const char* kConfigPath = "config_path";   ///< a parameter variable's dotted config path
 inline constexpr const char* kCoordinates = "coordinates";  ///< CF: the run plan, on every variable over run
 
 }  // namespace schema

@@ -34,9 +34,7 @@ constexpr std::uint32_t purpose_id(std::string_view name) {
 }
 
 /// Convert 64 random bits to a double uniform on [0, 1) with 53 bits of precision.
-constexpr double to_unit(std::uint64_t bits) {
-  return static_cast<double>(bits >> 11) * 0x1.0p-53;
-}
+constexpr double to_unit(std::uint64_t bits) { return static_cast<double>(bits >> 11) * 0x1.0p-53; }
 
 class Stream {
  public:
@@ -66,8 +64,7 @@ class Stream {
   /// Sequential draws for one (entity, step): cheap when an entity needs several numbers.
   class Cursor {
    public:
-    Cursor(const Stream& s, std::uint64_t entity, std::uint64_t step)
-        : stream_(s), entity_(entity), step_(step) {}
+    Cursor(const Stream& s, std::uint64_t entity, std::uint64_t step) : stream_(s), entity_(entity), step_(step) {}
     std::uint64_t next_bits() {
       if (used_ == 4) {
         buf_ = stream_.block(entity_, step_, block_++);

@@ -92,9 +92,7 @@ int saltelli_block(std::size_t row, std::size_t k) {
   return static_cast<int>(r == k + 1 ? k : r - 1);
 }
 
-double morris_delta(int levels) {
-  return static_cast<double>(levels) / (2.0 * static_cast<double>(levels - 1));
-}
+double morris_delta(int levels) { return static_cast<double>(levels) / (2.0 * static_cast<double>(levels - 1)); }
 
 MorrisDesign morris(std::size_t r, std::size_t k, int levels, std::uint64_t seed) {
   if (levels < 2 || levels % 2 != 0) throw std::invalid_argument("morris: levels must be even and >= 2");

@@ -13,12 +13,12 @@ std::string layout_difference(const output::Layout& want, const output::Layout& 
     const auto it = std::find_if(want.dims.begin(), want.dims.end(), [&](const auto& w) { return w.name == d.name; });
     if (it == want.dims.end()) return "it has dimension '" + d.name + "', which run 0 does not";
     if (it->size() != d.size() || it->labels != d.labels || it->steps != d.steps) {
-      return "dimension '" + d.name + "' has " + std::to_string(d.size()) + " entries, " +
-             std::to_string(it->size()) + " in run 0";
+      return "dimension '" + d.name + "' has " + std::to_string(d.size()) + " entries, " + std::to_string(it->size()) +
+             " in run 0";
     }
   }
-  if (got.start != want.start) return "its calendar starts at " + got.start.to_string() + ", run 0's at " +
-                                      want.start.to_string();
+  if (got.start != want.start)
+    return "its calendar starts at " + got.start.to_string() + ", run 0's at " + want.start.to_string();
   return "its output variables differ from run 0's";
 }
 
@@ -34,10 +34,10 @@ RunOutcome execute_run(const Sweep& sweep, std::size_t run, const output::Layout
       // The file's shape is fixed before the first run; a parameter that changes the
       // output's dimensions (e.g. the number of markets recorded at native level) cannot
       // share it.
-      throw InputError("the output of this run does not fit the sweep's file: " +
-                       layout_difference(layout, sim.layout()) +
-                       "; record such outputs at a level that does not depend on the swept parameters "
-                       "(e.g. level: world)");
+      throw InputError(
+          "the output of this run does not fit the sweep's file: " + layout_difference(layout, sim.layout()) +
+          "; record such outputs at a level that does not depend on the swept parameters "
+          "(e.g. level: world)");
     }
     out.data = sim.run();
     out.ok = true;

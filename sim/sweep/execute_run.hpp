@@ -17,8 +17,7 @@ struct RunOutcome {
 };
 
 /// Build, check and run one simulation. Never throws: a failure is the run's result.
-RunOutcome execute_run(const Sweep& sweep, std::size_t run, const output::Layout& layout,
-                       const engine::Executor& exec);
+RunOutcome execute_run(const Sweep& sweep, std::size_t run, const output::Layout& layout, const engine::Executor& exec);
 
 /// The file layout: that of run 0 (every shard and rank computes the same).
 output::Layout reference_layout(const Sweep& sweep, const engine::Executor& exec);

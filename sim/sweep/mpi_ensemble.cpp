@@ -77,9 +77,8 @@ std::pair<std::size_t, RunOutcome> unpack(const std::vector<char>& buf, const ou
 
 }  // namespace
 
-void mpi_dispatch(const MpiSession& session, const std::vector<std::size_t>& todo,
-                  const output::Layout& layout, const std::function<bool()>& stop,
-                  const RecordOutcome& record) {
+void mpi_dispatch(const MpiSession& session, const std::vector<std::size_t>& todo, const output::Layout& layout,
+                  const std::function<bool()>& stop, const RecordOutcome& record) {
   std::size_t next = 0;
   int active = session.size() - 1;
   while (active > 0) {

@@ -21,9 +21,8 @@ using RecordOutcome = std::function<void(std::size_t, RunOutcome&&)>;
 
 /// Rank 0 of a distributed session: runs `todo` on the workers until every run is done or
 /// `stop()` says so (runs in flight always finish), then stops every worker.
-void mpi_dispatch(const MpiSession& session, const std::vector<std::size_t>& todo,
-                  const output::Layout& layout, const std::function<bool()>& stop,
-                  const RecordOutcome& record);
+void mpi_dispatch(const MpiSession& session, const std::vector<std::size_t>& todo, const output::Layout& layout,
+                  const std::function<bool()>& stop, const RecordOutcome& record);
 
 /// A worker rank: runs what rank 0 hands out until it says stop.
 void mpi_work(const Sweep& sweep, const output::Layout& layout, const engine::Executor& exec);

@@ -46,8 +46,8 @@ output::ResultReader open_sweep_file(const fs::path& file, const Sweep& sweep, c
   const std::string want = shard.active() ? shard.text() : std::string();
   const std::string have = f.shard().value_or("");
   if (want != have) {
-    throw InputError(quoted(file) + ": holds " + (have.empty() ? "the whole sweep" : "shard " + have) +
-                     ", not " + (want.empty() ? "the whole sweep" : "shard " + want));
+    throw InputError(quoted(file) + ": holds " + (have.empty() ? "the whole sweep" : "shard " + have) + ", not " +
+                     (want.empty() ? "the whole sweep" : "shard " + want));
   }
   if (f.runs() != sweep.runs().size()) {
     throw InputError(quoted(file) + ": its run dimension does not match the sweep's plan");
@@ -84,8 +84,7 @@ StartPlan reopen_finished(const Sweep& sweep, const SweepOptions& options, const
   const fs::path& out = options.output;
   const output::ResultReader f = open_sweep_file(out, sweep, options.shard);
   if (!f.is_complete()) {
-    throw InputError(quoted(out) + ": is not complete and there is no " + quoted(incomplete_path(out)) +
-                     " to resume");
+    throw InputError(quoted(out) + ": is not complete and there is no " + quoted(incomplete_path(out)) + " to resume");
   }
   const auto status = f.statuses();
   const bool any_failed =
@@ -144,8 +143,9 @@ output::ResultFile create_results(const Sweep& sweep, const SweepOptions& option
     fs::remove(options.output, ec);
   }
   const engine::ResolvedConfig cfg0 = sweep.resolve_run(0);
-  output::Provenance prov{cfg0.run.model, cfg0.to_yaml(), static_cast<std::uint64_t>(sweep.config().seed),
-                          exec.threads(), 1, options.command};
+  output::Provenance prov{
+      cfg0.run.model, cfg0.to_yaml(), static_cast<std::uint64_t>(sweep.config().seed), exec.threads(), 1,
+      options.command};
   prov.processes = options.mpi != nullptr ? options.mpi->size() : 1;
   const auto plan = sweep.planned_runs();
   return output::ResultFile::create_incomplete(

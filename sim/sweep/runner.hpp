@@ -31,8 +31,8 @@ struct SweepOptions {
   bool resume = false;
   bool overwrite = false;
   Shard shard;
-  int threads = 0;               ///< 0 = all cores
-  std::string command;           ///< for provenance
+  int threads = 0;      ///< 0 = all cores
+  std::string command;  ///< for provenance
   const MpiSession* mpi = nullptr;
   /// Polled between runs: true stops scheduling new runs (SIGINT/SIGTERM).
   std::function<bool()> stop_requested;
@@ -44,22 +44,22 @@ struct SweepOptions {
 };
 
 enum class SweepEnd {
-  complete,            ///< every run done: `<output>` written, `.incomplete` removed
-  already_complete,    ///< --resume found `<output>` complete: nothing to do
+  complete,                ///< every run done: `<output>` written, `.incomplete` removed
+  already_complete,        ///< --resume found `<output>` complete: nothing to do
   finished_with_failures,  ///< nothing pending, some runs failed: `<output>` written
-  interrupted,         ///< stopped by stop_requested: `.incomplete` kept
-  stopped_on_failure,  ///< on_failure: stop: `.incomplete` kept
-  worker,              ///< this MPI rank computed runs for rank 0
+  interrupted,             ///< stopped by stop_requested: `.incomplete` kept
+  stopped_on_failure,      ///< on_failure: stop: `.incomplete` kept
+  worker,                  ///< this MPI rank computed runs for rank 0
 };
 
 struct SweepResult {
   SweepEnd end = SweepEnd::complete;
-  std::size_t runs = 0;     ///< runs of this process's share (the shard, or all)
+  std::size_t runs = 0;  ///< runs of this process's share (the shard, or all)
   std::size_t done = 0;
   std::size_t failed = 0;
   std::size_t pending = 0;
-  std::size_t ran = 0;      ///< runs executed in this session
-  std::filesystem::path file;  ///< where the results are now
+  std::size_t ran = 0;                                      ///< runs executed in this session
+  std::filesystem::path file;                               ///< where the results are now
   std::vector<std::pair<std::size_t, std::string>> errors;  ///< (run, message) of failed runs, first few
 };
 

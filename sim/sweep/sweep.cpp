@@ -190,7 +190,8 @@ void Sweep::check_parameters(const std::vector<ScenarioSpec>& scenarios,
   for (std::size_t j = 0; j < cfg_.parameters.size(); ++j) {
     const ParameterSpec& p = cfg_.parameters[j];
     if (p.path == "model") {
-      throw InputError(p.origin.describe() + ": key 'parameters.model': the model cannot vary within a sweep "
+      throw InputError(p.origin.describe() +
+                       ": key 'parameters.model': the model cannot vary within a sweep "
                        "(its outputs would not fit one file); sweep each model separately");
     }
     for (std::size_t i = 0; i < trees.size(); ++i) {
@@ -218,8 +219,8 @@ void Sweep::check_bound(const ParameterSpec& p, double bound, const config::Orig
     try {
       engine::resolve_config(tree, *catalog_, scenario_dirs_[i]);
     } catch (const InputError& e) {
-      throw InputError(origin.describe() + ": key 'parameters." + p.path + "." + name + "': " +
-                       config::encode_value(bound) + " is not a valid value of '" + p.path + "': " + e.what());
+      throw InputError(origin.describe() + ": key 'parameters." + p.path + "." + name +
+                       "': " + config::encode_value(bound) + " is not a valid value of '" + p.path + "': " + e.what());
     }
   }
 }
@@ -301,17 +302,15 @@ std::string Sweep::resolve_all_and_hash() const {
       rc = resolve_run(run);
     } catch (const InputError& e) {
       const Origin& at = k > 0 ? cfg_.parameters.front().origin : cfg_.source.origin();
-      throw InputError(at.describe() + ": key 'parameters': " + where_run(*this, run) + " does not resolve: " +
-                       e.what());
+      throw InputError(at.describe() + ": key 'parameters': " + where_run(*this, run) +
+                       " does not resolve: " + e.what());
     }
     hash.field(rc.to_yaml());
   }
   return hash.hex();
 }
 
-std::int64_t Sweep::trajectory(std::size_t point) const {
-  return point < trajectory_.size() ? trajectory_[point] : -1;
-}
+std::int64_t Sweep::trajectory(std::size_t point) const { return point < trajectory_.size() ? trajectory_[point] : -1; }
 
 Node Sweep::run_tree(std::size_t run) const {
   const PlanRun& r = runs_.at(run);

@@ -79,12 +79,12 @@ class Sweep {
 
   SweepConfig cfg_;
   const engine::ModelCatalog* catalog_;
-  std::vector<config::Node> scenario_trees_;            // config file + set + scenario set
-  std::vector<std::filesystem::path> scenario_dirs_;    // for relative data paths
+  std::vector<config::Node> scenario_trees_;          // config file + set + scenario set
+  std::vector<std::filesystem::path> scenario_dirs_;  // for relative data paths
   std::vector<std::string> scenario_names_;
-  std::vector<std::vector<SweptValue>> values_;        // point x parameter
-  std::vector<std::int64_t> trajectory_;                // per point (morris)
-  std::vector<bool> integer_param_;                     // declared integer: samples are rounded
+  std::vector<std::vector<SweptValue>> values_;  // point x parameter
+  std::vector<std::int64_t> trajectory_;         // per point (morris)
+  std::vector<bool> integer_param_;              // declared integer: samples are rounded
   std::vector<PlanRun> runs_;
   std::string hash_;
 };

@@ -35,8 +35,10 @@ struct DesignDecl {
               {"morris", DesignKind::morris}},
              {.doc = "experimental design"});
     v.field("samples", samples,
-            {.unit = "1", .doc = "lhs: points; sobol: base samples N (N*(k+2) runs); morris: trajectories r",
-             .min = 1.0, .max = 1.0e7});
+            {.unit = "1",
+             .doc = "lhs: points; sobol: base samples N (N*(k+2) runs); morris: trajectories r",
+             .min = 1.0,
+             .max = 1.0e7});
     v.field("levels", levels, {.unit = "1", .doc = "morris grid levels (even)", .min = 2.0, .max = 1000.0});
   }
 };

@@ -27,11 +27,11 @@ bool is_sampled(DesignKind kind);
 
 /// One swept parameter, in the order written.
 struct ParameterSpec {
-  std::string path;                    ///< dotted run-config key, e.g. "params.q"
-  config::Origin origin;               ///< where the key is written in the sweep file
-  std::vector<config::Node> values;    ///< grid/zip: the values as written (with origins)
-  bool numeric = true;                 ///< every value is a number (stored as f64 in the file)
-  std::optional<double> min;           ///< lhs/sobol/morris
+  std::string path;                  ///< dotted run-config key, e.g. "params.q"
+  config::Origin origin;             ///< where the key is written in the sweep file
+  std::vector<config::Node> values;  ///< grid/zip: the values as written (with origins)
+  bool numeric = true;               ///< every value is a number (stored as f64 in the file)
+  std::optional<double> min;         ///< lhs/sobol/morris
   std::optional<double> max;
   config::Origin min_origin;
   config::Origin max_origin;
@@ -56,12 +56,12 @@ struct SweepConfig {
   std::filesystem::path config;  ///< base run config, resolved against the sweep file; may be empty
   std::string config_as_written;
   config::Origin config_origin;
-  config::Node set;              ///< overrides applied to every run
+  config::Node set;  ///< overrides applied to every run
   std::int64_t seed = 1;
   config::Origin seed_origin;
   DesignKind kind = DesignKind::grid;
-  int samples = 0;               ///< lhs: points; sobol: base samples N; morris: trajectories r
-  int levels = 0;                ///< morris grid levels
+  int samples = 0;  ///< lhs: points; sobol: base samples N; morris: trajectories r
+  int levels = 0;   ///< morris grid levels
   std::vector<ParameterSpec> parameters;
   int replicates = 1;
   std::vector<ScenarioSpec> scenarios;  ///< empty: one unnamed scenario (the base config)

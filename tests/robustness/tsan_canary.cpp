@@ -11,7 +11,8 @@ int main() {
   const tiersim::engine::Executor exec(2);
   long shared = 0;  // written by every block, unsynchronised
   for (int repeat = 0; repeat < 50; ++repeat) {
-    exec.for_blocks(1 << 16, [&](std::size_t b, std::size_t e) { shared += static_cast<long>(e - b); }, 256);
+    exec.for_blocks(
+        1 << 16, [&](std::size_t b, std::size_t e) { shared += static_cast<long>(e - b); }, 256);
   }
   std::printf("%ld\n", shared);
   return 0;

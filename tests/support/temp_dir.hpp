@@ -1,12 +1,12 @@
 #pragma once
 // A fresh directory under the system temp dir, removed at scope exit. Tests never write
 // into the source tree or the working directory.
+#include <unistd.h>
 #include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <random>
 #include <string>
-#include <unistd.h>
 
 namespace tiersim::test {
 

@@ -23,9 +23,9 @@ int main(int argc, char** argv) {
     file.define_dimension("country", 4);
     // 2024-01-01, 2024-01-02, 2024-03-01
     const std::vector<std::int64_t> days = {19723, 19724, 19783};
-    file.write_coordinate("time", days,
-                          {{"units", std::string("days since 1970-01-01")},
-                           {"calendar", std::string("proleptic_gregorian")}});
+    file.write_coordinate(
+        "time", days,
+        {{"units", std::string("days since 1970-01-01")}, {"calendar", std::string("proleptic_gregorian")}});
     const std::vector<std::string> countries = {"USA", "CHN", "IND", "ARE"};
     file.write_coordinate("country", countries, {{"long_name", std::string("ISO3 code")}});
 
@@ -33,9 +33,7 @@ int main(int argc, char** argv) {
     demand.name = "demand";
     demand.dtype = DType::f64;
     demand.dims = {"time", "country"};
-    demand.attrs = {{"units", std::string("chips")},
-                    {"long_name", std::string("AI-chip demand")},
-                    {"scale", 0.5}};
+    demand.attrs = {{"units", std::string("chips")}, {"long_name", std::string("AI-chip demand")}, {"scale", 0.5}};
     file.define_variable(demand);
     VarSpec tier;
     tier.name = "tier";

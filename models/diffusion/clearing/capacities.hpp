@@ -22,13 +22,13 @@ struct Capacities {
 
 /// The shares of a round's requests that are served.
 struct RoundFactors {
-  std::vector<double> cap;     ///< pro rata: share of each country's cap requests granted
-  bool per_buyer_cap = false;  ///< random-order rationing: grants are per buyer (scratch.cap_grant)
-  double vendor = 1.0;         ///< share of all US chip orders vendors can ship
+  std::vector<double> cap;          ///< pro rata: share of each country's cap requests granted
+  bool per_buyer_cap = false;       ///< random-order rationing: grants are per buyer (scratch.cap_grant)
+  double vendor = 1.0;              ///< share of all US chip orders vendors can ship
   std::vector<double> cloud;        ///< share of US_cloud requests served per country (local + remote)
   std::vector<double> cloud_local;  ///< ... served by capacity in the country
   double cn_export = 1.0, cn_domestic = 1.0, cn_cloud = 1.0;
-  double diversion = 1.0;      ///< share of Tier 3 US_direct requests that diversion can serve
+  double diversion = 1.0;  ///< share of Tier 3 US_direct requests that diversion can serve
 };
 
 /// The month's capacities before the first round; resets the month's global flows.

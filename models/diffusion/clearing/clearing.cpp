@@ -219,8 +219,8 @@ void serve_round1(const Pass& p, const RoundFactors& fa, std::size_t b, Round1Se
   }
   acc.lpp_served += got.lpp;
   acc.nveu_served += got.nveu;
-  const double cap_part2 = p.rules.discrete ? rechoose_discrete(p, b, rationed, acc)
-                                            : rechoose_expected(p, b, r, rationed, acc);
+  const double cap_part2 =
+      p.rules.discrete ? rechoose_discrete(p, b, rationed, acc) : rechoose_expected(p, b, r, rationed, acc);
   if (p.rules.random_order) p.scratch.cap_part[b] = cap_part2;
 }
 
@@ -229,7 +229,7 @@ void serve_round1(const Pass& p, const RoundFactors& fa, std::size_t b, Round1Se
 /// Round-2 service of buyer b; returns its unserved demand by alternative and records its
 /// own US fill rate this month (discrete mode, if it asked for US compute).
 std::array<double, kNumAlts> serve_round2(const Pass& p, const RoundFactors& fb, std::size_t b, double demand,
-                                         Round2Service& acc) {
+                                          Round2Service& acc) {
   std::array<double, kNumAlts> unserved{};
   // Round 1 was served in pass 2; its deferred part stays unserved, its rationed part was
   // re-chosen into r2.
@@ -335,9 +335,8 @@ void clearing_phase(State& s, const Env& env) {
   const auto& country = s.buyers.country;
   const std::size_t n = s.world.countries;
 
-  const auto acc1 = per_country_sums<Round1Tally>(env.executor, country, n, [&](std::size_t b, Round1Tally& acc) {
-    choose_and_request(pass, b, acc);
-  });
+  const auto acc1 = per_country_sums<Round1Tally>(
+      env.executor, country, n, [&](std::size_t b, Round1Tally& acc) { choose_and_request(pass, b, acc); });
   Capacities cap = open_capacities(s, env);
   CapLedger ledger(*s.policy, rules, s.clock.now, n, env.ration_stream);
   for (std::size_t c = 0; c < n; ++c) {
@@ -349,18 +348,17 @@ void clearing_phase(State& s, const Env& env) {
   const double gk_orders = s.month.global.gatekeeper_orders;
   const RoundFactors fa = make_factors(s, env, req1, gk_orders, ledger, cap, s.scratch, 0);
 
-  const auto acc2 = per_country_sums<Round1Service>(env.executor, country, n, [&](std::size_t b, Round1Service& acc) {
-    serve_round1(pass, fa, b, acc);
-  });
+  const auto acc2 = per_country_sums<Round1Service>(
+      env.executor, country, n, [&](std::size_t b, Round1Service& acc) { serve_round1(pass, fa, b, acc); });
   ledger.draw(fa.vendor, s.month.country);
   consume(s, fa, req1, served_direct(acc2), gk_orders, cap);
-  for (std::size_t k = 0; k < s.gatekeepers.orders.size(); ++k) s.gatekeepers.shipped[k] = fa.vendor * s.gatekeepers.orders[k];
+  for (std::size_t k = 0; k < s.gatekeepers.orders.size(); ++k)
+    s.gatekeepers.shipped[k] = fa.vendor * s.gatekeepers.orders[k];
 
   const auto req2 = round2_requests(acc2);
   const RoundFactors fb = make_factors(s, env, req2, 0.0, ledger, cap, s.scratch, 1);
-  const auto acc3 = per_country_sums<Round2Service>(env.executor, country, n, [&](std::size_t b, Round2Service& acc) {
-    serve_round2_and_carry(pass, fb, b, acc);
-  });
+  const auto acc3 = per_country_sums<Round2Service>(
+      env.executor, country, n, [&](std::size_t b, Round2Service& acc) { serve_round2_and_carry(pass, fb, b, acc); });
   ledger.draw(fb.vendor, s.month.country);
   consume(s, fb, req2, served_direct(acc3), 0.0, cap);
   record_month(s, acc1, acc2, acc3);

@@ -16,12 +16,12 @@ inline double safe_ratio(double num, double den) { return den > 0 ? std::clamp(n
 
 /// What this month's clearing applies; fixed for the month.
 struct MonthRules {
-  bool discrete = true;      ///< one draw per buyer for its whole demand
-  bool caps = false;         ///< Tier 2 caps in force
-  bool random_order = false; ///< random-order rationing of short ledgers (else pro rata)
-  double lpp_limit = 0;      ///< LPP exemption per buyer and calendar year, H100e
-  double nveu_limit = 0;     ///< NVEU cumulative allowance by this month, H100e
-  double demand_index = 1;   ///< world demand this year relative to 2025
+  bool discrete = true;       ///< one draw per buyer for its whole demand
+  bool caps = false;          ///< Tier 2 caps in force
+  bool random_order = false;  ///< random-order rationing of short ledgers (else pro rata)
+  double lpp_limit = 0;       ///< LPP exemption per buyer and calendar year, H100e
+  double nveu_limit = 0;      ///< NVEU cumulative allowance by this month, H100e
+  double demand_index = 1;    ///< world demand this year relative to 2025
   std::uint64_t step = 0;
 };
 
@@ -63,8 +63,7 @@ struct RoundRequests {
   }
 
   /// Add buyer b's request r for alternative k; returns the split of a US_direct request.
-  DirectSplit add(const MonthRules& rules, const Policy& policy, const Buyers& buyers, std::size_t b, int k,
-                  double r) {
+  DirectSplit add(const MonthRules& rules, const Policy& policy, const Buyers& buyers, std::size_t b, int k, double r) {
     by_alt[static_cast<std::size_t>(k)] += r;
     if (k != kUsDirect) return {};
     const DirectSplit sp = split_direct(rules, policy, buyers, b, r);

@@ -23,38 +23,70 @@ struct ChinaParams {
   template <class V>
   void visit(V& v) {
     v.field("output_units", output_units,
-            {.unit = "units/year", .doc = "Huawei Ascend output, 2025, 2026, 2027",
-             .source = "cal. s8 (0.4M/0.6M/1.0M; ranges 0.2-0.8M, 0.3-1.0M, 0.5-2.0M)", .min = 0.0});
+            {.unit = "units/year",
+             .doc = "Huawei Ascend output, 2025, 2026, 2027",
+             .source = "cal. s8 (0.4M/0.6M/1.0M; ranges 0.2-0.8M, 0.3-1.0M, 0.5-2.0M)",
+             .min = 0.0});
     v.field("output_scale", output_scale,
-            {.unit = "1", .doc = "multiplier on the whole output path (for sweeps)",
-             .source = "cal. s9 (2025: 0.2-0.8M around 0.4M, i.e. x0.5-2)", .min = 0.0, .max = 100.0});
+            {.unit = "1",
+             .doc = "multiplier on the whole output path (for sweeps)",
+             .source = "cal. s9 (2025: 0.2-0.8M around 0.4M, i.e. x0.5-2)",
+             .min = 0.0,
+             .max = 100.0});
     v.field("output_growth_after", output_growth_after,
-            {.unit = "1/year", .doc = "output growth after the last listed year", .source = "assumption",
-             .min = 0.5, .max = 5.0});
+            {.unit = "1/year",
+             .doc = "output growth after the last listed year",
+             .source = "assumption",
+             .min = 0.5,
+             .max = 5.0});
     v.field("h100e_per_unit", h100e_per_unit,
-            {.unit = "H100e/unit", .doc = "compute per domestic unit (910C class)", .source = "cal. s8 (0.6 inference)",
-             .min = 0.0, .max = 5.0});
+            {.unit = "H100e/unit",
+             .doc = "compute per domestic unit (910C class)",
+             .source = "cal. s8 (0.6 inference)",
+             .min = 0.0,
+             .max = 5.0});
     v.field("export_h100e_per_unit", export_h100e_per_unit,
-            {.unit = "H100e/unit", .doc = "compute per exported unit (910B class)",
-             .source = "cal. s8 (only 910B-class exported before 2027: 0.3)", .min = 0.0, .max = 5.0});
+            {.unit = "H100e/unit",
+             .doc = "compute per exported unit (910B class)",
+             .source = "cal. s8 (only 910B-class exported before 2027: 0.3)",
+             .min = 0.0,
+             .max = 5.0});
     v.field("export_share", export_share,
-            {.unit = "1", .doc = "share of Chinese output exported (domestic demand served first)",
-             .source = "cal. s8/s9 (1%, range 0-10%)", .min = 0.0, .max = 1.0});
+            {.unit = "1",
+             .doc = "share of Chinese output exported (domestic demand served first)",
+             .source = "cal. s8/s9 (1%, range 0-10%)",
+             .min = 0.0,
+             .max = 1.0});
     v.field("quality_0", quality_0,
-            {.unit = "1", .doc = "effective quality of Chinese compute relative to US at the start (Q_CN,0)",
-             .source = "cal. s4 [S35] (910C ~60% of H100 in inference; sweep 0.4-0.8)", .min = 0.01, .max = 1.0});
+            {.unit = "1",
+             .doc = "effective quality of Chinese compute relative to US at the start (Q_CN,0)",
+             .source = "cal. s4 [S35] (910C ~60% of H100 in inference; sweep 0.4-0.8)",
+             .min = 0.01,
+             .max = 1.0});
     v.field("learning_exponent", learning_exponent,
-            {.unit = "1", .doc = "Q_CN grows as (cumulative deployment ratio)^exponent", .source = "assumption",
-             .min = 0.0, .max = 2.0});
+            {.unit = "1",
+             .doc = "Q_CN grows as (cumulative deployment ratio)^exponent",
+             .source = "assumption",
+             .min = 0.0,
+             .max = 2.0});
     v.field("price_ratio", price_ratio,
-            {.unit = "1", .doc = "price per effective H100e, Chinese / US, at the start",
-             .source = "cal. s9 (1.3, sweep 0.6-2.0)", .min = 0.01, .max = 100.0});
+            {.unit = "1",
+             .doc = "price per effective H100e, Chinese / US, at the start",
+             .source = "cal. s9 (1.3, sweep 0.6-2.0)",
+             .min = 0.01,
+             .max = 100.0});
     v.field("cloud_share_of_host_demand", cloud_share_of_host_demand,
-            {.unit = "1", .doc = "Chinese cloud AI capacity abroad per month, as share of host countries' demand",
-             .source = "cal. s8/s9 (<= 1%, sweep 0-10%)", .min = 0.0, .max = 1.0});
+            {.unit = "1",
+             .doc = "Chinese cloud AI capacity abroad per month, as share of host countries' demand",
+             .source = "cal. s8/s9 (<= 1%, sweep 0-10%)",
+             .min = 0.0,
+             .max = 1.0});
     v.field("cloud_host_tiers", cloud_host_tiers,
-            {.unit = "1", .doc = "tiers (January 2025) whose Chinese cloud regions host AI capacity",
-             .source = "cal. s8 (host regions listed are all Tier 2)", .min = 1.0, .max = 3.0});
+            {.unit = "1",
+             .doc = "tiers (January 2025) whose Chinese cloud regions host AI capacity",
+             .source = "cal. s8 (host regions listed are all Tier 2)",
+             .min = 1.0,
+             .max = 3.0});
     v.field("cloud_remote_allowed", cloud_remote_allowed,
             {.doc = "countries without a Chinese cloud region may rent remotely", .source = "assumption"});
   }

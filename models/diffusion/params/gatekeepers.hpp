@@ -20,8 +20,7 @@ struct GatekeeperSpec {
     v.field("capex_2025", capex_2025,
             {.unit = "USD/year", .doc = "AI data-centre capex in 2025", .source = "cal. s3 [S32,S33]", .min = 0.0});
     v.field("initial_capacity", initial_capacity,
-            {.unit = "H100e", .doc = "AI capacity at the start", .source = "assumption (cal. s3 [S24])",
-             .min = 0.0});
+            {.unit = "H100e", .doc = "AI capacity at the start", .source = "assumption (cal. s3 [S24])", .min = 0.0});
   }
 };
 
@@ -44,32 +43,54 @@ struct GatekeeperParams {
   void visit(V& v) {
     v.list("firms", firms, "gatekeepers: Microsoft, Google, AWS, Oracle");
     v.field("capex_growth", capex_growth,
-            {.unit = "1/year", .doc = "yearly growth of capex after 2025",
-             .source = "assumption (cal. s3: 2024->2025 capex grew ~1.5x)", .min = 0.5, .max = 5.0});
+            {.unit = "1/year",
+             .doc = "yearly growth of capex after 2025",
+             .source = "assumption (cal. s3: 2024->2025 capex grew ~1.5x)",
+             .min = 0.5,
+             .max = 5.0});
     v.field("ai_share_of_capex", ai_share_of_capex,
-            {.unit = "1", .doc = "share of capex that becomes AI compute capacity", .source = "assumption",
-             .min = 0.0, .max = 1.0});
+            {.unit = "1",
+             .doc = "share of capex that becomes AI compute capacity",
+             .source = "assumption",
+             .min = 0.0,
+             .max = 1.0});
     v.field("build_lag_months", build_lag_months,
-            {.unit = "month", .doc = "months from chip purchase to capacity online", .source = "assumption",
-             .min = 0.0, .max = 60.0});
+            {.unit = "month",
+             .doc = "months from chip purchase to capacity online",
+             .source = "assumption",
+             .min = 0.0,
+             .max = 60.0});
     v.field("initial_home_share", initial_home_share,
-            {.unit = "1", .doc = "share of initial capacity in the home country", .source = "cal. s3 [S32] (> half in US)",
-             .min = 0.0, .max = 1.0});
+            {.unit = "1",
+             .doc = "share of initial capacity in the home country",
+             .source = "cal. s3 [S32] (> half in US)",
+             .min = 0.0,
+             .max = 1.0});
     v.field("initial_tier1_share", initial_tier1_share,
-            {.unit = "1", .doc = "share of initial capacity in other Tier 1 countries", .source = "assumption",
-             .min = 0.0, .max = 1.0});
+            {.unit = "1",
+             .doc = "share of initial capacity in other Tier 1 countries",
+             .source = "assumption",
+             .min = 0.0,
+             .max = 1.0});
     v.field("home_bias", home_bias,
-            {.unit = "1", .doc = "extra weight on home-country demand when placing capacity", .source = "assumption",
+            {.unit = "1",
+             .doc = "extra weight on home-country demand when placing capacity",
+             .source = "assumption",
              .min = 0.0});
     v.field("cloud_markup", cloud_markup,
-            {.unit = "1", .doc = "cloud price over the all-in cost of owning", .source = "assumption (cal. s3 rental rates)",
+            {.unit = "1",
+             .doc = "cloud price over the all-in cost of owning",
+             .source = "assumption (cal. s3 rental rates)",
              .min = 0.0});
     v.field("uveu_surcharge", uveu_surcharge,
-            {.unit = "1", .doc = "compliance cost of UVEU status, share of the cloud price, while the rule is in force",
-             .source = "assumption (BACKGROUND: reporting on customers, cybersecurity)", .min = 0.0, .max = 1.0});
-    v.field("remote_allowed", remote_allowed,
-            {.doc = "US cloud demand a country cannot get locally may be served from US capacity",
-             .source = "assumption"});
+            {.unit = "1",
+             .doc = "compliance cost of UVEU status, share of the cloud price, while the rule is in force",
+             .source = "assumption (BACKGROUND: reporting on customers, cybersecurity)",
+             .min = 0.0,
+             .max = 1.0});
+    v.field(
+        "remote_allowed", remote_allowed,
+        {.doc = "US cloud demand a country cannot get locally may be served from US capacity", .source = "assumption"});
   }
 };
 

@@ -36,57 +36,96 @@ struct RuleParams {
 
   template <class V>
   void visit(V& v) {
-    v.field("caps", caps, {.doc = "Tier 2 quantitative caps apply (false: Microsoft's proposal)", .source = "cal. s2 [S16]"});
-    v.field("uveu_limits", uveu_limits,
-            {.doc = "UVEU placement limits (75% Tier 1, 7% per Tier 2 country, 50% home) apply",
-             .source = "cal. s2 [S3]"});
+    v.field("caps", caps,
+            {.doc = "Tier 2 quantitative caps apply (false: Microsoft's proposal)", .source = "cal. s2 [S16]"});
+    v.field(
+        "uveu_limits", uveu_limits,
+        {.doc = "UVEU placement limits (75% Tier 1, 7% per Tier 2 country, 50% home) apply", .source = "cal. s2 [S3]"});
     v.field("cap_h100e", cap_h100e,
-            {.unit = "H100e", .doc = "cumulative Tier 2 country cap 2025-2027 (790M TPP / 15,832)",
-             .source = "cal. s2 [S1,S4]", .min = 0.0});
+            {.unit = "H100e",
+             .doc = "cumulative Tier 2 country cap 2025-2027 (790M TPP / 15,832)",
+             .source = "cal. s2 [S1,S4]",
+             .min = 0.0});
     v.choice("release", release, {{"linear", CapRelease::linear}, {"front_loaded", CapRelease::front_loaded}},
              {.doc = "how the cap is released over its period", .source = "cal. s8/s9 (linear default)"});
-    v.field("release_start", release_start, {.unit = "month", .doc = "first month of the cap period", .source = "cal. s2"});
+    v.field("release_start", release_start,
+            {.unit = "month", .doc = "first month of the cap period", .source = "cal. s2"});
     v.field("release_months", release_months,
-            {.unit = "month", .doc = "length of the cap period (2025-2027)", .source = "cal. s2", .min = 1.0,
+            {.unit = "month",
+             .doc = "length of the cap period (2025-2027)",
+             .source = "cal. s2",
+             .min = 1.0,
              .max = 600.0});
     v.field("annual_release_after", annual_release_after,
-            {.unit = "H100e/year", .doc = "cap released per year after the period (rule kept in force)",
-             .source = "assumption (same yearly rate as 2025-2027)", .min = 0.0});
+            {.unit = "H100e/year",
+             .doc = "cap released per year after the period (rule kept in force)",
+             .source = "assumption (same yearly rate as 2025-2027)",
+             .min = 0.0});
     v.field("g2g_multiplier", g2g_multiplier,
-            {.unit = "1", .doc = "cap multiplier with a government-to-government agreement", .source = "cal. s2 [S4]",
-             .min = 1.0, .max = 100.0});
+            {.unit = "1",
+             .doc = "cap multiplier with a government-to-government agreement",
+             .source = "cal. s2 [S4]",
+             .min = 1.0,
+             .max = 100.0});
     v.field("g2g_probability", g2g_probability,
-            {.unit = "1", .doc = "probability that a Tier 2 country concludes a G2G agreement",
-             .source = "cal. s9 (0.3)", .min = 0.0, .max = 1.0});
+            {.unit = "1",
+             .doc = "probability that a Tier 2 country concludes a G2G agreement",
+             .source = "cal. s9 (0.3)",
+             .min = 0.0,
+             .max = 1.0});
     v.table("g2g_probability_by_country", g2g_probability_by_country, "per-country G2G probability (ISO3)",
             {.unit = "1", .source = "cal. s9 (0.9 for ARE/SAU)", .min = 0.0, .max = 1.0});
     v.field("lpp_h100e_per_year", lpp_h100e_per_year,
-            {.unit = "H100e/(buyer year)", .doc = "LPP exemption per buyer per calendar year", .source = "cal. s2 [S5]",
+            {.unit = "H100e/(buyer year)",
+             .doc = "LPP exemption per buyer per calendar year",
+             .source = "cal. s2 [S5]",
              .min = 0.0});
-    v.choice("rationing", rationing,
-             {{"pro_rata", Rationing::pro_rata}, {"random_order", Rationing::random_order}},
+    v.choice("rationing", rationing, {{"pro_rata", Rationing::pro_rata}, {"random_order", Rationing::random_order}},
              {.doc = "how a short cap ledger is shared", .source = "MODEL s.4"});
     v.field("uveu_min_tier1_share", uveu_min_tier1_share,
-            {.unit = "1", .doc = "UVEU: minimum share of capacity in Tier 1", .source = "cal. s2 [S3]", .min = 0.0,
+            {.unit = "1",
+             .doc = "UVEU: minimum share of capacity in Tier 1",
+             .source = "cal. s2 [S3]",
+             .min = 0.0,
              .max = 1.0});
     v.field("uveu_max_tier2_share", uveu_max_tier2_share,
-            {.unit = "1", .doc = "UVEU: maximum share of capacity in any one Tier 2 country", .source = "cal. s2 [S3]",
-             .min = 0.0, .max = 1.0});
+            {.unit = "1",
+             .doc = "UVEU: maximum share of capacity in any one Tier 2 country",
+             .source = "cal. s2 [S3]",
+             .min = 0.0,
+             .max = 1.0});
     v.field("uveu_min_home_share", uveu_min_home_share,
-            {.unit = "1", .doc = "UVEU: minimum share in the US for US-headquartered firms", .source = "cal. s2 [S3]",
-             .min = 0.0, .max = 1.0});
+            {.unit = "1",
+             .doc = "UVEU: minimum share in the US for US-headquartered firms",
+             .source = "cal. s2 [S3]",
+             .min = 0.0,
+             .max = 1.0});
     v.field("nveu", nveu, {.doc = "large buyers may hold National VEU allowances", .source = "cal. s2 [S11]"});
     v.field("nveu_min_demand", nveu_min_demand,
-            {.unit = "H100e/year", .doc = "yearly demand above which a Tier 2 buyer is an NVEU", .source = "assumption",
+            {.unit = "H100e/year",
+             .doc = "yearly demand above which a Tier 2 buyer is an NVEU",
+             .source = "assumption",
              .min = 0.0});
     v.field("nveu_cumulative", nveu_cumulative,
-            {.unit = "H100e", .doc = "NVEU cumulative allowance at the end of 2025, 2026, 2027",
-             .source = "cal. s2 [S11,S2]", .min = 0.0});
+            {.unit = "H100e",
+             .doc = "NVEU cumulative allowance at the end of 2025, 2026, 2027",
+             .source = "cal. s2 [S11,S2]",
+             .min = 0.0});
   }
 };
 
 /// What a dated policy event does. `unset` only until decoded: an event must name its action.
-enum class EventAction { unset, rule_on, rule_off, guidance_on, guidance_off, retaliation_on, retaliation_off, g2g, tier };
+enum class EventAction {
+  unset,
+  rule_on,
+  rule_off,
+  guidance_on,
+  guidance_off,
+  retaliation_on,
+  retaliation_off,
+  g2g,
+  tier
+};
 
 /// The name of an action as written in configs.
 std::string_view event_action_name(EventAction a);
@@ -133,17 +172,26 @@ struct PolicyParams {
     v.section("rule", rule, "the AI Diffusion rule when in force");
     v.list("events", events, "dated policy events (the scenario's timeline)");
     v.field("guidance_risk", guidance_risk,
-            {.unit = "risk units", .doc = "risk on Chinese options while US guidance (GP10) is active",
-             .source = "cal. s2 [S15]; size assumption", .min = 0.0});
+            {.unit = "risk units",
+             .doc = "risk on Chinese options while US guidance (GP10) is active",
+             .source = "cal. s2 [S15]; size assumption",
+             .min = 0.0});
     v.field("restrict_risk", restrict_risk,
-            {.unit = "risk units", .doc = "risk on Chinese options in a country whose stance is restrict",
-             .source = "assumption", .min = 0.0});
+            {.unit = "risk units",
+             .doc = "risk on Chinese options in a country whose stance is restrict",
+             .source = "assumption",
+             .min = 0.0});
     v.field("tier3_diversion", tier3_diversion,
-            {.unit = "1", .doc = "US chips reaching Tier 3, as share of Tier 2 US-chip imports",
-             .source = "cal. s9 (no good source; MODEL default 0)", .min = 0.0, .max = 1.0});
+            {.unit = "1",
+             .doc = "US chips reaching Tier 3, as share of Tier 2 US-chip imports",
+             .source = "cal. s9 (no good source; MODEL default 0)",
+             .min = 0.0,
+             .max = 1.0});
     v.field("retaliation_cost_multiplier", retaliation_cost_multiplier,
-            {.unit = "1", .doc = "US data-centre build cost multiplier while China's minerals ban is on",
-             .source = "assumption from cal. s7 (USGS -$3.4B; Ga/Ge hit power/RF electronics)", .min = 1.0,
+            {.unit = "1",
+             .doc = "US data-centre build cost multiplier while China's minerals ban is on",
+             .source = "assumption from cal. s7 (USGS -$3.4B; Ga/Ge hit power/RF electronics)",
+             .min = 1.0,
              .max = 5.0});
   }
 };

@@ -17,31 +17,45 @@ struct StanceParams {
 
   template <class V>
   void visit(V& v) {
-    v.field("beta", beta, {.unit = "1", .doc = "intensity of choice of country stance (scale normalisation)",
-                           .source = "normalisation", .min = 0.0});
+    v.field("beta", beta,
+            {.unit = "1",
+             .doc = "intensity of choice of country stance (scale normalisation)",
+             .source = "normalisation",
+             .min = 0.0});
     v.field("j_peer", j_peer,
-            {.unit = "utils", .doc = "peer effect: weight on the share of the bloc holding a stance (J)",
-             .source = "assumption: not identified by the 5G cross-section (docs/validation.md)", .min = 0.0});
+            {.unit = "utils",
+             .doc = "peer effect: weight on the share of the bloc holding a stance (J)",
+             .source = "assumption: not identified by the 5G cross-section (docs/validation.md)",
+             .min = 0.0});
     v.field("h_restrict", h_restrict,
-            {.unit = "utils", .doc = "base utility of restrict (open = 0)",
+            {.unit = "utils",
+             .doc = "base utility of restrict (open = 0)",
              .source = "MSM fit to the 5G record, tied to h_exclude (docs/validation.md)"});
-    v.field("h_exclude", h_exclude,
-            {.unit = "utils", .doc = "base utility of exclude", .source = "MSM fit to the 5G record (docs/validation.md)"});
+    v.field(
+        "h_exclude", h_exclude,
+        {.unit = "utils", .doc = "base utility of exclude", .source = "MSM fit to the 5G record (docs/validation.md)"});
     v.field("h_ally_restrict", h_ally_restrict,
-            {.unit = "utils", .doc = "added utility of restrict for US allies",
+            {.unit = "utils",
+             .doc = "added utility of restrict for US allies",
              .source = "MSM fit to the 5G record, tied to h_ally_exclude (docs/validation.md)"});
     v.field("h_ally_exclude", h_ally_exclude,
-            {.unit = "utils", .doc = "added utility of exclude for US allies",
+            {.unit = "utils",
+             .doc = "added utility of exclude for US allies",
              .source = "MSM fit to the 5G record (docs/validation.md)"});
     v.field("h_tier1_exclude", h_tier1_exclude,
-            {.unit = "utils", .doc = "added utility of exclude for Tier 1 partners",
+            {.unit = "utils",
+             .doc = "added utility of exclude for Tier 1 partners",
              .source = "MSM fit to the 5G record (docs/validation.md)"});
     v.field("guidance_shift", guidance_shift,
-            {.unit = "utils", .doc = "US pressure: added to restrict and exclude while guidance is active",
+            {.unit = "utils",
+             .doc = "US pressure: added to restrict and exclude while guidance is active",
              .source = "assumption (MODEL s.6)"});
     v.field("update_probability", update_probability,
-            {.unit = "1/quarter", .doc = "chance a country revisits its stance each quarter",
-             .source = "assumption (asynchronous updating, Blume & Durlauf)", .min = 0.0, .max = 1.0});
+            {.unit = "1/quarter",
+             .doc = "chance a country revisits its stance each quarter",
+             .source = "assumption (asynchronous updating, Blume & Durlauf)",
+             .min = 0.0,
+             .max = 1.0});
   }
 };
 

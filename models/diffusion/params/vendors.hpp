@@ -22,26 +22,41 @@ struct VendorParams {
   void visit(V& v) {
     v.field("names", names, {.doc = "US chip vendors", .source = "cal. s3"});
     v.field("output_2025", output_2025,
-            {.unit = "H100e/year", .doc = "each vendor's output in 2025",
-             .source = "assumption from cal. s3/s8 (~11M new H100e in 2025; Nvidia ~92% [S19,S31])", .min = 0.0});
+            {.unit = "H100e/year",
+             .doc = "each vendor's output in 2025",
+             .source = "assumption from cal. s3/s8 (~11M new H100e in 2025; Nvidia ~92% [S19,S31])",
+             .min = 0.0});
     v.field("growth_first", growth_first,
-            {.unit = "1/year", .doc = "output growth 2025->2026", .source = "cal. s8/s9 (x2.2, sweep 1.8-2.6)",
-             .min = 0.5, .max = 5.0});
+            {.unit = "1/year",
+             .doc = "output growth 2025->2026",
+             .source = "cal. s8/s9 (x2.2, sweep 1.8-2.6)",
+             .min = 0.5,
+             .max = 5.0});
     v.field("growth_last", growth_last,
-            {.unit = "1/year", .doc = "output growth 2029->2030 (linear in between)", .source = "assumption",
-             .min = 0.5, .max = 5.0});
+            {.unit = "1/year",
+             .doc = "output growth 2029->2030 (linear in between)",
+             .source = "assumption",
+             .min = 0.5,
+             .max = 5.0});
     v.field("price_2025", price_2025,
-            {.unit = "USD/H100e", .doc = "chip price per H100e in 2025", .source = "cal. s8 (B200 $35k / 2.27)",
+            {.unit = "USD/H100e",
+             .doc = "chip price per H100e in 2025",
+             .source = "cal. s8 (B200 $35k / 2.27)",
              .min = 1.0});
     v.field("price_change", price_change,
-            {.unit = "1/year", .doc = "yearly change in price per H100e", .source = "cal. s8 (-20..-30%/yr)",
-             .min = -0.9, .max = 1.0});
-    v.field("kappa", kappa,
-            {.unit = "1", .doc = "scarcity markup per unit of excess-demand share", .source = "assumption",
-             .min = 0.0});
+            {.unit = "1/year",
+             .doc = "yearly change in price per H100e",
+             .source = "cal. s8 (-20..-30%/yr)",
+             .min = -0.9,
+             .max = 1.0});
+    v.field(
+        "kappa", kappa,
+        {.unit = "1", .doc = "scarcity markup per unit of excess-demand share", .source = "assumption", .min = 0.0});
     v.field("facility_overhead", facility_overhead,
-            {.unit = "1", .doc = "data-centre cost per H100e relative to the chip price (all-in = chip x (1+this))",
-             .source = "cal. s3 (~$29B/GW, 1.5 kW and ~$35k per accelerator)", .min = 0.0});
+            {.unit = "1",
+             .doc = "data-centre cost per H100e relative to the chip price (all-in = chip x (1+this))",
+             .source = "cal. s3 (~$29B/GW, 1.5 kW and ~$35k per accelerator)",
+             .min = 0.0});
   }
 
   void check(const config::Node& where, const std::string& prefix) const {

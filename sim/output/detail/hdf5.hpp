@@ -88,8 +88,7 @@ class Handle {
 /// Frees the strings HDF5 allocated for a variable-length read, also when copying them throws.
 class VlenReclaim {
  public:
-  VlenReclaim(hid_t type, hid_t space, void* buffer)
-      : type_(type), space_(space), buffer_(buffer) {}
+  VlenReclaim(hid_t type, hid_t space, void* buffer) : type_(type), space_(space), buffer_(buffer) {}
   VlenReclaim(const VlenReclaim&) = delete;
   VlenReclaim& operator=(const VlenReclaim&) = delete;
   ~VlenReclaim() { H5Dvlen_reclaim(type_, space_, k_default, buffer_); }
@@ -115,13 +114,12 @@ std::optional<DType> dtype_of(hid_t dataset);
 
 /// NUL-terminated pointers into `values` for an HDF5 string write; InputError (with
 /// `context`) for a value with an embedded NUL, which HDF5 would silently truncate.
-std::vector<const char*> string_pointers(std::span<const std::string> values,
-                                         const std::string& context);
+std::vector<const char*> string_pointers(std::span<const std::string> values, const std::string& context);
 
 /// Reads the `n` variable-length strings of `dataset` selected by (memory, file) spaces;
 /// unwritten elements read as "". RuntimeFailure with the message `failure` otherwise.
-std::vector<std::string> read_strings(hid_t dataset, hid_t memory_space, hid_t file_space,
-                                      std::size_t n, const std::string& failure);
+std::vector<std::string> read_strings(hid_t dataset, hid_t memory_space, hid_t file_space, std::size_t n,
+                                      const std::string& failure);
 
 // ---------------------------------------------------------------------------------------
 // Property lists, dataspaces, listings
@@ -172,19 +170,17 @@ std::optional<AttrData> find_attr(hid_t object, const std::string& name);
 std::optional<AttrValue> read_attr_value(hid_t object, const std::string& name);
 
 /// Writes (or replaces) an attribute stored with `file_type`, from `value` in `mem_type`.
-void write_raw_attr(hid_t object, const std::string& name, hid_t file_type, hid_t mem_type,
-                    hid_t space, const void* value, const std::string& context);
-void write_attr(hid_t object, const std::string& name, const AttrValue& value,
-                const std::string& context);
+void write_raw_attr(hid_t object, const std::string& name, hid_t file_type, hid_t mem_type, hid_t space,
+                    const void* value, const std::string& context);
+void write_attr(hid_t object, const std::string& name, const AttrValue& value, const std::string& context);
 void write_attrs(hid_t object, const std::vector<Attr>& attrs, const std::string& context);
 /// A 1-d variable-length string attribute (what netCDF-4 writes for NC_STRING arrays).
-void write_string_array_attr(hid_t object, const std::string& name,
-                             std::span<const std::string> values, const std::string& context);
+void write_string_array_attr(hid_t object, const std::string& name, std::span<const std::string> values,
+                             const std::string& context);
 /// A 1-d integer attribute stored as `dtype` (i8, i32 or i64).
 void write_integer_array_attr(hid_t object, const IntegerArrayAttr& attr, const std::string& context);
 /// Writes an attribute read by read_attr_data, keeping single values scalar.
-void write_attr_data(hid_t object, const std::string& name, const AttrData& data,
-                     const std::string& context);
+void write_attr_data(hid_t object, const std::string& name, const AttrData& data, const std::string& context);
 
 /// Attribute names, sorted bytewise.
 std::vector<std::string> attribute_names(hid_t object);

@@ -13,7 +13,6 @@ namespace tiersim::output::detail {
 void copy_file(NcFileImpl& to, NcFileImpl& from, const CopyOptions& options);
 
 /// See NcFile::copy_rows_from.
-void copy_rows(NcFileImpl& to, NcFileImpl& from, const std::string& dim,
-               std::span<const std::size_t> rows);
+void copy_rows(NcFileImpl& to, NcFileImpl& from, const std::string& dim, std::span<const std::size_t> rows);
 
 }  // namespace tiersim::output::detail

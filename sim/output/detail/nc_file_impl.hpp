@@ -43,8 +43,7 @@ class NcFileImpl {
 
   /// Not yet open: set `file` next. `disk_path` is `<final_path>.partial` while a created
   /// file is being written, else `final_path`.
-  NcFileImpl(std::filesystem::path final, std::filesystem::path disk, Mode open_mode,
-             bool replace)
+  NcFileImpl(std::filesystem::path final, std::filesystem::path disk, Mode open_mode, bool replace)
       : final_path(std::move(final)), disk_path(std::move(disk)), mode(open_mode), overwrite(replace) {}
   NcFileImpl(const NcFileImpl&) = delete;
   NcFileImpl& operator=(const NcFileImpl&) = delete;
@@ -81,17 +80,15 @@ class NcFileImpl {
   void materialize_pending();
   /// The coordinate variable of `dim` for `n` values of `dtype`, created if needed, with
   /// `attrs` checked (and written by the caller once the values are).
-  hid_t coordinate_dataset(const std::string& dim, DType dtype, std::size_t n,
-                           const std::vector<Attr>& attrs);
+  hid_t coordinate_dataset(const std::string& dim, DType dtype, std::size_t n, const std::vector<Attr>& attrs);
   void define_variable(const VarSpec& spec);
 
   // --- values (nc_values.cpp) ---------------------------------------------------------
-  void write_coordinate(const std::string& dim, const ValueSpan& values,
-                        const std::vector<Attr>& attrs);
-  void write(const std::string& var, std::span<const std::size_t> start,
-             std::span<const std::size_t> count, const ValueSpan& data);
-  void read(const std::string& var, std::span<const std::size_t> start,
-            std::span<const std::size_t> count, NumberVector& values);
+  void write_coordinate(const std::string& dim, const ValueSpan& values, const std::vector<Attr>& attrs);
+  void write(const std::string& var, std::span<const std::size_t> start, std::span<const std::size_t> count,
+             const ValueSpan& data);
+  void read(const std::string& var, std::span<const std::size_t> start, std::span<const std::size_t> count,
+            NumberVector& values);
   std::vector<std::string> read_strings(const std::string& var);
   Slab select(const Dataset& dataset, const std::string& var, std::span<const std::size_t> start,
               std::span<const std::size_t> count);

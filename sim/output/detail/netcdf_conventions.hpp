@@ -38,8 +38,7 @@ bool has_attached_variables(hid_t scale);
 std::vector<std::string> dimension_names(hid_t dataset, const std::string& own_name);
 
 /// Creates the placeholder dataset of a dimension that has no coordinate variable.
-Handle create_placeholder_dimension(hid_t file, const std::string& name, std::size_t size,
-                                    const std::string& context);
+Handle create_placeholder_dimension(hid_t file, const std::string& name, std::size_t size, const std::string& context);
 /// Creates the coordinate variable of dimension `dim`, of `n` elements.
 Handle create_coordinate_variable(hid_t file, const std::string& dim, DType dtype, std::size_t n,
                                   const std::string& context);

@@ -168,8 +168,8 @@ TEST_CASE("increasing returns: which technology wins follows gambler's ruin", "[
   // +-11). Criterion (fixed in advance): |share locked to A - 0.7069| < 4 binomial sd over
   // 2000 markets (sd = 0.0102), after 2000 adoptions (drift only shortens absorption).
   const int markets = 2000;
-  const auto r = run("model: arthur\nseed: 7\ncalendar: {months: 200}\nparams: {markets: " +
-                     std::to_string(markets) + ", arrivals_per_step: 10, p_r: 0.52}\nrecord: [{variable: locked, level: world}]\n");
+  const auto r = run("model: arthur\nseed: 7\ncalendar: {months: 200}\nparams: {markets: " + std::to_string(markets) +
+                     ", arrivals_per_step: 10, p_r: 0.52}\nrecord: [{variable: locked, level: world}]\n");
   const double ratio = 0.48 / 0.52;
   const double p_a = 1.0 / (1.0 + std::pow(ratio, 11));
   CHECK(r.summary("locked_share") >= 0.99);
@@ -186,9 +186,12 @@ TEST_CASE("constant returns: the share of A converges to the type mix p_r", "[mo
   // Binomial(N, p_r), N = 200 markets x 5000 adoptions = 10^6. Criterion (fixed in
   // advance): |share_A - p_r| < 4 sqrt(p_r (1 - p_r) / N); no market is ever locked in.
   for (double p_r : {0.5, 0.7}) {
-    const auto r = run("model: arthur\nseed: 3\ncalendar: {months: 100}\nparams: {markets: 200, arrivals_per_step: 50, "
-                       "p_r: " + std::to_string(p_r) + ", returns: constant}\n"
-                       "record: [{variable: share_A, level: world}]\n");
+    const auto r =
+        run("model: arthur\nseed: 3\ncalendar: {months: 100}\nparams: {markets: 200, arrivals_per_step: 50, "
+            "p_r: " +
+            std::to_string(p_r) +
+            ", returns: constant}\n"
+            "record: [{variable: share_A, level: world}]\n");
     const double share = r.var("share_A_world").back();
     const double tol = 4 * std::sqrt(p_r * (1 - p_r) / 1.0e6);
     INFO("p_r = " << p_r << ", share_A " << share << ", tolerance " << tol);

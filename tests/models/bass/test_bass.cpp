@@ -45,7 +45,8 @@ std::vector<double> bass_recursion(double p, double q, double dt, int steps) {
 double max_error_vs_analytic(double p, double q, double dt, int steps) {
   const auto rec = bass_recursion(p, q, dt, steps);
   double worst = 0;
-  for (int t = 0; t < steps; ++t) worst = std::max(worst, std::fabs(rec[static_cast<std::size_t>(t)] - bass_F(p, q, (t + 1) * dt)));
+  for (int t = 0; t < steps; ++t)
+    worst = std::max(worst, std::fabs(rec[static_cast<std::size_t>(t)] - bass_F(p, q, (t + 1) * dt)));
   return worst;
 }
 
@@ -71,7 +72,8 @@ TEST_CASE("Bass ABM follows its mean-field recursion and the analytic curve", "[
   double worst_rec = 0, worst_analytic = 0;
   for (std::size_t t = 0; t < share.size(); ++t) {
     worst_rec = std::max(worst_rec, std::fabs(share[t] - rec[t]));
-    worst_analytic = std::max(worst_analytic, std::fabs(share[t] - bass_F(0.03, 0.38, static_cast<double>(t + 1) / 12.0)));
+    worst_analytic =
+        std::max(worst_analytic, std::fabs(share[t] - bass_F(0.03, 0.38, static_cast<double>(t + 1) / 12.0)));
   }
   CHECK(worst_rec < sampling_tol);
   CHECK(worst_analytic < sampling_tol + disc);
@@ -108,7 +110,8 @@ TEST_CASE("Bass parameters are validated", "[models][bass]") {
   CHECK_THROWS_WITH(resolve("seed: 1\n"), Contains("'model' is missing"));
 }
 
-TEST_CASE("same seed at 1 and 2 threads gives identical numbers, another seed different ones", "[models][bass][parallel]") {
+TEST_CASE("same seed at 1 and 2 threads gives identical numbers, another seed different ones",
+          "[models][bass][parallel]") {
   const std::string yaml =
       "model: bass\nseed: 5\ncalendar: {months: 36}\nparams: {markets: 3, agents_per_market: 30000}\n";
   auto run = [&](int threads, const std::string& extra) {
@@ -121,7 +124,8 @@ TEST_CASE("same seed at 1 and 2 threads gives identical numbers, another seed di
   const auto b = run(2, "");
   REQUIRE(a.vars.size() == b.vars.size());
   for (std::size_t k = 0; k < a.vars.size(); ++k) CHECK(a.vars[k] == b.vars[k]);
-  auto other = resolve("model: bass\nseed: 6\ncalendar: {months: 36}\nparams: {markets: 3, agents_per_market: 30000}\n");
+  auto other =
+      resolve("model: bass\nseed: 6\ncalendar: {months: 36}\nparams: {markets: 3, agents_per_market: 30000}\n");
   const engine::Executor ex(2);
   engine::Simulation s2(other, 0, ex);
   CHECK(s2.run().vars[0] != a.vars[0]);

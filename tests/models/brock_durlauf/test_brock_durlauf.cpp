@@ -90,7 +90,10 @@ std::vector<double> fixed_points(double beta, double h, double J) {
     for (int it = 0; it < 200 && hi - lo > 0.0; ++it) {
       const double mid = 0.5 * (lo + hi);
       if (mid <= lo || mid >= hi) break;
-      if ((f(mid) > 0.0) == (flo > 0.0)) lo = mid; else hi = mid;
+      if ((f(mid) > 0.0) == (flo > 0.0))
+        lo = mid;
+      else
+        hi = mid;
     }
     roots.push_back(0.5 * (lo + hi));
   }
@@ -124,7 +127,8 @@ TEST_CASE("logit probability and the fixed points of m = tanh(beta h + beta J m)
   p.beta = 1.3;
   p.h = 0.2;
   p.J = 0.7;
-  for (double m : {-0.8, 0.0, 0.45}) CHECK(2 * prob_plus(p, m) - 1 == Approx(std::tanh(1.3 * (0.2 + 0.7 * m))).epsilon(1e-14));
+  for (double m : {-0.8, 0.0, 0.45})
+    CHECK(2 * prob_plus(p, m) - 1 == Approx(std::tanh(1.3 * (0.2 + 0.7 * m))).epsilon(1e-14));
   // h = 0: three roots iff beta J > 1, the nonzero ones symmetric.
   const auto bistable = fixed_points(1.0, 0.0, 1.5);
   REQUIRE(bistable.size() == 3);
@@ -143,9 +147,8 @@ void check_equilibrium(const Case& c) {
   const auto r = run(yaml_of(c));
   const double m_sim = r.var("m").back();
   const double sd = sd_of_mean(m_star, kAgents);
-  INFO("beta " << c.beta << " h " << c.h << " J " << c.J << " m0 " << c.m0 << " revise " << c.rho
-               << ": m* = " << m_star << ", m_sim = " << m_sim << ", sd = " << sd
-               << ", deviation in sd = " << (m_sim - m_star) / sd);
+  INFO("beta " << c.beta << " h " << c.h << " J " << c.J << " m0 " << c.m0 << " revise " << c.rho << ": m* = " << m_star
+               << ", m_sim = " << m_sim << ", sd = " << sd << ", deviation in sd = " << (m_sim - m_star) / sd);
   CHECK(std::fabs(m_sim - m_star) < 4 * sd);
   CHECK(r.var("share_plus").back() == Approx((1 + m_sim) / 2).epsilon(1e-12));
 }
@@ -191,7 +194,7 @@ TEST_CASE("bistability when beta J = 1.5: starts at +0.9 and -0.9 settle near +m
     REQUIRE(std::fabs(mean_field_after(c, kMonths) - target) < 1e-6);
     const double m_sim = run(yaml_of(c)).var("m").back();
     INFO("beta J = 1.5, m0 = " << m0 << ": m_sim = " << m_sim << ", target " << target
-                                << ", deviation in sd = " << (m_sim - target) / sd);
+                               << ", deviation in sd = " << (m_sim - target) / sd);
     CHECK(std::fabs(m_sim - target) < 4 * sd);
   }
 }
@@ -230,7 +233,8 @@ TEST_CASE("Brock-Durlauf: 1 vs 2 threads give identical outputs and another seed
 }
 
 TEST_CASE("Brock-Durlauf parameters are validated", "[models][brock_durlauf]") {
-  CHECK_THROWS_WITH(resolve("model: brock_durlauf\nparams: {m0: 1.5}\n"), Contains("params.m0") && Contains("out of range"));
+  CHECK_THROWS_WITH(resolve("model: brock_durlauf\nparams: {m0: 1.5}\n"),
+                    Contains("params.m0") && Contains("out of range"));
   CHECK_THROWS_WITH(resolve("model: brock_durlauf\nparams: {revise_share: 0}\n"), Contains("params.revise_share"));
   CHECK_THROWS_WITH(resolve("model: brock_durlauf\nparams: {J: -1}\n"), Contains("params.J"));
   CHECK_THROWS_WITH(resolve("model: brock_durlauf\nparams: {bta: 1}\n"), Contains("did you mean 'params.beta'"));

@@ -10,7 +10,8 @@ using Catch::Matchers::Contains;
 
 namespace {
 const std::string kHeader =
-    "iso3,name,region,gdp_usd,gdp_year,population,tier_2025,us_ally,huawei_5g,cn_cloud_region,notable_ai_demand_h100e\n";
+    "iso3,name,region,gdp_usd,gdp_year,population,tier_2025,us_ally,huawei_5g,cn_cloud_region,notable_ai_demand_"
+    "h100e\n";
 const std::string kGood = "USA,United States,North America,2.7e13,2023,334914895,1,1,EX,1,\n";
 }  // namespace
 
@@ -38,7 +39,8 @@ TEST_CASE("malformed country tables fail with file, line and column", "[diffusio
                     Contains("c.csv:2") && Contains("'tier_2025'") && Contains("1, 2 or 3"));
   CHECK_THROWS_WITH(load(kHeader + "USA,x,North America,-5,2023,1,1,1,,0,\n"), Contains("'gdp_usd'"));
   CHECK_THROWS_WITH(load(kHeader + "USA,x,North America,abc,2023,1,1,1,,0,\n"), Contains("expected a number"));
-  CHECK_THROWS_WITH(load(kHeader + "USA,x,North America,1,2023,1,1,2,,0,\n"), Contains("'us_ally'") && Contains("0 or 1"));
+  CHECK_THROWS_WITH(load(kHeader + "USA,x,North America,1,2023,1,1,2,,0,\n"),
+                    Contains("'us_ally'") && Contains("0 or 1"));
   CHECK_THROWS_WITH(load(kHeader + "USA,x,North America,1,2023,1,1,1,XX,0,\n"), Contains("'huawei_5g'"));
   CHECK_THROWS_WITH(load(kHeader + "USA,x,North America,1,2023,1,1,1,,0,-3\n"), Contains("cannot be negative"));
   CHECK_THROWS_WITH(load(kHeader + "USA,x,North America,1,2023,1,1,1\n"), Contains("expected 11 columns"));

@@ -33,8 +33,8 @@ struct Harness {
         calendar(cfg.run.calendar.start, cfg.run.calendar.months),
         executor(threads) {
     config::decode(cfg.params, params, "params");
-    const engine::ModelContext ctx{calendar, static_cast<std::uint64_t>(cfg.run.seed), 0, executor,
-                                   cfg.config_dir, cfg.source.find("params")};
+    const engine::ModelContext ctx{
+        calendar, static_cast<std::uint64_t>(cfg.run.seed), 0, executor, cfg.config_dir, cfg.source.find("params")};
     model = std::make_unique<DiffusionModel>(params, ctx);
     model->declare(registry);
   }
@@ -132,8 +132,9 @@ TEST_CASE("invariants hold in expected mode, random-order rationing, front-loade
           "[diffusion][invariants]") {
   run_and_check("diffusion_rule", {"params.choice.mode=expected"});
   run_and_check("strict", {"params.policy.rule.rationing=random_order", "params.policy.rule.release=front_loaded"});
-  run_and_check("diffusion_rule", {"params.policy.tier3_diversion=0.05", "params.china.export_share=0.2",
-                                   "params.china.price_ratio=0.6", "params.choice.s_train=0", "params.choice.s_infer=0"});
+  run_and_check("diffusion_rule",
+                {"params.policy.tier3_diversion=0.05", "params.china.export_share=0.2", "params.china.price_ratio=0.6",
+                 "params.choice.s_train=0", "params.choice.s_infer=0"});
 }
 
 TEST_CASE("caps bind under the rule and never without it", "[diffusion]") {
@@ -181,12 +182,14 @@ TEST_CASE("bad references in the model's parameters name the key", "[diffusion]"
   using Catch::Matchers::Contains;
   CHECK_THROWS_WITH(Harness("diffusion_rule", {"params.demand.ceiling_countries=[ARE, XYZ]"}, 1),
                     Contains("params.demand.ceiling_countries") && Contains("'XYZ'"));
-  CHECK_THROWS_WITH(Harness("diffusion_rule", {"params.policy.events=[{date: 2025-02-01, action: g2g, countries: [QQQ]}]"}, 1),
-                    Contains("'QQQ'"));
+  CHECK_THROWS_WITH(
+      Harness("diffusion_rule", {"params.policy.events=[{date: 2025-02-01, action: g2g, countries: [QQQ]}]"}, 1),
+      Contains("'QQQ'"));
   CHECK_THROWS_WITH(Harness("diffusion_rule", {"params.policy.events=[{date: 2025-02-01, action: rule_onn}]"}, 1),
                     Contains("did you mean 'rule_on'"));
   CHECK_THROWS_WITH(Harness("diffusion_rule", {"params.data.countries=nope.csv"}, 1), Contains("nope.csv"));
-  CHECK_THROWS_WITH(Harness("diffusion_rule", {"params.vendors.output_2025=[1.0]"}, 1), Contains("one value per vendor"));
+  CHECK_THROWS_WITH(Harness("diffusion_rule", {"params.vendors.output_2025=[1.0]"}, 1),
+                    Contains("one value per vendor"));
 }
 
 TEST_CASE("the model's invariant checker reports a violation with the country and month", "[diffusion]") {

@@ -68,7 +68,8 @@ TEST_CASE("simulated choice frequencies match the closed form (chi-square, 0.1% 
   const tiersim::rng::Stream s(99, 0, 1);
   const int n = 200000;
   std::array<int, kNumAlts> count{};
-  for (int i = 0; i < n; ++i) ++count[static_cast<std::size_t>(draw_alternative(p, s.uniform(static_cast<std::uint64_t>(i), 0)))];
+  for (int i = 0; i < n; ++i)
+    ++count[static_cast<std::size_t>(draw_alternative(p, s.uniform(static_cast<std::uint64_t>(i), 0)))];
   double chi2 = 0;
   for (std::size_t k = 0; k < kNumAlts; ++k) {
     const double e = n * p[k];

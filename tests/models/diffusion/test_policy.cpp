@@ -36,8 +36,8 @@ TEST_CASE("events switch the rule, guidance and tiers in their month", "[diffusi
   t.rows[1].tier_2025 = 2;
   t.rows[2].tier_2025 = 3;
   PolicyParams pp;
-  std::vector<Event> ev{{4, EventAction::rule_off, {}, 2}, {0, EventAction::rule_on, {}, 2},
-                        {4, EventAction::guidance_on, {}, 2}, {10, EventAction::tier, {2}, 2},
+  std::vector<Event> ev{{4, EventAction::rule_off, {}, 2},        {0, EventAction::rule_on, {}, 2},
+                        {4, EventAction::guidance_on, {}, 2},     {10, EventAction::tier, {2}, 2},
                         {-1, EventAction::retaliation_on, {}, 2}, {2, EventAction::g2g, {1}, 2}};
   Policy p(pp, t, ev, {false, false, false});
   CHECK(p.apply(0));

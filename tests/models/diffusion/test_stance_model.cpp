@@ -10,8 +10,8 @@ namespace {
 
 engine::RunData run_stance(const std::vector<std::string>& overrides) {
   static const auto catalog = models::catalog();
-  auto cfg = engine::load_run_config(std::string(TIERSIM_SOURCE_DIR) + "/configs/reference/stance.yaml", overrides,
-                                     catalog);
+  auto cfg =
+      engine::load_run_config(std::string(TIERSIM_SOURCE_DIR) + "/configs/reference/stance.yaml", overrides, catalog);
   const engine::Executor ex(1);
   engine::Simulation sim(cfg, 0, ex);
   return sim.run();

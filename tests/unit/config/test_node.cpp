@@ -35,7 +35,7 @@ TEST_CASE("origin_of names the deepest key along the path that was written", "[c
   const auto n = tree();
   CHECK(n.origin_of("params.data.countries").describe() == "f.yaml:3:16");
   CHECK(n.origin_of("params.data.other").describe() == "f.yaml:3:5");  // the `data` map
-  CHECK(n.origin_of("params.q.x").describe() == "f.yaml:4:6");          // q itself
+  CHECK(n.origin_of("params.q.x").describe() == "f.yaml:4:6");         // q itself
   CHECK(n.origin_of("nope.x").describe() == n.origin().describe());
 }
 

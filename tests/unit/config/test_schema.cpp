@@ -93,9 +93,8 @@ TEST_CASE("a typo in a key is rejected with location and a suggestion", "[config
 }
 
 TEST_CASE("wrong types are rejected with the key and what was found", "[config]") {
-  CHECK_THROWS_WITH(decode_text("count: many\n"),
-                    Contains("t.yaml:1:8") && Contains("'count'") && Contains("expected an integer") &&
-                        Contains("'many'"));
+  CHECK_THROWS_WITH(decode_text("count: many\n"), Contains("t.yaml:1:8") && Contains("'count'") &&
+                                                      Contains("expected an integer") && Contains("'many'"));
   CHECK_THROWS_WITH(decode_text("inner: {rate: fast}\n"), Contains("expected a number"));
   CHECK_THROWS_WITH(decode_text("count: \"5\"\n"), Contains("the string \"5\""));
   CHECK_THROWS_WITH(decode_text("count: 2.5\n"), Contains("expected an integer"));

@@ -22,7 +22,9 @@ TEST_CASE("sums are bit-identical for any thread count", "[engine][parallel]") {
   // Terms of very different magnitude make floating-point sums order-dependent, so an
   // equal bit pattern shows the reduction order is fixed.
   const std::size_t n = 1'000'003;
-  auto term = [](std::size_t i) { return std::sin(static_cast<double>(i)) * std::pow(10.0, static_cast<double>(i % 17)); };
+  auto term = [](std::size_t i) {
+    return std::sin(static_cast<double>(i)) * std::pow(10.0, static_cast<double>(i % 17));
+  };
   const double s1 = Executor(1).sum(n, term);
   const double s2 = Executor(2).sum(n, term);
   const double s4 = Executor(4).sum(n, term);
@@ -38,7 +40,9 @@ TEST_CASE("reduce combines partials in block order", "[engine][parallel]") {
   const Executor ex(2);
   auto firsts = ex.reduce<std::vector<std::size_t>>(
       10000, [](std::size_t b, std::size_t) { return std::vector<std::size_t>{b}; },
-      [](std::vector<std::size_t>& acc, const std::vector<std::size_t>& p) { acc.insert(acc.end(), p.begin(), p.end()); },
+      [](std::vector<std::size_t>& acc, const std::vector<std::size_t>& p) {
+        acc.insert(acc.end(), p.begin(), p.end());
+      },
       1000);
   REQUIRE(firsts.size() == 10);
   for (std::size_t k = 0; k < firsts.size(); ++k) CHECK(firsts[k] == k * 1000);

@@ -19,15 +19,21 @@ struct Fixture {
     reg.add_dimension({"country", {"USA", "IND", "ARE"}, "country"});
     reg.add_dimension({"alt", {"US", "CN"}, "alternative"});
     reg.add_grouping({"country", "tier", {"1", "2"}, {0, 1, 1}, "tier"});
-    reg.add_observable({"demand", "H100e", "demand", {"country", "alt"}, engine::Reduce::sum, "", "",
-                        [this](std::span<double> out) {
-                          for (std::size_t i = 0; i < out.size(); ++i) out[i] = static_cast<double>(10 * step) + static_cast<double>(i);
-                        }});
-    reg.add_observable({"total", "H100e", "total", {"country", "alt"}, engine::Reduce::sum, "", "",
-                        [](std::span<double> out) { std::fill(out.begin(), out.end(), 10.0); }});
+    reg.add_observable(
+        {"demand", "H100e", "demand", {"country", "alt"}, engine::Reduce::sum, "", "", [this](std::span<double> out) {
+           for (std::size_t i = 0; i < out.size(); ++i)
+             out[i] = static_cast<double>(10 * step) + static_cast<double>(i);
+         }});
+    reg.add_observable(
+        {"total", "H100e", "total", {"country", "alt"}, engine::Reduce::sum, "", "", [](std::span<double> out) {
+           std::fill(out.begin(), out.end(), 10.0);
+         }});
     reg.add_observable({"share", "1", "share", {"country", "alt"}, engine::Reduce::ratio, "demand", "total", {}});
-    reg.add_observable({"stance", "1", "stance", {"country"}, engine::Reduce::mean, "", "",
-                        [](std::span<double> out) { out[0] = 1; out[1] = 2; out[2] = 4; }});
+    reg.add_observable({"stance", "1", "stance", {"country"}, engine::Reduce::mean, "", "", [](std::span<double> out) {
+                          out[0] = 1;
+                          out[1] = 2;
+                          out[2] = 4;
+                        }});
   }
   std::string where(std::size_t i) { return "cfg.yaml:" + std::to_string(i + 10) + ":3"; }
 };
@@ -41,9 +47,10 @@ engine::RecordSpec spec(std::string v, std::string level = "native", int every =
 TEST_CASE("native, tier and world levels aggregate correctly", "[output]") {
   Fixture f;
   const time::Calendar cal({2025, 1}, 3);
-  engine::Recorders rec(f.reg, {spec("demand"), spec("demand", "tier"), spec("demand", "world"),
-                                spec("share", "tier"), spec("stance", "tier")},
-                        cal, [&](std::size_t i) { return f.where(i); });
+  engine::Recorders rec(
+      f.reg,
+      {spec("demand"), spec("demand", "tier"), spec("demand", "world"), spec("share", "tier"), spec("stance", "tier")},
+      cal, [&](std::size_t i) { return f.where(i); });
   for (f.step = 0; f.step < 3; ++f.step) rec.record(f.step);
   const auto data = rec.finish();
   const auto& L = rec.layout();
@@ -83,8 +90,7 @@ TEST_CASE("unknown variables and levels name the config location", "[output]") {
                     Contains("cfg.yaml:11:3") && Contains("record[1].variable") && Contains("did you mean 'demand'"));
   CHECK_THROWS_WITH(engine::Recorders(f.reg, {spec("demand", "region")}, cal, where),
                     Contains("record[0].level") && Contains("native, world, tier"));
-  CHECK_THROWS_WITH(engine::Recorders(f.reg, {spec("demand"), spec("demand")}, cal, where),
-                    Contains("recorded twice"));
+  CHECK_THROWS_WITH(engine::Recorders(f.reg, {spec("demand"), spec("demand")}, cal, where), Contains("recorded twice"));
   CHECK_THROWS_WITH(engine::Recorders(f.reg, {spec("demand", "native", 4)}, cal, where),
                     Contains("longer than the run"));
 }

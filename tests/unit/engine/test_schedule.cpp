@@ -21,8 +21,8 @@ TEST_CASE("stages run in declared order, record last, whatever the order handler
   s.run_step(StepContext{});
   CHECK(log == std::vector<std::string>{"arrive", "choose", "choose2", "settle", "record"});
   CHECK(s.stages() == std::vector<std::string>{"arrive", "choose", "settle", "record"});
-  CHECK(s.describe() == std::vector<std::string>{"arrive:arrive", "choose:choose", "choose:rechoose",
-                                                 "settle:settle", "record:rec"});
+  CHECK(s.describe() ==
+        std::vector<std::string>{"arrive:arrive", "choose:choose", "choose:rechoose", "settle:settle", "record:rec"});
 }
 
 TEST_CASE("a schedule without model stages has only record", "[engine]") {

@@ -37,8 +37,7 @@ fs::path partial_of(const fs::path& path) {
 using Idx = std::vector<std::size_t>;
 
 // Designated initializers that skip members trip -Wmissing-field-initializers on GCC 12.
-VarSpec var(std::string name, DType dtype, std::vector<std::string> dims,
-            std::vector<Attr> attrs = {}) {
+VarSpec var(std::string name, DType dtype, std::vector<std::string> dims, std::vector<Attr> attrs = {}) {
   VarSpec spec;
   spec.name = std::move(name);
   spec.dtype = dtype;
@@ -57,8 +56,7 @@ void write_small(const fs::path& path, double corner, const std::string& host) {
   const std::vector<std::string> countries = {"USA", "CHN", "IND"};
   file.write_coordinate("run", runs);
   file.write_coordinate("country", countries, {{"long_name", std::string("ISO3 code")}});
-  file.define_variable(
-      var("demand", DType::f64, {"run", "country"}, {{"units", std::string("chips")}}));
+  file.define_variable(var("demand", DType::f64, {"run", "country"}, {{"units", std::string("chips")}}));
   const std::vector<double> values = {corner, 2, 3, 4, 5, 6};
   file.write("demand", Idx{0, 0}, Idx{2, 3}, values);
   file.commit();
@@ -82,11 +80,9 @@ TEST_CASE("NcFile round-trips every dtype through hyperslabs", "[nc_file]") {
     file.write_coordinate("time", days, {{"units", std::string("days since 1970-01-01")}});
     file.write_coordinate("run", runs);
 
-    file.define_variable(var("f", DType::f64, {"run", "country"},
-                             {{"units", std::string("USD")},
-                              {"scale", 2.5},
-                              {"count", std::int64_t{7}},
-                              {"empty", std::string()}}));
+    file.define_variable(
+        var("f", DType::f64, {"run", "country"},
+            {{"units", std::string("USD")}, {"scale", 2.5}, {"count", std::int64_t{7}}, {"empty", std::string()}}));
     VarSpec l = var("l", DType::i64, {"run", "country"});
     l.chunks = {2, 2};
     l.deflate_level = 0;
@@ -99,8 +95,7 @@ TEST_CASE("NcFile round-trips every dtype through hyperslabs", "[nc_file]") {
     // One run at a time, as the sweep writes; run 2 of `f` is never written.
     file.write("f", Idx{0, 0}, Idx{1, 4}, std::vector<double>{1, 2, 3, 4});
     file.write("f", Idx{1, 1}, Idx{1, 2}, std::vector<double>{-0.5, 1e300});
-    file.write("l", Idx{0, 1}, Idx{3, 2},
-               std::vector<std::int64_t>{INT64_MIN, 1, 2, 3, 4, INT64_MAX});
+    file.write("l", Idx{0, 1}, Idx{3, 2}, std::vector<std::int64_t>{INT64_MIN, 1, 2, 3, 4, INT64_MAX});
     file.write("m", Idx{1, 0}, Idx{1, 5}, std::vector<std::int32_t>{-1, -2, -3, -4, INT32_MAX});
     file.write("b", Idx{0}, Idx{4}, std::vector<std::int8_t>{-128, 0, 1, 127});
     file.write("s", Idx{1}, Idx{2}, std::vector<std::string>{"héllo", ""});
@@ -117,12 +112,10 @@ TEST_CASE("NcFile round-trips every dtype through hyperslabs", "[nc_file]") {
   const NcFile file = NcFile::open_read(path);
   CHECK(file.path() == path);
   CHECK(file.attribute("complete") == std::optional<AttrValue>(std::int64_t{1}));
-  CHECK(file.attribute("tiersim_format") ==
-        std::optional<AttrValue>(std::string("tiersim-output")));
+  CHECK(file.attribute("tiersim_format") == std::optional<AttrValue>(std::string("tiersim-output")));
   CHECK_FALSE(file.attribute("missing").has_value());
 
-  CHECK(file.variable_names() ==
-        std::vector<std::string>{"b", "country", "f", "l", "m", "run", "s", "time", "total"});
+  CHECK(file.variable_names() == std::vector<std::string>{"b", "country", "f", "l", "m", "run", "s", "time", "total"});
   using Dims = std::vector<std::pair<std::string, std::size_t>>;
   CHECK(file.dimensions() == Dims{{"country", 4}, {"run", 3}, {"slot", 5}, {"time", 2}});
   CHECK(file.dimension_size("slot") == std::optional<std::size_t>(5));
@@ -137,8 +130,7 @@ TEST_CASE("NcFile round-trips every dtype through hyperslabs", "[nc_file]") {
   CHECK(file.read_str("country") == countries);
   CHECK(file.read<std::int64_t>("time", Idx{0}, Idx{2}) == std::vector<std::int64_t>{19000, 19001});
   CHECK(file.read<double>("run", Idx{1}, Idx{2}) == std::vector<double>{1.5, 2.5});
-  CHECK(file.variable_attribute("time", "units") ==
-        std::optional<AttrValue>(std::string("days since 1970-01-01")));
+  CHECK(file.variable_attribute("time", "units") == std::optional<AttrValue>(std::string("days since 1970-01-01")));
   CHECK(file.variable_attribute("f", "units") == std::optional<AttrValue>(std::string("USD")));
   CHECK(file.variable_attribute("f", "scale") == std::optional<AttrValue>(2.5));
   CHECK(file.variable_attribute("f", "count") == std::optional<AttrValue>(std::int64_t{7}));
@@ -176,11 +168,11 @@ TEST_CASE("NcFile hyperslab and name errors are InputError", "[nc_file]") {
 
   const std::vector<double> three = {1, 2, 3};
   CHECK_THROWS_AS(file.write("nope", Idx{0, 0}, Idx{1, 3}, three), InputError);
-  CHECK_THROWS_AS(file.write("v", Idx{0}, Idx{3}, three), InputError);          // rank
-  CHECK_THROWS_AS(file.write("v", Idx{0, 0}, Idx{1, 2}, three), InputError);     // size
-  CHECK_THROWS_AS(file.write("v", Idx{1, 1}, Idx{1, 3}, three), InputError);     // extent
+  CHECK_THROWS_AS(file.write("v", Idx{0}, Idx{3}, three), InputError);        // rank
+  CHECK_THROWS_AS(file.write("v", Idx{0, 0}, Idx{1, 2}, three), InputError);  // size
+  CHECK_THROWS_AS(file.write("v", Idx{1, 1}, Idx{1, 3}, three), InputError);  // extent
   CHECK_THROWS_AS(file.write("v", Idx{0, 0}, Idx{1, 3}, std::vector<std::int64_t>{1, 2, 3}),
-                  InputError);                                                  // dtype
+                  InputError);  // dtype
   CHECK_THROWS_AS(file.read<std::int8_t>("v", Idx{0, 0}, Idx{1, 1}), InputError);
   CHECK_THROWS_AS(file.define_variable(var("w", DType::f64, {"missing"})), InputError);
   VarSpec bad_chunks = var("w", DType::f64, {"run"});
@@ -338,8 +330,7 @@ TEST_CASE("NcFile can be used from several threads", "[nc_file]") {
   for (std::size_t t = 0; t < 4; ++t) {
     threads.emplace_back([&, t] {
       for (std::size_t run = t; run < 8; run += 4) {
-        shared.write("v", Idx{run, 0}, Idx{1, 16},
-                     std::vector<double>(16, static_cast<double>(run)));
+        shared.write("v", Idx{run, 0}, Idx{1, 16}, std::vector<double>(16, static_cast<double>(run)));
       }
       write_small(dir / ("own" + std::to_string(t) + ".h5"), 1.0, "h");
     });

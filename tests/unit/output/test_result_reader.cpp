@@ -30,8 +30,8 @@ fs::path sweep_file(const TempDir& dir, const std::string& shard) {
   const fs::path path = dir / "s.h5.incomplete";
   auto sweep = test::description(4);
   sweep.shard = shard;
-  auto file = output::ResultFile::create_incomplete(path, test::small_layout(), test::plan_of(4), kProvenance,
-                                                    sweep, false);
+  auto file =
+      output::ResultFile::create_incomplete(path, test::small_layout(), test::plan_of(4), kProvenance, sweep, false);
   file.write_run(0, test::data_for(0));
   file.mark_failed(1, "boom");
   file.close();
@@ -51,8 +51,8 @@ TEST_CASE("ResultReader reads back statuses, errors and the sweep's identity", "
   const auto f = ResultReader::open(sweep_file(dir, "1/3"));
   CHECK(f.runs() == 4);
   CHECK(f.has_statuses());
-  CHECK(f.statuses() == std::vector<RunStatus>{RunStatus::done, RunStatus::failed, RunStatus::pending,
-                                               RunStatus::pending});
+  CHECK(f.statuses() ==
+        std::vector<RunStatus>{RunStatus::done, RunStatus::failed, RunStatus::pending, RunStatus::pending});
   CHECK(f.has_errors());
   CHECK(f.errors() == std::vector<std::string>{"", "boom", "", ""});
   CHECK(f.sweep_hash() == std::optional<std::string>(std::string(64, 'a')));
@@ -82,9 +82,9 @@ TEST_CASE("ResultReader refuses unknown major versions and foreign files", "[res
   CHECK(ResultReader::open(path).runs() == 4);
 
   set_format_version(path, std::string("3.0"));
-  CHECK_THROWS_WITH(ResultReader::open(path),
-                    Catch::Equals("'" + path.string() +
-                                  "': format_version 3.0 is not supported by this tiersim (format 2.0)"));
+  CHECK_THROWS_WITH(
+      ResultReader::open(path),
+      Catch::Equals("'" + path.string() + "': format_version 3.0 is not supported by this tiersim (format 2.0)"));
   set_format_version(path, std::int64_t{1});  // not text: as good as missing
   CHECK_THROWS_WITH(ResultReader::open(path), Catch::Contains("format_version (missing) is not supported"));
   // inspect() shows what the file is, whatever its version.

@@ -42,7 +42,7 @@ TEST_CASE("Latin hypercube puts exactly one point in every stratum of every colu
   std::size_t same_stratum = 0;
   for (const auto& row : x) same_stratum += std::floor(row[0] * n) == std::floor(row[1] * n);
   CHECK(same_stratum < n / 2);
-  CHECK(latin_hypercube(n, k, 11) == x);   // a pure function of the seed
+  CHECK(latin_hypercube(n, k, 11) == x);  // a pure function of the seed
   CHECK(latin_hypercube(n, k, 12) != x);
 }
 

@@ -81,16 +81,16 @@ TEST_CASE("sweep config errors name the sweep file location and key", "[sweep][c
        "  params.p: {min: 0, max: 0.1, scale: log}\n",
        4, 19, "parameters.params.p.min", "min > 0"},
       {"min >= max",
-       "config: base.yaml\ndesign: {kind: morris, samples: 2}\nparameters:\n  params.p: {min: 0.2, max: 0.1}\n", 4,
-       29, "parameters.params.p.max", "greater than min"},
+       "config: base.yaml\ndesign: {kind: morris, samples: 2}\nparameters:\n  params.p: {min: 0.2, max: 0.1}\n", 4, 29,
+       "parameters.params.p.max", "greater than min"},
       {"odd Morris levels",
        "config: base.yaml\ndesign: {kind: morris, samples: 2, levels: 5}\nparameters:\n"
        "  params.p: {min: 0.01, max: 0.1}\n",
        2, 44, "design.levels", "even"},
-      {"levels on a non-Morris design", "config: base.yaml\ndesign: {kind: grid, levels: 4}\n", 2, 22,
-       "design.levels", "morris designs only"},
-      {"samples missing", "config: base.yaml\ndesign: {kind: lhs}\nparameters:\n  params.p: {min: 0.01, max: 0.1}\n",
-       2, 16, "design.samples", "needs 'samples'"},
+      {"levels on a non-Morris design", "config: base.yaml\ndesign: {kind: grid, levels: 4}\n", 2, 22, "design.levels",
+       "morris designs only"},
+      {"samples missing", "config: base.yaml\ndesign: {kind: lhs}\nparameters:\n  params.p: {min: 0.01, max: 0.1}\n", 2,
+       16, "design.samples", "needs 'samples'"},
       {"missing config file", "config: nope.yaml\n", 1, 9, "config", "file not found"},
       {"missing scenario config file", "config: base.yaml\npair_with:\n  - {name: a, config: gone.yaml}\n", 3, 23,
        "pair_with[0].config", "file not found"},
@@ -182,8 +182,8 @@ TEST_CASE("the run plan is point-major, then replicate, then scenario", "[sweep]
 
 TEST_CASE("common seeds are shared across design points, not replicates", "[sweep][plan]") {
   const Fixture f;
-  const auto s = f.build(
-      "config: base.yaml\nseeds: common\nreplicates: 3\nparameters:\n  params.q: {values: [0.3, 0.4]}\n");
+  const auto s =
+      f.build("config: base.yaml\nseeds: common\nreplicates: 3\nparameters:\n  params.q: {values: [0.3, 0.4]}\n");
   REQUIRE(s.runs().size() == 6);
   for (std::size_t rep = 0; rep < 3; ++rep) CHECK(s.runs()[rep].seed == s.runs()[3 + rep].seed);
   CHECK(s.runs()[0].seed != s.runs()[1].seed);
