@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# The code's shape, checked in CI (./test.sh): no function in sim/ or models/ longer than 80
-# lines or above a cognitive complexity of 25 (clang-tidy readability-function-size and
-# readability-function-cognitive-complexity, headers included), and no source file in
-# sim/, models/ or app/ over 600 lines. Needs a compile database: build/ci after
+# The code's shape, checked in CI (./test.sh): every C++ file formatted by .clang-format;
+# no function in sim/ or models/ longer than 80 lines or above a cognitive complexity of 25
+# (clang-tidy readability-function-size and readability-function-cognitive-complexity,
+# headers included); no source file in sim/, models/ or app/ over 600 lines. Needs a compile database: build/ci after
 # `cmake --preset ci` (or pass another build folder).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +13,13 @@ status=0
 if [ ! -f "$build/compile_commands.json" ]; then
   echo "check_code_shape: no $build/compile_commands.json; run cmake --preset ci first" >&2
   exit 2
+fi
+
+unformatted=$(git ls-files '*.cpp' '*.hpp' | grep -v '^fuzz/corpus/' | xargs clang-format --dry-run 2>&1 | grep -o '^[^:]*:[0-9]*' | cut -d: -f1 | sort -u || true)
+if [ -n "$unformatted" ]; then
+  echo "check_code_shape: not formatted (run clang-format -i on them):"
+  echo "$unformatted" | sed 's/^/  /'
+  status=1
 fi
 
 long_files=$(find sim models app -name '*.cpp' -o -name '*.hpp' | sort | xargs wc -l | awk -v m=$max_lines '$2 != "total" && $1 > m {print "  " $2 ": " $1 " lines"}')
@@ -34,5 +41,5 @@ if [ -n "$report" ]; then
   echo "$report" | sed "s|^$root/|  |"
   status=1
 fi
-[ $status -eq 0 ] && echo "check_code_shape: every function within 80 lines and cognitive complexity 25; every file within $max_lines lines"
+[ $status -eq 0 ] && echo "check_code_shape: every file formatted; every function within 80 lines and cognitive complexity 25; every file within $max_lines lines"
 exit $status
