@@ -170,6 +170,8 @@ def srrc_table(x: pd.DataFrame, y, n_boot=500, level=0.95, seed=0):
     """SRRC per parameter with a bootstrap interval (runs resampled with their parameters;
     percentile interval: the SRRC of one resample needs the whole regression, and is close
     to symmetric)."""
+    if len(y) <= x.shape[1] + 1:
+        raise ValueError(f"the SRRC needs more design points ({len(y)}) than parameters plus one ({x.shape[1] + 1})")
     coef, r2 = rank_regression(x, y)
     rng = np.random.default_rng(seed)
     y = np.asarray(y, float)
@@ -253,6 +255,14 @@ def _mean_ci_rows(values: pd.DataFrame):
     return pd.DataFrame(out, columns=["name", "mean", "low", "high"]).set_index("name")
 
 
+def error_bars(center, low, high):
+    """Error-bar lengths below and above `center` for an interval [low, high]. A bootstrap
+    interval need not contain the point estimate (percentile intervals of skewed statistics,
+    BCa near a bound); the bar then stops at the estimate instead of pointing backwards."""
+    center, low, high = (np.asarray(v, float) for v in (center, low, high))
+    return [np.clip(center - low, 0, None), np.clip(high - center, 0, None)]
+
+
 def figures(ds, frame, countries, sens, out: Path, prov: Provenance, report: Report):
     import matplotlib
 
@@ -321,7 +331,7 @@ def figures(ds, frame, countries, sens, out: Path, prov: Provenance, report: Rep
             c = countries[countries.year == countries.year.max()].sort_values("mean_pp")
             fig, ax = plt.subplots(figsize=(6.5, 3.2))
             y = np.arange(len(c))
-            ax.errorbar(c.mean_pp, y, xerr=[c.mean_pp - c.low_pp, c.high_pp - c.mean_pp], fmt="o",
+            ax.errorbar(c.mean_pp, y, xerr=error_bars(c.mean_pp, c.low_pp, c.high_pp), fmt="o",
                         color=COLORS["treated"], ecolor="black", elinewidth=1, capsize=2)
             ax.set_yticks(y, c.country)
             ax.axvline(0, color="black", lw=0.8)
@@ -336,7 +346,7 @@ def figures(ds, frame, countries, sens, out: Path, prov: Provenance, report: Rep
             t = table.iloc[::-1]
             y = np.arange(len(t))
             ax.barh(y, t[col], color=COLORS["control"], alpha=0.8)
-            ax.errorbar(t[col], y, xerr=[t[col] - t[low], t[high] - t[col]], fmt="none", ecolor="black", lw=1,
+            ax.errorbar(t[col], y, xerr=error_bars(t[col], t[low], t[high]), fmt="none", ecolor="black", lw=1,
                         capsize=2)
             ax.set_yticks(y, [parameter_label(ds, p) for p in t.index])
             ax.axvline(0, color="black", lw=0.8)
@@ -362,7 +372,7 @@ def figures(ds, frame, countries, sens, out: Path, prov: Provenance, report: Rep
                     fig, ax = plt.subplots(figsize=(6.5, 0.22 * len(stats) + 1.0))
                     y = np.arange(len(stats))
                     ax.barh(y, stats["mean"], color=COLORS["accent"], alpha=0.8)
-                    ax.errorbar(stats["mean"], y, xerr=[stats["mean"] - stats.low, stats.high - stats["mean"]],
+                    ax.errorbar(stats["mean"], y, xerr=error_bars(stats["mean"], stats.low, stats.high),
                                 fmt="none", ecolor="black", lw=1, capsize=2)
                     ax.set_yticks(y, stats.index)
                     ax.set_xlabel(f"Share of the cap released by end 2027 that was used\n"
@@ -459,7 +469,10 @@ def run(args):
         lines += [f"Scenario discovery ({rule}; {int(large.sum())} of {len(large)} paired runs):",
                   "PRIM box: " + box.describe(), "", "Shallow tree (leaves by share of such runs):"]
         lines += [f"  {d:5.2f} of {s:5.1%} of runs: {r}" for r, s, d in discovery.tree_rules(x, large)]
-        sens = sensitivity_table(ds, frame, params, report)
+        try:
+            sens = sensitivity_table(ds, frame, params, report)
+        except ValueError as e:
+            report.skip("sensitivity (fig4)", str(e))
     else:
         report.skip("scenario discovery, sensitivity (fig4)", "the sweep varies no parameter")
     (out / "discovery.txt").write_text("\n".join(lines) + "\n")
