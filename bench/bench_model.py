@@ -16,8 +16,8 @@ Measures, with medians of repeated runs:
 With --baseline, every kernel measurement is taken for both binaries, alternating run by
 run (A, B, A, B, ...), so that both see the same machine load; the ratio candidate /
 baseline of the median rates is reported. The 1-minute load average is read before and
-after; numbers taken with a load above 0.3 per core are flagged: on a shared machine they
-mean little.
+after; numbers that start with a load above 0.3 per core are flagged: on a shared machine
+they mean little.
 """
 import argparse
 import json
@@ -94,7 +94,9 @@ def kernel_section(args, out, results):
             before = load()
             rates = kernel(binaries, n, threads, months, repeats, out)
             after = load()
-            busy = max(before, after) > LOAD_LIMIT_PER_CORE * (os.cpu_count() or 1)
+            # The load after includes the benchmark's own runs; what other processes were doing
+            # shows in the load before.
+            busy = before > LOAD_LIMIT_PER_CORE * (os.cpu_count() or 1)
             row = {"buyers": n, "threads": threads, "months": months, "repeats": repeats,
                    "load_before": before, "load_after": after, "under_load": busy,
                    "buyer_months_per_s": rates[args.tiersim]["wall"],
