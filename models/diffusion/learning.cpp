@@ -11,17 +11,18 @@
 namespace tiersim::models::diffusion {
 namespace {
 
-/// Countries' fill rates of US requests (both rounds) and their expected fill rate of
-/// Chinese supply (adaptive, weight eta).
+/// Countries' fill rates of US requests and their expected fill rate of Chinese supply
+/// (adaptive, weight eta). The demand for a stack is its round-1 requests plus the round-2
+/// requests re-chosen from the other stack; what is served counts both rounds.
 void update_country_expectations(State& s, double eta) {
   auto& k = s.countries;
   for (std::size_t c = 0; c < s.world.countries; ++c) {
     const auto& m = s.month.country[c];
     const double us_served = m.served[kUsDirect] + m.served[kUsCloud];
-    const double us_req = m.demand[kUsDirect] + m.demand[kUsCloud] + m.demand2[kUsDirect] + m.demand2[kUsCloud];
+    const double us_req = m.demand[kUsDirect] + m.demand[kUsCloud] + m.crossed2[kStackUs];
     if (us_req > 0) k.us_fill[c] = std::min(1.0, us_served / us_req);
     const double cn_served = m.served[kCnChip] + m.served[kCnCloud];
-    const double cn_req = m.demand[kCnChip] + m.demand[kCnCloud] + m.demand2[kCnChip] + m.demand2[kCnCloud];
+    const double cn_req = m.demand[kCnChip] + m.demand[kCnCloud] + m.crossed2[kStackCn];
     if (cn_req > 0) k.a_cn[c] = (1.0 - eta) * k.a_cn[c] + eta * std::min(1.0, cn_served / cn_req);
   }
 }

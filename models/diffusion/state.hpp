@@ -104,11 +104,12 @@ struct ChoiceInputs {
 struct CountryMonth {
   double new_demand = 0;
   double backlog_in = 0;
-  std::array<double, kNumAlts> demand{};    ///< round-1 requests by alternative (Defer included)
-  std::array<double, kNumAlts> demand2{};   ///< round-2 requests (the re-choice) by alternative
-  std::array<double, kNumAlts> served{};    ///< served in either round, by alternative
-  std::array<double, kNumAlts> rationed{};  ///< round-1 requests not served
-  std::array<double, kNumAlts> backlog{};   ///< carried to next month, by last alternative chosen
+  std::array<double, kNumAlts> demand{};      ///< round-1 requests by alternative (Defer included)
+  std::array<double, kNumAlts> demand2{};     ///< round-2 requests (the re-choice) by alternative
+  std::array<double, kNumStacks> crossed2{};  ///< round-2 requests for a stack re-chosen from the other
+  std::array<double, kNumAlts> served{};      ///< served in either round, by alternative
+  std::array<double, kNumAlts> rationed{};    ///< round-1 requests not served
+  std::array<double, kNumAlts> backlog{};     ///< carried to next month, by last alternative chosen
   double abandoned = 0;
   double backlog_out = 0;
   double cap_drawn = 0;      ///< drawn on the country cap ledger (non-LPP, non-VEU US imports)

@@ -50,6 +50,10 @@ struct Round1Tally {
 struct Round1Service {
   std::array<double, kNumAlts> served{}, rationed{};
   RoundRequests requests2;
+  /// Round-2 requests for each stack that re-chose from the other stack: demand for the
+  /// stack not counted in round 1 (a rationed US_direct request re-chosen as US_cloud is
+  /// the same demand for US compute, asked twice).
+  std::array<double, kNumStacks> crossed2{};
   double lpp_served = 0, nveu_served = 0;
 
   Round1Service& operator+=(const Round1Service& o) {
@@ -57,6 +61,7 @@ struct Round1Service {
       served[k] += o.served[k];
       rationed[k] += o.rationed[k];
     }
+    for (std::size_t st = 0; st < kNumStacks; ++st) crossed2[st] += o.crossed2[st];
     requests2 += o.requests2;
     lpp_served += o.lpp_served;
     nveu_served += o.nveu_served;
@@ -169,6 +174,7 @@ double rechoose_discrete(const Pass& p, std::size_t b, const std::array<double, 
   const int k2 = draw_alternative(prob, p.env.choice_stream.uniform(b, p.rules.step, 1));
   p.buyers.alt2[b] = static_cast<std::uint8_t>(k2);
   p.scratch.amount2[b] = x;
+  if (k2 != kDefer && stack_of(k2) != stack_of(k1)) acc.crossed2[static_cast<std::size_t>(stack_of(k2))] += x;
   return acc.requests2.add(p.rules, p.policy, p.buyers, b, k2, x).cap;
 }
 
@@ -182,7 +188,11 @@ double rechoose_expected(const Pass& p, std::size_t b, const std::array<double, 
     const double x = rationed[static_cast<std::size_t>(k)];
     if (x <= 0) continue;
     const auto prob = p.probabilities(b, k);
-    for (std::size_t j = 0; j < kNumAlts; ++j) r2[j] += prob[j] * x;
+    for (std::size_t j = 0; j < kNumAlts; ++j) {
+      r2[j] += prob[j] * x;
+      const int sj = stack_of(static_cast<int>(j));
+      if (sj >= 0 && sj != stack_of(k)) acc.crossed2[static_cast<std::size_t>(sj)] += prob[j] * x;
+    }
   }
   p.scratch.request2[b] = r2;
   double cap_part = 0;
@@ -259,7 +269,8 @@ std::array<double, kNumAlts> serve_round2(const Pass& p, const RoundFactors& fb,
     acc.served[uk] += got.served[uk];
     unserved[uk] += r2[uk] - got.served[uk];
     if (discrete && is_us(k)) {
-      us_asked += r2[uk];
+      // A round-1 US request re-chosen as US is the same demand, asked once.
+      if (!is_us(p.buyers.alt1[b])) us_asked += r2[uk];
       us_got += got.served[uk];
     }
   }
@@ -311,6 +322,7 @@ void record_month(State& s, const std::vector<Round1Tally>& acc1, const std::vec
     for (std::size_t k = 0; k < kNumAlts; ++k) {
       m.demand[k] = acc1[c].requests.by_alt[k];
       m.demand2[k] = acc2[c].requests2.by_alt[k];
+      if (k < kNumStacks) m.crossed2[k] = acc2[c].crossed2[k];
       m.served[k] = acc2[c].served[k] + acc3[c].served[k];
       m.rationed[k] = acc2[c].rationed[k];
       m.backlog[k] = acc3[c].backlog[k];

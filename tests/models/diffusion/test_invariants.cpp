@@ -205,3 +205,24 @@ TEST_CASE("the model's invariant checker reports a violation with the country an
   s.month.global.vendor_shipped = 2 * s.month.global.vendor_output;
   CHECK_THAT(first_violation(s, h.params), Contains("vendors shipped more than their output"));
 }
+
+TEST_CASE("a buyer served in full by US alternatives in both rounds has a US fill rate of 1", "[diffusion]") {
+  // The rationed part of a US_direct request re-chosen as US_cloud is the same demand for
+  // US compute: counted once, a buyer that got all of it expects full availability.
+  Harness h("diffusion_rule", {}, 1);
+  std::size_t rechosen_in_us_nest = 0;
+  for (int step = 0; step < 24; ++step) {
+    h.step(step);
+    const auto& s = h.model->state();
+    const auto& b = s.buyers;
+    auto is_us = [](std::uint8_t k) { return k == kUsDirect || k == kUsCloud; };
+    for (std::size_t i = 0; i < b.size(); ++i) {
+      const bool all_us = is_us(b.alt1[i]) && (b.alt2[i] == 255 || is_us(b.alt2[i]));
+      if (!all_us || b.backlog[i] != 0.0) continue;
+      INFO("buyer " << i << " month " << step);
+      REQUIRE(s.scratch.own_us_fill[i] == Approx(1.0).margin(1e-12));
+      if (b.alt2[i] != 255) ++rechosen_in_us_nest;
+    }
+  }
+  CHECK(rechosen_in_us_nest > 0);
+}
