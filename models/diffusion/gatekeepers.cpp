@@ -178,7 +178,11 @@ void allocation_phase(State& s, const Env& env) {
 
 void gatekeeper_settlement(State& s) {
   auto& gk = s.gatekeepers;
-  for (std::size_t c = 0; c < s.world.countries; ++c) gk.cloud_signal[c] += s.month.country[c].demand[kUsCloud];
+  // What buyers asked of US cloud in both rounds: demand diverted to US cloud after a cap
+  // refused it moves capacity too.
+  for (std::size_t c = 0; c < s.world.countries; ++c) {
+    gk.cloud_signal[c] += s.month.country[c].demand[kUsCloud] + s.month.country[c].demand2[kUsCloud];
+  }
   const std::size_t slots = gk.pipeline.size();
   const std::size_t lag = slots - 1;
   const std::size_t arrive = (static_cast<std::size_t>(s.clock.step) + lag) % slots;

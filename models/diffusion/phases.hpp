@@ -23,8 +23,8 @@ void choice_phase(State& s, const Env& env);
 /// (the re-choice of rationed demand), and carry what is unserved as backlog.
 void clearing_phase(State& s, const Env& env);
 
-/// clearing, settlement (gatekeepers.cpp): the month's US_cloud requests join the demand
-/// signal; what vendors shipped of the gatekeepers' orders enters the build pipeline where
+/// clearing, settlement (gatekeepers.cpp): the month's US_cloud requests (both rounds)
+/// join the demand signal; what vendors shipped of the gatekeepers' orders enters the build pipeline where
 /// the quarter's placement put it.
 void gatekeeper_settlement(State& s);
 

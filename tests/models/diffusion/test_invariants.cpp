@@ -226,3 +226,22 @@ TEST_CASE("a buyer served in full by US alternatives in both rounds has a US fil
   }
   CHECK(rechosen_in_us_nest > 0);
 }
+
+TEST_CASE("gatekeepers place capacity by the US cloud requests of both rounds", "[diffusion]") {
+  Harness h("strict", {}, 1);
+  const std::size_t n = h.model->state().world.countries;
+  std::vector<double> quarter(n, 0.0);
+  double round2 = 0;
+  for (int step = 0; step < 3; ++step) {
+    h.step(step);
+    for (std::size_t c = 0; c < n; ++c) {
+      const auto& m = h.model->state().month.country[c];
+      quarter[c] += m.demand[kUsCloud] + m.demand2[kUsCloud];
+      round2 += m.demand2[kUsCloud];
+    }
+  }
+  REQUIRE(round2 > 0);  // capped demand re-chose US cloud
+  h.step(3);            // April: the quarter's placement sees the first quarter's requests
+  const auto& signal = h.model->state().gatekeepers.cloud_signal_prev;
+  for (std::size_t c = 0; c < n; ++c) REQUIRE(signal[c] == Approx(quarter[c]).epsilon(1e-12));
+}
