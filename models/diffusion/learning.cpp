@@ -45,10 +45,11 @@ void update_buyer_expectations(State& s, const Env& env) {
 }
 
 /// Vendors' scarcity signal for next month's markup: the share of this month's chip
-/// orders (buyers' round-1 US_direct requests and gatekeeper orders) beyond output.
+/// orders beyond output. Orders are what vendors were asked to ship in both rounds
+/// (gatekeepers' orders and buyers' requests the rules let through), not requests a cap
+/// refused.
 void update_scarcity(State& s) {
-  double orders = s.month.global.gatekeeper_orders;
-  for (const auto& m : s.month.country) orders += m.demand[kUsDirect];
+  const double orders = s.month.global.vendor_orders;
   const double output = s.month.global.vendor_output;
   s.vendors.excess_share = orders > 0 ? std::max(0.0, orders - output) / orders : 0.0;
 }

@@ -122,6 +122,7 @@ struct CountryMonth {
 /// Global capacities and their use in one month.
 struct GlobalMonth {
   double vendor_output = 0;
+  double vendor_orders = 0;   ///< orders vendors were asked to ship (cleared by the rules), both rounds
   double vendor_shipped = 0;  ///< to buyers and gatekeepers
   double cn_export_capacity = 0, cn_export_used = 0;
   double cn_domestic_capacity = 0, cn_domestic_used = 0;

@@ -5,17 +5,17 @@
 namespace tiersim::models::diffusion {
 namespace {
 
-/// Vendors' share of all US chip orders of a round: buyers' cleared US_direct requests
-/// (cap requests as granted, Tier 3 diversion as far as it reaches) and gatekeeper orders.
-double vendor_factor(const State& s, const std::vector<RoundRequests>& requests, double gatekeeper_orders,
-                     const CapLedger& ledger, const Capacities& cap, double diversion) {
+/// All US chip orders of a round: buyers' cleared US_direct requests (cap requests as
+/// granted, Tier 3 diversion as far as it reaches) and gatekeeper orders.
+double vendor_orders(const State& s, const std::vector<RoundRequests>& requests, double gatekeeper_orders,
+                     const CapLedger& ledger, double diversion) {
   double orders = gatekeeper_orders;
   for (std::size_t c = 0; c < requests.size(); ++c) {
     const auto& d = requests[c].direct;
     const double free_part = s.policy->tier(c) == 3 ? d.free_ * diversion : d.free_;
     orders += d.lpp + ledger.granted(c) + d.nveu + free_part;
   }
-  return safe_ratio(cap.vendor, orders);
+  return orders;
 }
 
 /// US cloud: local free capacity first, then remote from the US's leftover (Tier 1 and 2
@@ -94,7 +94,8 @@ RoundFactors make_factors(const State& s, const Env& env, const std::vector<Roun
   f.diversion = safe_ratio(cap.diversion, diverted_req);
   ledger.grant(requests, s.index, scratch, round);
   f.cap = ledger.shares();
-  f.vendor = vendor_factor(s, requests, gatekeeper_orders, ledger, cap, f.diversion);
+  f.vendor_orders = vendor_orders(s, requests, gatekeeper_orders, ledger, f.diversion);
+  f.vendor = safe_ratio(cap.vendor, f.vendor_orders);
   cloud_factors(s, env, requests, f);
   chinese_factors(s, requests, cap, f);
   return f;
@@ -130,6 +131,7 @@ void consume(State& s, const RoundFactors& f, const std::vector<RoundRequests>& 
       g.cn_cloud_used += f.cn_cloud * r.by_alt[kCnCloud];
     }
   }
+  g.vendor_orders += f.vendor_orders;
   const double gk_shipped = f.vendor * gatekeeper_orders;
   cap.vendor -= shipped_direct + gk_shipped;
   g.vendor_shipped += shipped_direct + gk_shipped;

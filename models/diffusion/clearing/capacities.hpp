@@ -25,6 +25,7 @@ struct RoundFactors {
   std::vector<double> cap;          ///< pro rata: share of each country's cap requests granted
   bool per_buyer_cap = false;       ///< random-order rationing: grants are per buyer (scratch.cap_grant)
   double vendor = 1.0;              ///< share of all US chip orders vendors can ship
+  double vendor_orders = 0.0;       ///< the round's US chip orders that the rules let through, H100e
   std::vector<double> cloud;        ///< share of US_cloud requests served per country (local + remote)
   std::vector<double> cloud_local;  ///< ... served by capacity in the country
   double cn_export = 1.0, cn_domestic = 1.0, cn_cloud = 1.0;

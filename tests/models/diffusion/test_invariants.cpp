@@ -245,3 +245,25 @@ TEST_CASE("gatekeepers place capacity by the US cloud requests of both rounds", 
   const auto& signal = h.model->state().gatekeepers.cloud_signal_prev;
   for (std::size_t c = 0; c < n; ++c) REQUIRE(signal[c] == Approx(quarter[c]).epsilon(1e-12));
 }
+
+TEST_CASE("the vendors' scarcity signal counts the orders they were asked to ship, not refused requests",
+          "[diffusion]") {
+  // Month 0 of the rule with a tiny cap and no exemptions: the caps refuse Tier 2 requests.
+  // With output just above the orders that cleared, vendors see no scarcity.
+  const std::vector<std::string> tight{"params.policy.rule.cap_h100e=10", "params.policy.rule.lpp_h100e_per_year=0",
+                                       "params.policy.rule.nveu=false"};
+  Harness probe("diffusion_rule", tight, 1);
+  probe.step(0);
+  const auto& s0 = probe.model->state();
+  const double cleared = s0.month.global.vendor_orders;
+  double refused = 0;
+  for (const auto& m : s0.month.country) refused += m.cap_requested - m.cap_drawn;
+  REQUIRE(refused > 0.02 * cleared);
+  const double output = 1.01 * cleared * 12;  // per year: the 2025 level
+  auto with_output = tight;
+  with_output.push_back("params.vendors.output_2025=[" + std::to_string(output) + ", 0]");
+  Harness h("diffusion_rule", with_output, 1);
+  h.step(0);
+  CHECK(h.model->state().month.global.vendor_orders == Approx(cleared).epsilon(1e-12));
+  CHECK(h.model->state().vendors.excess_share == 0.0);
+}
