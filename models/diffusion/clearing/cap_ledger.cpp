@@ -56,18 +56,12 @@ double CapLedger::granted(std::size_t c) const {
 void CapLedger::draw(double vendor_factor, std::vector<CountryMonth>& month) {
   for (std::size_t c = 0; c < ledger_.size(); ++c) {
     if (request_[c] <= 0) continue;
-    if (random_order_) {
-      const double granted = std::min(request_[c], ledger_[c]);
-      const double drawn = vendor_factor * granted;
-      policy_.ledger_draw(c, drawn);
-      month[c].cap_drawn += drawn;
-      ledger_[c] -= granted;
-    } else {
-      const double drawn = vendor_factor * share_[c] * request_[c];
-      policy_.ledger_draw(c, drawn);
-      month[c].cap_drawn += drawn;
-      ledger_[c] = std::max(0.0, ledger_[c] - share_[c] * request_[c]);
-    }
+    // Only what vendors ship counts against the cap; the part of a grant they could not
+    // ship stays on the ledger for the next round.
+    const double drawn = vendor_factor * granted(c);
+    policy_.ledger_draw(c, drawn);
+    month[c].cap_drawn += drawn;
+    ledger_[c] = std::max(0.0, ledger_[c] - drawn);
   }
 }
 

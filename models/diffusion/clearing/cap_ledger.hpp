@@ -4,7 +4,7 @@
 // full if the ledger has room, else shared pro rata (every request gets the same share) or
 // in random order (buyers in a random order take what they asked until the ledger is
 // empty). The ledger is charged with what vendors ship of the grants; the next round sees
-// the ledger less this round's grants.
+// the ledger less what was shipped, so a grant vendors could not fill can be granted again.
 #include <cstdint>
 #include <vector>
 
@@ -32,7 +32,7 @@ class CapLedger {
   const std::vector<double>& shares() const { return share_; }
 
   /// Charge the ledgers with what vendors shipped of the round's grants (`vendor_factor`:
-  /// the share of orders vendors could serve) and take the grants off the month's ledger.
+  /// the share of orders vendors could serve) and take it off the month's ledger.
   void draw(double vendor_factor, std::vector<CountryMonth>& month);
 
  private:

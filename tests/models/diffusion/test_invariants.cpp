@@ -252,7 +252,9 @@ TEST_CASE("the vendors' scarcity signal counts the orders they were asked to shi
   // With output just above the orders that cleared, vendors see no scarcity.
   const std::vector<std::string> tight{"params.policy.rule.cap_h100e=10", "params.policy.rule.lpp_h100e_per_year=0",
                                        "params.policy.rule.nveu=false"};
-  Harness probe("diffusion_rule", tight, 1);
+  auto abundant = tight;  // vendors ship every cleared order: the flows do not depend on output
+  abundant.push_back("params.vendors.output_2025=[1e12, 0]");
+  Harness probe("diffusion_rule", abundant, 1);
   probe.step(0);
   const auto& s0 = probe.model->state();
   const double cleared = s0.month.global.vendor_orders;
