@@ -33,18 +33,21 @@ struct DirectSplit {
   double free_ = 0;  ///< no cap applies (outside Tier 2, or no caps in force)
 };
 
+/// A US_direct request of buyer b under the rule: a National VEU first uses its own
+/// allowance; every Tier 2 consignee (an NVEU beyond its allowance too) then its LPP
+/// exemption; the rest needs a licence under the country's allocation (the cap ledger).
 inline DirectSplit split_direct(const MonthRules& rules, const Policy& policy, const Buyers& buyers, std::size_t b,
                                 double r) {
   DirectSplit sp;
   const std::size_t c = buyers.country[b];
   if (!rules.caps || policy.tier(c) != 2) {
     sp.free_ = r;
-  } else if (buyers.nveu[b]) {
-    sp.nveu = std::min(r, std::max(0.0, rules.nveu_limit - buyers.nveu_used[b]));
-  } else {
-    sp.lpp = std::min(r, std::max(0.0, rules.lpp_limit - buyers.lpp_used[b]));
-    sp.cap = r - sp.lpp;
+    return sp;
   }
+  if (buyers.nveu[b]) sp.nveu = std::min(r, std::max(0.0, rules.nveu_limit - buyers.nveu_used[b]));
+  const double rest = r - sp.nveu;
+  sp.lpp = std::min(rest, std::max(0.0, rules.lpp_limit - buyers.lpp_used[b]));
+  sp.cap = rest - sp.lpp;
   return sp;
 }
 
