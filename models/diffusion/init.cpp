@@ -213,7 +213,7 @@ void init_buyers(State& s, const Env& env, const std::vector<double>& project) {
 void init_countries(State& s, const DiffusionParams& p) {
   const std::size_t n = s.world.countries;
   auto& k = s.countries;
-  k.a_cn.assign(n, p.initial.cn_availability);
+  for (auto& a : k.a_cn) a.assign(n, p.initial.cn_availability);
   k.us_fill.assign(n, 1.0);
   for (auto& v : k.installed) v.assign(n, 0.0);
   const auto& b = s.buyers;

@@ -11,9 +11,11 @@
 namespace tiersim::models::diffusion {
 namespace {
 
-/// Countries' fill rates of US requests and their expected fill rate of Chinese supply
-/// (adaptive, weight eta). The demand for a stack is its round-1 requests plus the round-2
-/// requests re-chosen from the other stack; what is served counts both rounds.
+/// Countries' fill rates of US requests and their expected fill rates of Chinese chips and
+/// of Chinese cloud, each its own (adaptive, weight eta). The demand for the US stack is
+/// its round-1 requests plus the round-2 requests re-chosen from the other stack; the
+/// demand for one Chinese alternative is its requests of both rounds (a round-2 request
+/// for it always comes from another alternative). What is served counts both rounds.
 void update_country_expectations(State& s, double eta) {
   auto& k = s.countries;
   for (std::size_t c = 0; c < s.world.countries; ++c) {
@@ -21,9 +23,12 @@ void update_country_expectations(State& s, double eta) {
     const double us_served = m.served[kUsDirect] + m.served[kUsCloud];
     const double us_req = m.demand[kUsDirect] + m.demand[kUsCloud] + m.crossed2[kStackUs];
     if (us_req > 0) k.us_fill[c] = std::min(1.0, us_served / us_req);
-    const double cn_served = m.served[kCnChip] + m.served[kCnCloud];
-    const double cn_req = m.demand[kCnChip] + m.demand[kCnCloud] + m.crossed2[kStackCn];
-    if (cn_req > 0) k.a_cn[c] = (1.0 - eta) * k.a_cn[c] + eta * std::min(1.0, cn_served / cn_req);
+    for (const int alt : {kCnChip, kCnCloud}) {
+      const auto a = static_cast<std::size_t>(alt);
+      const double req = m.demand[a] + m.demand2[a];
+      auto& expected = k.a_cn[a - kCnChip][c];
+      if (req > 0) expected = (1.0 - eta) * expected + eta * std::min(1.0, m.served[a] / req);
+    }
   }
 }
 

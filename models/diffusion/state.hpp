@@ -46,7 +46,7 @@ struct Demand {
 /// What every country knows and holds between months.
 struct Countries {
   std::vector<Stance> stance;
-  std::vector<double> a_cn;                               ///< expected fill rate of Chinese supply
+  std::array<std::vector<double>, 2> a_cn;                ///< expected fill rate of CN_chip ([0]) and CN_cloud ([1])
   std::vector<double> us_fill;                            ///< last month's fill rate of US requests
   std::array<std::vector<double>, kNumStacks> installed;  ///< installed base by stack
   std::array<double, kNumStacks> installed_world{};       ///< world installed base by stack

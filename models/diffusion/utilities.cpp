@@ -49,12 +49,16 @@ std::array<double, kNumAlts> country_utilities(const State& s, const DiffusionPa
   const double align = s.world.table.rows[c].us_ally ? ch.theta_align : 0.0;
   const double risk = ch.rho_risk * ((k.stance[c] == Stance::restrict ? p.policy.restrict_risk : 0.0) +
                                      (s.policy->guidance() && !s.world.china[c] ? p.policy.guidance_risk : 0.0));
-  const double avail_cn = ch.delta_avail * std::log(std::max(ch.availability_floor, k.a_cn[c]));
+  auto avail = [&](int alt) {
+    return ch.delta_avail *
+           std::log(std::max(ch.availability_floor, k.a_cn[static_cast<std::size_t>(alt - kCnChip)][c]));
+  };
   std::array<double, kNumAlts> v{};
   v[kUsDirect] = price.us_direct + net_us + align;
   v[kUsCloud] = ch.asc_us_cloud + price.us_cloud + net_us + align - (local_cloud ? 0.0 : ch.lambda_lat);
-  v[kCnChip] = ch.asc_cn_chip + price.cn_chip + net_cn - align - risk + avail_cn;
-  v[kCnCloud] = ch.asc_cn_cloud + price.cn_cloud + net_cn - align - risk + avail_cn - (cn_local ? 0.0 : ch.lambda_lat);
+  v[kCnChip] = ch.asc_cn_chip + price.cn_chip + net_cn - align - risk + avail(kCnChip);
+  v[kCnCloud] =
+      ch.asc_cn_cloud + price.cn_cloud + net_cn - align - risk + avail(kCnCloud) - (cn_local ? 0.0 : ch.lambda_lat);
   v[kDefer] = ch.asc_defer;
   return v;
 }

@@ -169,7 +169,7 @@ struct InitialParams {
              .max = 1.0});
     v.field("cn_availability", cn_availability,
             {.unit = "1",
-             .doc = "initial expected fill rate of Chinese supply",
+             .doc = "initial expected fill rate of Chinese chips and of Chinese cloud",
              .source = "assumption",
              .min = 0.01,
              .max = 1.0});
