@@ -1,5 +1,6 @@
 #include "models/diffusion/diffusion_model.hpp"
 
+#include "models/diffusion/china_supply.hpp"
 #include "models/diffusion/init.hpp"
 #include "models/diffusion/invariants.hpp"
 #include "models/diffusion/phases.hpp"
@@ -44,6 +45,7 @@ void DiffusionModel::declare(engine::Registry& reg) {
   sch.add("clearing", "two-round clearing", [&s, &env](const StepContext&) { clearing_phase(s, env); });
   sch.add("clearing", "gatekeeper settlement", [&s](const StepContext&) { gatekeeper_settlement(s); });
   sch.add("clearing", "vendor revenue", [&s](const StepContext&) { vendor_revenue(s); });
+  sch.add("clearing", "Chinese settlement", [&s, &env](const StepContext&) { china_settlement(s, env); });
   sch.add("learning", "expectations, quality, stance", [&s, &env](const StepContext&) { learning_phase(s, env); });
 #ifdef TIERSIM_CHECKS
   // Checked builds (Debug, CI) stop a run at the first violated invariant.

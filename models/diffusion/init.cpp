@@ -6,6 +6,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "models/diffusion/china_supply.hpp"
 #include "models/diffusion/gatekeepers.hpp"
 #include "sim/core/error.hpp"
 
@@ -229,8 +230,6 @@ void init_countries(State& s, const DiffusionParams& p) {
 }
 
 void init_supply(State& s, const DiffusionParams& p) {
-  s.china.quality = p.china.quality_0;
-  s.china.cumulative = p.initial.cn_cumulative;
   s.vendors.output.assign(p.vendors.names.size(), 0.0);
   s.vendors.revenue.assign(p.vendors.names.size(), {0.0, 0.0, 0.0});
 }
@@ -275,6 +274,7 @@ State init_state(const Env& env, const engine::ModelContext& ctx) {
   init_buyers(s, env, project);
   init_countries(s, p);
   init_supply(s, p);
+  init_china(s, p);
   init_choice_and_scratch(s, p);
   s.gatekeepers = init_gatekeepers(s.world, p, ctx);
   s.clock.now = env.calendar.start();

@@ -46,6 +46,22 @@ std::string country_violation(const State& s, const DiffusionParams& p, std::siz
   return {};
 }
 
+/// The Chinese firms: output within capacity and (when decided) within the input limits,
+/// exports within output, no negative cloud capacity.
+std::string china_violation(const State& s, const DiffusionParams& p) {
+  const auto& ch = s.china;
+  const std::string when = s.clock.now.to_string() + ": ";
+  const bool limited = p.china.behaviour.capacity == Behaviour::adaptive;
+  for (const auto& f : ch.firms) {
+    const double yearly = f.output * time::kMonthsPerYear;
+    if (!within(yearly, f.capacity)) return when + "a Chinese firm's output beyond its capacity";
+    if (limited && !within(yearly, f.limit)) return when + "a Chinese firm's output beyond its input limit";
+    if (!within(f.exports, f.output)) return when + "a Chinese firm exported more than it made";
+  }
+  if (!(ch.cloud_pool >= 0.0)) return when + "negative Chinese cloud capacity abroad";
+  return {};
+}
+
 std::string global_violation(const State& s) {
   const auto& g = s.month.global;
   const std::string when = s.clock.now.to_string() + ": ";
@@ -101,6 +117,7 @@ std::string first_violation(const State& s, const DiffusionParams& p) {
     if (auto v = country_violation(s, p, c); !v.empty()) return v;
   }
   if (auto v = global_violation(s); !v.empty()) return v;
+  if (auto v = china_violation(s, p); !v.empty()) return v;
   if (auto v = buyer_violation(s, p); !v.empty()) return v;
   return uveu_violation(s, p);
 }

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "models/diffusion/china_supply.hpp"
 #include "models/diffusion/country_sums.hpp"
 #include "models/diffusion/phases.hpp"
 
@@ -75,6 +76,7 @@ void learning_phase(State& s, const Env& env) {
   update_scarcity(s);
   update_buyer_expectations(s, env);
   learn_chinese_quality(s, env.p);
+  learn_chinese_demand(s, env);
   auto& k = s.countries;
   for (std::size_t st = 0; st < kNumStacks; ++st) {
     k.installed_world[st] = std::accumulate(k.installed[st].begin(), k.installed[st].end(), 0.0);

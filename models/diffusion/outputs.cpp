@@ -408,6 +408,7 @@ void declare_outputs(engine::Registry& reg, const State& s, const DiffusionParam
   declare_countries(reg, s);
   declare_policy_and_expectations(reg, s);
   declare_suppliers(reg, s);
+  declare_chinese_suppliers(reg, s, p);
   declare_summaries(reg, s, tally);
 }
 

@@ -34,6 +34,9 @@ class RunTally {
   double t2_us_revenue_ = 0.0;
 };
 
+/// The Chinese suppliers' dimensions and observables (outputs_china.cpp).
+void declare_chinese_suppliers(engine::Registry& reg, const State& s, const DiffusionParams& p);
+
 /// Register the model's dimensions, groupings, observables and summaries.
 void declare_outputs(engine::Registry& reg, const State& s, const DiffusionParams& p, const RunTally& tally);
 

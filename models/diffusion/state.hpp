@@ -63,14 +63,49 @@ struct Vendors {
   std::vector<std::array<double, 3>> revenue;  ///< [vendor][tier - 1], USD this month
 };
 
-/// Chinese suppliers: Huawei's output split into domestic and export supply, Chinese cloud
-/// capacity abroad, and the learning curve.
+/// One Chinese chip firm: capacity, decisions and this month's outcome. Capacity and
+/// output in 910C-class units (domestic: `h100e_per_unit` each; exported as 910B-class:
+/// `export_h100e_per_unit` each).
+struct ChinaFirm {
+  double capacity = 0.0;         ///< capacity in use, units/year
+  std::vector<double> pipeline;  ///< [month slot] capacity arriving, units/year
+  double limit = 0.0;            ///< the firm's input limit this year, units/year
+  double output = 0.0;           ///< units this month
+  double exports = 0.0;          ///< units allocated to export this month
+  double investment = 0.0;       ///< capacity ordered this quarter, units/year
+  double q = 0.0;                ///< the quarter's q (value of a unit of capacity over its cost to the firm)
+};
+
+/// One Chinese cloud's capacity abroad.
+struct ChinaCloud {
+  std::vector<double> placed;                 ///< [c] online + under construction, H100e
+  std::vector<std::vector<double>> pipeline;  ///< [month slot][c] arrivals, H100e
+  double orders = 0.0;                        ///< hardware ordered this month, H100e (export class)
+  std::vector<double> order_share;            ///< [c] where this month's orders go
+  double budget = 0.0;                        ///< the year's budget ceiling left, USD
+};
+
+/// Chinese suppliers: the chip firms' output split into domestic and export supply, the
+/// clouds' capacity abroad, prices, what the firms expect, and the learning curve.
 struct China {
-  double export_pool = 0.0;    ///< chips for export, H100e this month
-  double domestic_pool = 0.0;  ///< chips for China's own buyers, H100e this month
-  double cloud_pool = 0.0;     ///< cloud capacity abroad, H100e this month
-  double quality = 0.0;        ///< effective quality relative to US compute (Q_CN)
-  double cumulative = 0.0;     ///< cumulative Chinese-stack deployment, H100e
+  std::vector<ChinaFirm> firms;
+  std::vector<ChinaCloud> clouds;
+  double export_pool = 0.0;            ///< chips for export, H100e this month
+  double domestic_pool = 0.0;          ///< chips for China's own buyers, H100e this month
+  double cloud_pool = 0.0;             ///< cloud capacity abroad open to rent this month, H100e
+  double cloud_orders = 0.0;           ///< the clouds' hardware orders this month (compete for export chips), H100e
+  double cloud_shipped = 0.0;          ///< ... of which shipped
+  double price = 0.0;                  ///< domestic price per (nominal) H100e the buyer pays, USD
+  double export_price = 0.0;           ///< export price per (nominal) H100e the buyer pays, USD
+  double receipt = 0.0;                ///< the firms' receipt per H100e sold at home, USD
+  double unit_cost = 0.0;              ///< the firms' unit cost per H100e, USD
+  double expected_domestic = 0.0;      ///< expected requests of China's buyers for Chinese compute, H100e/month
+  double expected_foreign = 0.0;       ///< expected foreign requests for Chinese chips (buyers and clouds), H100e/month
+  std::vector<double> expected_cloud;  ///< [c] expected CN_cloud requests per country, H100e/month
+  double scarcity = 0.0;               ///< last month's excess-demand share for Chinese chips (both markets)
+  double domestic_scarcity = 0.0;      ///< ... in China
+  double quality = 0.0;                ///< effective quality relative to US compute (Q_CN)
+  double cumulative = 0.0;             ///< cumulative Chinese-stack deployment, H100e
 };
 
 /// Cloud gatekeepers (UVEU): capacity by country, the build pipeline, the quarter's plan.

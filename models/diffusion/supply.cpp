@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "models/diffusion/china_supply.hpp"
 #include "models/diffusion/phases.hpp"
 
 namespace tiersim::models::diffusion {
@@ -25,19 +26,17 @@ double us_base_price(const VendorParams& v, const time::YearMonth& ym) {
   return v.price_2025 * std::pow(1.0 + v.price_change, years);
 }
 
-double huawei_units(const ChinaParams& c, int year) {
-  if (c.output_units.empty()) return 0.0;
+double yearly_path(const std::vector<double>& levels, double growth_after, int year) {
+  if (levels.empty()) return 0.0;
   const int k = year - kBaseYear;
-  const auto n = static_cast<int>(c.output_units.size());
-  double units = 0.0;
-  if (k < 0) {
-    units = c.output_units.front();
-  } else if (k < n) {
-    units = c.output_units[static_cast<std::size_t>(k)];
-  } else {
-    units = c.output_units.back() * std::pow(c.output_growth_after, k - n + 1);
-  }
-  return c.output_scale * units;
+  const auto n = static_cast<int>(levels.size());
+  if (k < 0) return levels.front();
+  if (k < n) return levels[static_cast<std::size_t>(k)];
+  return levels.back() * std::pow(growth_after, k - n + 1);
+}
+
+double huawei_units(const ChinaParams& c, int year) {
+  return c.output_scale * yearly_path(c.output_units, c.output_growth_after, year);
 }
 
 void supply_phase(State& s, const Env& env) {
@@ -51,18 +50,7 @@ void supply_phase(State& s, const Env& env) {
   }
   v.base_price = us_base_price(p.vendors, s.clock.now);
   v.price = v.base_price * (1.0 + p.vendors.kappa * v.excess_share);
-  // Domestic demand is served first: only export_share of the output is exported, as
-  // 910B-class units.
-  const double units = huawei_units(p.china, year) / time::kMonthsPerYear;
-  s.china.domestic_pool = (1.0 - p.china.export_share) * units * p.china.h100e_per_unit;
-  s.china.export_pool = p.china.export_share * units * p.china.export_h100e_per_unit;
-  double host = 0;
-  for (std::size_t c = 0; c < s.world.countries; ++c) {
-    if (s.world.cn_cloud_host[c]) {
-      host += s.world.demand_share[c] * p.demand.world_2025 * s.demand.index / time::kMonthsPerYear;
-    }
-  }
-  s.china.cloud_pool = p.china.cloud_share_of_host_demand * host;
+  china_supply(s, env);
 }
 
 }  // namespace tiersim::models::diffusion

@@ -19,7 +19,11 @@ double path_level(double level_base, double first, double last, int year);
 /// US price per H100e before the scarcity markup, falling smoothly month by month.
 double us_base_price(const VendorParams& v, const time::YearMonth& ym);
 
-/// Huawei output in `year`, units/year.
+/// A dated yearly path: the listed levels from kBaseYear on, then growing by `growth_after`
+/// a year (before kBaseYear: the first level).
+double yearly_path(const std::vector<double>& levels, double growth_after, int year);
+
+/// The reference path of Chinese AI-chip output in `year` (frozen capacity), units/year.
 double huawei_units(const ChinaParams& c, int year);
 
 }  // namespace tiersim::models::diffusion

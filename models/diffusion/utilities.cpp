@@ -8,9 +8,11 @@
 namespace tiersim::models::diffusion {
 namespace {
 
-/// The price terms -beta ln(P_k / P_ref) of the four priced alternatives this month.
+/// The price terms -beta ln(P_k / P_ref) of the four priced alternatives this month; the
+/// Chinese ones at the domestic price in China ([0]) and the export price elsewhere ([1]).
 struct PriceTerms {
-  double us_direct, us_cloud, cn_chip, cn_cloud;
+  double us_direct, us_cloud;
+  std::array<double, 2> cn_chip, cn_cloud;
 };
 
 PriceTerms price_terms(const State& s, const DiffusionParams& p) {
@@ -21,13 +23,16 @@ PriceTerms price_terms(const State& s, const DiffusionParams& p) {
   const double us_direct = s.vendors.price * (1.0 + p.vendors.facility_overhead * retaliation);
   const double us_cloud = us_direct * (1.0 + p.gatekeepers.cloud_markup) *
                           (1.0 + (s.policy->rule_in_force() ? p.gatekeepers.uveu_surcharge : 0.0));
-  const double cn_nominal =
-      p.china.price_ratio * p.china.quality_0 * s.vendors.base_price * (1.0 + p.vendors.facility_overhead);
-  const double cn_chip = cn_nominal / s.china.quality;
-  const double cn_cloud = cn_chip * (1.0 + p.gatekeepers.cloud_markup);
   const double beta = p.choice.beta_price;
-  return {-beta * std::log(us_direct / reference), -beta * std::log(us_cloud / reference),
-          -beta * std::log(cn_chip / reference), -beta * std::log(cn_cloud / reference)};
+  PriceTerms t{-beta * std::log(us_direct / reference), -beta * std::log(us_cloud / reference), {}, {}};
+  const std::array<double, 2> cn_price{s.china.price, s.china.export_price};
+  for (std::size_t m = 0; m < 2; ++m) {
+    // Per effective H100e: the chip price and facility, over the quality.
+    const double cn_chip = cn_price[m] * (1.0 + p.vendors.facility_overhead) / s.china.quality;
+    t.cn_chip[m] = -beta * std::log(cn_chip / reference);
+    t.cn_cloud[m] = -beta * std::log(cn_chip * (1.0 + p.gatekeepers.cloud_markup) / reference);
+  }
+  return t;
 }
 
 bool has_us_cloud_in(const Gatekeepers& gk, std::size_t c) {
@@ -56,9 +61,10 @@ std::array<double, kNumAlts> country_utilities(const State& s, const DiffusionPa
   std::array<double, kNumAlts> v{};
   v[kUsDirect] = price.us_direct + net_us + align;
   v[kUsCloud] = ch.asc_us_cloud + price.us_cloud + net_us + align - (local_cloud ? 0.0 : ch.lambda_lat);
-  v[kCnChip] = ch.asc_cn_chip + price.cn_chip + net_cn - align - risk + avail(kCnChip);
-  v[kCnCloud] =
-      ch.asc_cn_cloud + price.cn_cloud + net_cn - align - risk + avail(kCnCloud) - (cn_local ? 0.0 : ch.lambda_lat);
+  const std::size_t market = s.world.china[c] ? 0 : 1;
+  v[kCnChip] = ch.asc_cn_chip + price.cn_chip[market] + net_cn - align - risk + avail(kCnChip);
+  v[kCnCloud] = ch.asc_cn_cloud + price.cn_cloud[market] + net_cn - align - risk + avail(kCnCloud) -
+                (cn_local ? 0.0 : ch.lambda_lat);
   v[kDefer] = ch.asc_defer;
   return v;
 }

@@ -53,6 +53,7 @@ void chinese_factors(const State& s, const std::vector<RoundRequests>& requests,
     }
   }
   f.cn_domestic = safe_ratio(cap.cn_domestic, dom_req);
+  exp_req += cap.cn_cloud_orders;
   f.cn_export = safe_ratio(cap.cn_export, exp_req);
   f.cn_cloud = safe_ratio(cap.cn_cloud, cloud_req);
 }
@@ -66,6 +67,8 @@ Capacities open_capacities(State& s, const Env& env) {
   cap.cn_export = s.china.export_pool;
   cap.cn_domestic = s.china.domestic_pool;
   cap.cn_cloud = s.china.cloud_pool;
+  cap.cn_cloud_orders = s.china.cloud_orders;
+  s.china.cloud_shipped = 0.0;
   s.month.cloud_free_before = s.gatekeepers.cloud_free;
   std::fill(s.month.cloud_local_used.begin(), s.month.cloud_local_used.end(), 0.0);
   auto& g = s.month.global;
@@ -131,6 +134,12 @@ void consume(State& s, const RoundFactors& f, const std::vector<RoundRequests>& 
       g.cn_cloud_used += f.cn_cloud * r.by_alt[kCnCloud];
     }
   }
+  // The Chinese clouds' hardware orders compete for export chips in the first round only.
+  const double cloud_hw = f.cn_export * cap.cn_cloud_orders;
+  cap.cn_export -= cloud_hw;
+  g.cn_export_used += cloud_hw;
+  s.china.cloud_shipped += cloud_hw;
+  cap.cn_cloud_orders = 0.0;
   g.vendor_orders += f.vendor_orders;
   const double gk_shipped = f.vendor * gatekeeper_orders;
   cap.vendor -= shipped_direct + gk_shipped;

@@ -13,11 +13,12 @@ namespace tiersim::models::diffusion {
 
 /// What is left of the month's global capacities, H100e.
 struct Capacities {
-  double vendor = 0;       ///< US vendor output not yet shipped
-  double diversion = 0;    ///< US chips that may still reach Tier 3
-  double cn_export = 0;    ///< Chinese chips for export
-  double cn_domestic = 0;  ///< Chinese chips for China
-  double cn_cloud = 0;     ///< Chinese cloud capacity abroad
+  double vendor = 0;           ///< US vendor output not yet shipped
+  double diversion = 0;        ///< US chips that may still reach Tier 3
+  double cn_export = 0;        ///< Chinese chips for export
+  double cn_domestic = 0;      ///< Chinese chips for China
+  double cn_cloud = 0;         ///< Chinese cloud capacity abroad
+  double cn_cloud_orders = 0;  ///< the Chinese clouds' hardware orders on export chips (first round only)
 };
 
 /// The shares of a round's requests that are served.

@@ -1,7 +1,11 @@
 #pragma once
-// Parameters of the Chinese suppliers: Huawei and the Chinese clouds (docs/ODD.md s.7.5).
+// Parameters of the Chinese suppliers (docs/ODD.md s.7.5): the reference paths (Huawei's
+// output, the export share, the price ratio, cloud capacity as a share of host demand) that
+// a frozen behaviour follows, quality and learning, and the decisions of the chip firms and
+// clouds (china_supply.hpp).
 #include <vector>
 
+#include "models/diffusion/params/china_supply.hpp"
 #include "sim/config/schema.hpp"
 
 namespace tiersim::models::diffusion {
@@ -19,12 +23,18 @@ struct ChinaParams {
   double cloud_share_of_host_demand = 0.01;
   std::vector<double> cloud_host_tiers{2.0};
   bool cloud_remote_allowed = true;
+  ChinaBehaviour behaviour;
+  ChinaChipParams chips;
+  ChinaCloudParams clouds;
 
   template <class V>
   void visit(V& v) {
+    v.section("behaviour", behaviour, "which Chinese behaviours respond (adaptive) or follow the reference paths");
+    v.section("chips", chips, "Chinese chip firms: capacity, output, exports, price");
+    v.section("clouds", clouds, "Chinese clouds: capacity abroad");
     v.field("output_units", output_units,
             {.unit = "units/year",
-             .doc = "Huawei Ascend output, 2025, 2026, 2027",
+             .doc = "reference path: Chinese AI-chip output, 2025, 2026, 2027 (frozen capacity)",
              .source = "cal. s8 (0.4M/0.6M/1.0M; ranges 0.2-0.8M, 0.3-1.0M, 0.5-2.0M)",
              .min = 0.0});
     v.field("output_scale", output_scale,
@@ -53,7 +63,7 @@ struct ChinaParams {
              .max = 5.0});
     v.field("export_share", export_share,
             {.unit = "1",
-             .doc = "share of Chinese output exported (domestic demand served first)",
+             .doc = "reference: share of Chinese output exported (frozen exports)",
              .source = "cal. s8/s9 (1%, range 0-10%)",
              .min = 0.0,
              .max = 1.0});
@@ -71,13 +81,14 @@ struct ChinaParams {
              .max = 2.0});
     v.field("price_ratio", price_ratio,
             {.unit = "1",
-             .doc = "price per effective H100e, Chinese / US, at the start",
+             .doc = "price per effective H100e, Chinese / US, in 2025 (and throughout with frozen price)",
              .source = "cal. s9 (1.3, sweep 0.6-2.0)",
              .min = 0.01,
              .max = 100.0});
     v.field("cloud_share_of_host_demand", cloud_share_of_host_demand,
             {.unit = "1",
-             .doc = "Chinese cloud AI capacity abroad per month, as share of host countries' demand",
+             .doc = "reference: Chinese cloud AI capacity abroad per month, as share of host countries' demand (frozen "
+                    "clouds)",
              .source = "cal. s8/s9 (<= 1%, sweep 0-10%)",
              .min = 0.0,
              .max = 1.0});
