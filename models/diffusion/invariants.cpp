@@ -36,7 +36,7 @@ std::string country_violation(const State& s, const DiffusionParams& p, std::siz
   if (policy.tier(c) == 2 && !within(policy.ledger_used(c), policy.ledger_released(c, s.clock.now))) {
     return at(s, c, "cap ledger drawn beyond what was released");
   }
-  if (policy.tier(c) == 3 && p.policy.tier3_diversion == 0.0 &&
+  if (us_barred(policy, s.world.china, c) && p.policy.tier3_diversion == 0.0 &&
       (m.served[kUsDirect] != 0.0 || m.served[kUsCloud] != 0.0)) {
     return at(s, c, "US compute served in Tier 3 without diversion");
   }

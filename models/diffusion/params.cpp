@@ -20,7 +20,7 @@ void DiffusionParams::check(const config::Node& where) const {
     if (policy.events[i].action == EventAction::unset) {
       throw InputError(where.origin().describe() + ": key 'params.policy.events[" + std::to_string(i) +
                        "].action': every event needs an action (rule_on, rule_off, guidance_on, guidance_off, "
-                       "retaliation_on, retaliation_off, g2g or tier)");
+                       "retaliation_on, retaliation_off, g2g, tier, china_licence_on or china_licence_off)");
     }
   }
 }

@@ -41,6 +41,8 @@ class Policy {
   bool uveu_limits_active() const { return rule_ && params_.rule.uveu_limits; }
   bool guidance() const { return guidance_; }
   bool retaliation() const { return retaliation_; }
+  /// US compliant chips may be sold to China (its buyers may choose US_direct).
+  bool china_licence() const { return china_licence_; }
   int tier(std::size_t c) const { return tier_[c]; }
   bool g2g(std::size_t c) const { return g2g_[c]; }
 
@@ -59,6 +61,7 @@ class Policy {
   bool rule_ = false;
   bool guidance_ = false;
   bool retaliation_ = false;
+  bool china_licence_ = false;
 };
 
 }  // namespace tiersim::models::diffusion

@@ -205,6 +205,12 @@ struct State {
   Clock clock;
 };
 
+/// US compute may not reach country c: Tier 3, except China (CHN/HKG/MAC) while US compliant
+/// chips may be sold there (then US_direct only, outside every cap). Diversion aside.
+inline bool us_barred(const Policy& policy, const std::vector<bool>& china, std::size_t c) {
+  return policy.tier(c) == 3 && !(policy.china_licence() && china[c]);
+}
+
 /// What the phases use from the engine and the parameters; fixed for a run.
 struct Env {
   const DiffusionParams& p;

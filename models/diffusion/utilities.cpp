@@ -60,6 +60,10 @@ std::array<double, kNumAlts> country_utilities(const State& s, const DiffusionPa
   };
   std::array<double, kNumAlts> v{};
   v[kUsDirect] = price.us_direct + net_us + align;
+  if (s.world.china[c]) {
+    // China buys compliant chips: less compute per dollar, and Beijing discourages them.
+    v[kUsDirect] += ch.beta_price * std::log(p.policy.compliant_quality) - p.policy.china_us_penalty;
+  }
   v[kUsCloud] = ch.asc_us_cloud + price.us_cloud + net_us + align - (local_cloud ? 0.0 : ch.lambda_lat);
   const std::size_t market = s.world.china[c] ? 0 : 1;
   v[kCnChip] = ch.asc_cn_chip + price.cn_chip[market] + net_cn - align - risk + avail(kCnChip);
@@ -74,7 +78,7 @@ AltMask availability_mask(const State& s, const DiffusionParams& p, std::size_t 
   const int tier = s.policy->tier(c);
   const bool diversion = p.policy.tier3_diversion > 0;
   AltMask m = bit(kDefer);
-  if (tier != 3 || diversion) m |= bit(kUsDirect);
+  if (!us_barred(*s.policy, s.world.china, c) || diversion) m |= bit(kUsDirect);
   if (tier != 3 && (local_cloud || p.gatekeepers.remote_allowed)) m |= bit(kUsCloud);
   if (s.countries.stance[c] != Stance::exclude) {
     m |= bit(kCnChip);

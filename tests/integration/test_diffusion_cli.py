@@ -34,9 +34,11 @@ def test_run_output_opens_in_xarray_with_iso3_and_dates(tiersim, tmp_path):
         assert list(ds.alternative.values) == ["US_direct", "US_cloud", "CN_chip", "CN_cloud", "Defer"]
         assert ds.cn_share_new_tier.dims == ("run", "time", "tier")
         assert ds.served.attrs["units"] == "month-1" and ds.served.attrs["tiersim_units"] == "H100e/month"
-        # Tier 3 gets no US compute (no diversion by default).
-        t3 = ["CHN", "RUS", "IRN"]
-        assert float(ds.served.sel(country=t3, alternative=["US_direct", "US_cloud"]).sum()) == 0.0
+        # Tier 3 gets no US compute (no diversion by default), except compliant chips
+        # bought by China while they may be sold there (the default), never US cloud.
+        assert float(ds.served.sel(country=["RUS", "IRN"], alternative=["US_direct", "US_cloud"]).sum()) == 0.0
+        assert float(ds.served.sel(country="CHN", alternative="US_cloud").sum()) == 0.0
+        assert float(ds.served.sel(country="CHN", alternative="US_direct").sum()) > 0.0
         # The cap ledger only fills under the rule, and only in Tier 2.
         assert float(ds.cap_used.sel(country="USA").max()) == 0.0
         assert float(ds.rule_in_force.isel(run=0, time=0)) == 1.0
@@ -76,3 +78,22 @@ def test_parameter_table_in_odd_matches_code(tiersim_bin):
     proc = subprocess.run([sys.executable, str(REPO / "scripts" / "update_docs.py"), tiersim_bin, "--check"],
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_china_access_to_us_chips_lowers_its_requests_for_chinese_chips(tiersim, tmp_path):
+    """Behaviour: with US compliant chips for sale, China asks the Chinese firms for less (the
+    firms serve China first, so this, not the Tier 2 caps, sets what is left to export)."""
+    record = "record:\n  - {variable: demand}\n  - {variable: cn_firm_exports}\n"
+    requests = {}
+    for licence in ("true", "false"):
+        out = tmp_path / f"licence_{licence}.h5"
+        tiersim("run", "-q", small_config(tmp_path, "diffusion_rule", record), "--set",
+                "params.scale.buyers_total=3000", "--set", f"params.policy.china_licence_at_start={licence}", "-o",
+                out, check=0)
+        with xr.open_dataset(out) as ds:
+            china = ds.demand.sel(country=["CHN", "HKG", "MAC"], alternative=["CN_chip", "CN_cloud"])
+            requests[licence] = float(china.sel(time=slice("2028", "2030")).sum())
+            us = float(ds.demand.sel(country="CHN", alternative="US_direct").sum())
+            assert (us > 0) == (licence == "true")
+    # Measured at 3e3 buyers: about 37 M against 78 M H100e over 2028-30.
+    assert requests["true"] < 0.8 * requests["false"]

@@ -12,7 +12,7 @@ double vendor_orders(const State& s, const std::vector<RoundRequests>& requests,
   double orders = gatekeeper_orders;
   for (std::size_t c = 0; c < requests.size(); ++c) {
     const auto& d = requests[c].direct;
-    const double free_part = s.policy->tier(c) == 3 ? d.free_ * diversion : d.free_;
+    const double free_part = us_barred(*s.policy, s.world.china, c) ? d.free_ * diversion : d.free_;
     orders += d.lpp + ledger.granted(c) + d.nveu + free_part;
   }
   return orders;
@@ -92,7 +92,7 @@ RoundFactors make_factors(const State& s, const Env& env, const std::vector<Roun
   f.cloud_local.assign(n, 1.0);
   double diverted_req = 0;
   for (std::size_t c = 0; c < n; ++c) {
-    if (s.policy->tier(c) == 3) diverted_req += requests[c].direct.free_;
+    if (us_barred(*s.policy, s.world.china, c)) diverted_req += requests[c].direct.free_;
   }
   f.diversion = safe_ratio(cap.diversion, diverted_req);
   ledger.grant(requests, s.index, scratch, round);
@@ -118,7 +118,7 @@ void consume(State& s, const RoundFactors& f, const std::vector<RoundRequests>& 
   g.us_cloud_remote_used += remote_used;
   for (std::size_t c = 0; c < requests.size(); ++c) {
     const auto& r = requests[c];
-    if (s.policy->tier(c) == 3) {
+    if (us_barred(*s.policy, s.world.china, c)) {
       const double d = f.vendor * f.diversion * r.direct.free_;
       cap.diversion -= f.diversion * r.direct.free_;
       g.diversion_used += d;

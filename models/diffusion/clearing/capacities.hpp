@@ -56,7 +56,7 @@ inline double served_of(const RoundFactors& f, const Policy& policy, const std::
   switch (k) {
     case kUsDirect: {
       const double cap_granted = f.per_buyer_cap ? std::min(grant, sp.cap) : f.cap[c] * sp.cap;
-      const double free_part = policy.tier(c) == 3 ? sp.free_ * f.diversion : sp.free_;
+      const double free_part = us_barred(policy, china, c) ? sp.free_ * f.diversion : sp.free_;
       return f.vendor * (sp.lpp + cap_granted + sp.nveu + free_part);
     }
     case kUsCloud: return r * f.cloud[c];

@@ -59,14 +59,15 @@ struct ChinaChipFirm {
              .source = "assumption (cal. s4: Huawei the largest source inside China)",
              .min = 0.0,
              .max = 1.0});
-    v.field("export_weight", export_weight,
-            {.unit = "1",
-             .doc = "strategic export weight omega (Digital Silk Road): a foreign request weighs omega/(1 - omega) "
-                    "domestic ones at equal value; 0 exports only what China does not ask for, 0.5 weighs both "
-                    "alike, towards 1 foreign requests first",
-             .source = "assumption (0.5: neutral; sweep 0-0.999; cal. s4 [S43]: Ascend offered abroad, no finalised deals)",
-             .min = 0.0,
-             .max = 0.999});
+    v.field(
+        "export_weight", export_weight,
+        {.unit = "1",
+         .doc = "strategic export weight omega (Digital Silk Road): a foreign request weighs omega/(1 - omega) "
+                "domestic ones at equal value; 0 exports only what China does not ask for, 0.5 weighs both "
+                "alike, towards 1 foreign requests first",
+         .source = "assumption (0.5: neutral; sweep 0-0.999; cal. s4 [S43]: Ascend offered abroad, no finalised deals)",
+         .min = 0.0,
+         .max = 0.999});
   }
 };
 

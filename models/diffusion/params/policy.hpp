@@ -124,7 +124,9 @@ enum class EventAction {
   retaliation_on,
   retaliation_off,
   g2g,
-  tier
+  tier,
+  china_licence_on,
+  china_licence_off
 };
 
 /// The name of an action as written in configs.
@@ -132,7 +134,7 @@ std::string_view event_action_name(EventAction a);
 
 /// A dated policy event. Actions: rule_on, rule_off, guidance_on, guidance_off,
 /// retaliation_on, retaliation_off, g2g (countries get the G2G multiplier), tier (countries
-/// move to `tier`).
+/// move to `tier`), china_licence_on/off (US compliant chips may or may not be sold to China).
 struct EventSpec {
   time::Date date{2025, 1, 13};
   EventAction action = EventAction::unset;
@@ -151,8 +153,11 @@ struct EventSpec {
               {"retaliation_on", EventAction::retaliation_on},
               {"retaliation_off", EventAction::retaliation_off},
               {"g2g", EventAction::g2g},
-              {"tier", EventAction::tier}},
-             {.doc = "what the event does (g2g: the countries get the G2G multiplier; tier: they move to `tier`)"});
+              {"tier", EventAction::tier},
+              {"china_licence_on", EventAction::china_licence_on},
+              {"china_licence_off", EventAction::china_licence_off}},
+             {.doc = "what the event does (g2g: the countries get the G2G multiplier; tier: they move to `tier`; "
+                     "china_licence_on/off: US compliant chips may (not) be sold to China)"});
     v.field("countries", countries, {.doc = "ISO3 codes (g2g, tier)"});
     v.field("tier", tier, {.unit = "1", .doc = "new tier (action tier)", .min = 1.0, .max = 3.0});
     v.field("note", note, {.doc = "what the event is, with its source"});
@@ -166,6 +171,9 @@ struct PolicyParams {
   double restrict_risk = 1.0;
   double tier3_diversion = 0.0;
   double retaliation_cost_multiplier = 1.05;
+  bool china_licence_at_start = true;
+  double compliant_quality = 0.5;
+  double china_us_penalty = 4.0;
 
   template <class V>
   void visit(V& v) {
@@ -193,6 +201,22 @@ struct PolicyParams {
              .source = "assumption from cal. s7 (USGS -$3.4B; Ga/Ge hit power/RF electronics)",
              .min = 1.0,
              .max = 5.0});
+    v.field("china_licence_at_start", china_licence_at_start,
+            {.doc = "US compliant chips (H20 class) may be sold to China at the start (events switch it)",
+             .source = "cal. s3 [S28] (>1M H20 to China in 2024, no licence needed until April 2025)"});
+    v.field(
+        "compliant_quality", compliant_quality,
+        {.unit = "1",
+         .doc = "effective compute of a compliant chip per H100e of US price (H20 class against H100)",
+         .source = "assumption (cal. s3: H20 ~$12.5k against ~$27.5k for an H100, strong in inference; sweep 0.2-0.9)",
+         .min = 0.01,
+         .max = 1.0});
+    v.field(
+        "china_us_penalty", china_us_penalty,
+        {.unit = "utils",
+         .doc = "disutility of US chips to China's buyers (Beijing's guidance against H20 purchases, security reviews)",
+         .source = "assumption (sweep 0-3)",
+         .min = 0.0});
   }
 };
 
