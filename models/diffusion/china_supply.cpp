@@ -122,7 +122,7 @@ void allocate_exports(State& s, const Env& env) {
       f.exports = p.china.export_share * f.output;
     } else {
       const double share = total_output > 0 ? f.output / total_output : 0.0;
-      const double omega = c.firms[k].export_weight;
+      const double omega = c.firms[k].exporter ? c.export_weight : 0.0;
       const double w = omega / (1.0 - omega) * std::pow(ratio, c.export_elasticity);
       f.exports = export_allocation(f.output, share * foreign_units, share * domestic_units, w);
     }

@@ -43,7 +43,7 @@ struct ChinaChipFirm {
   std::string name;
   double capacity_2025 = 0.0;
   double input_share = 0.0;
-  double export_weight = 0.0;
+  bool exporter = false;
 
   template <class V>
   void visit(V& v) {
@@ -59,21 +59,15 @@ struct ChinaChipFirm {
              .source = "assumption (cal. s4: Huawei the largest source inside China)",
              .min = 0.0,
              .max = 1.0});
-    v.field(
-        "export_weight", export_weight,
-        {.unit = "1",
-         .doc = "strategic export weight omega (Digital Silk Road): a foreign request weighs omega/(1 - omega) "
-                "domestic ones at equal value; 0 exports only what China does not ask for, 0.5 weighs both "
-                "alike, towards 1 foreign requests first",
-         .source = "assumption (0.5: neutral; sweep 0-0.999; cal. s4 [S43]: Ascend offered abroad, no finalised deals)",
-         .min = 0.0,
-         .max = 0.999});
+    v.field("exporter", exporter,
+            {.doc = "the firm sells abroad (Huawei offers Ascend abroad; the others serve Chinese clouds)",
+             .source = "cal. s4 [S43]; others: assumption"});
   }
 };
 
 /// The chip firms' technology, costs and decision rules.
 struct ChinaChipParams {
-  std::vector<ChinaChipFirm> firms{{"Huawei", 3.4e5, 0.8, 0.5}, {"Others", 0.6e5, 0.2, 0.0}};
+  std::vector<ChinaChipFirm> firms{{"Huawei", 3.4e5, 0.8, true}, {"Others", 0.6e5, 0.2, false}};
   std::vector<double> logic_units{1.0e6, 1.4e6, 2.0e6};
   std::vector<double> hbm_units_binding{8.0e5, 5.0e5, 8.0e5};
   std::vector<double> hbm_units_relaxed{8.0e5, 1.6e6, 2.5e6};
@@ -94,6 +88,7 @@ struct ChinaChipParams {
   double demand_memory = 0.3;
   double export_elasticity = 1.0;
   double us_pressure = 0.3;
+  double export_weight = 0.5;
 
   template <class V>
   void visit(V& v) {
@@ -221,6 +216,14 @@ struct ChinaChipParams {
 
   template <class V>
   void fields_exports(V& v) {
+    v.field("export_weight", export_weight,
+            {.unit = "1",
+             .doc = "strategic export weight omega of the exporting firms (Digital Silk Road): a foreign request "
+                    "weighs omega/(1 - omega) domestic ones at equal value; 0 exports only what China does not "
+                    "ask for, 0.5 weighs both alike, towards 1 foreign requests first",
+             .source = "assumption (0.5: neutral; sweep 0-0.99; cal. s4 [S43]: offered abroad, no finalised deals)",
+             .min = 0.0,
+             .max = 0.999});
     v.field("export_elasticity", export_elasticity,
             {.unit = "1",
              .doc = "sigma: elasticity of the export weight to foreign net price over the domestic shadow price",
