@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <numeric>
 #include <span>
 #include <string>
 
@@ -339,7 +340,78 @@ double t2_cn_served(const State& s, const RunTally& tally, int year) {
   return total;
 }
 
-void declare_summaries(engine::Registry& reg, const State& s, const RunTally& tally) {
+/// A per-year tally's value in `year`, NaN if the run does not cover it.
+double in_year(const RunTally& tally, const std::vector<double>& v, int year) {
+  const int y = tally.year_index(year);
+  return y < 0 ? kNaN : v[static_cast<std::size_t>(y)];
+}
+
+/// Share of countries `which` (by ISO3 flag) in stack `st` of compute served over years.
+double stack_share(const State& s, const RunTally& tally, const std::vector<bool>& which, int st, int from, int to) {
+  double part = 0, all = 0;
+  for (int year = from; year <= to; ++year) {
+    const int y = tally.year_index(year);
+    if (y < 0) return kNaN;
+    for (std::size_t c = 0; c < s.world.countries; ++c) {
+      if (!which[c]) continue;
+      const auto& x = tally.served_by_year()[static_cast<std::size_t>(y)][c];
+      part += x[static_cast<std::size_t>(st)];
+      all += x[kStackUs] + x[kStackCn];
+    }
+  }
+  return all > 0 ? part / all : kNaN;
+}
+
+/// The quantities the 2025 record checks (docs/validation.md), per run.
+void declare_check_summaries(engine::Registry& reg, const State& s, const DiffusionParams& p, const RunTally& tally) {
+  const double unit = p.china.export_h100e_per_unit;
+  reg.add_summary({"cn_chip_units_t2_2025", "units", "Chinese chips (910B class) served to Tier 2 in 2025",
+                   [&tally, unit] { return in_year(tally, tally.t2_cn_chip_by_year(), 2025) / unit; }});
+  reg.add_summary({"china_share_world_2026", "1",
+                   "China's (CHN, HKG, MAC) share of world installed compute, end of 2026", [&s, &tally] {
+                     const int y = tally.year_index(2026);
+                     if (y < 0) return kNaN;
+                     double china = 0, all = 0;
+                     for (std::size_t c = 0; c < s.world.countries; ++c) {
+                       const auto& x = tally.installed_at_dec()[static_cast<std::size_t>(y)][c];
+                       all += x[kStackUs] + x[kStackCn];
+                       if (s.world.china[c]) china += x[kStackUs] + x[kStackCn];
+                     }
+                     return china / all;
+                   }});
+  reg.add_summary({"max_cn_share_notable_t2_2025", "1",
+                   "largest Chinese share of 2025 compute among Tier 2 countries with notable demand", [&s, &tally] {
+                     double worst = 0;
+                     for (std::size_t c = 0; c < s.world.countries; ++c) {
+                       if (!s.world.tier2_2025(c) || !s.world.table.rows[c].notable_ai_demand) continue;
+                       std::vector<bool> one(s.world.countries, false);
+                       one[c] = true;
+                       const double sh = stack_share(s, tally, one, kStackCn, 2025, 2025);
+                       if (sh > worst) worst = sh;
+                     }
+                     return tally.year_index(2025) < 0 ? kNaN : worst;
+                   }});
+  reg.add_summary({"gulf_us_share_2025_26", "1", "US share of compute served to ARE and SAU, 2025-26", [&s, &tally] {
+                     std::vector<bool> gulf(s.world.countries, false);
+                     for (std::size_t c = 0; c < s.world.countries; ++c) {
+                       const auto& iso = s.world.table.rows[c].iso3;
+                       gulf[c] = iso == "ARE" || iso == "SAU";
+                     }
+                     return stack_share(s, tally, gulf, kStackUs, 2025, 2026);
+                   }});
+  for (int year : {2025, 2026}) {
+    reg.add_summary({"cn_first_firm_units_" + std::to_string(year), "units",
+                     "output of the first Chinese chip firm (Huawei) in " + std::to_string(year),
+                     [&tally, year] { return in_year(tally, tally.first_firm_output_by_year(), year); }});
+  }
+  for (int year : {2025, 2026}) {
+    reg.add_summary({"cn_cloud_abroad_" + std::to_string(year), "H100e",
+                     "Chinese cloud capacity placed abroad, end of " + std::to_string(year),
+                     [&tally, year] { return in_year(tally, tally.cloud_abroad_at_dec(), year); }});
+  }
+}
+
+void declare_summaries(engine::Registry& reg, const State& s, const DiffusionParams& p, const RunTally& tally) {
   for (int year : {2025, 2026, 2027, 2030}) {
     const std::string ys = std::to_string(year);
     reg.add_summary({"cn_share_new_t2_" + ys, "1", "Chinese share of Tier 2 new compute in " + ys,
@@ -363,6 +435,7 @@ void declare_summaries(engine::Registry& reg, const State& s, const RunTally& ta
                    [&tally] { return world_share_installed(tally, 2026); }});
   reg.add_summary({"cn_exports_t2_2025", "H100e", "Chinese chips served to Tier 2 in 2025",
                    [&s, &tally] { return t2_cn_served(s, tally, 2025); }});
+  declare_check_summaries(reg, s, p, tally);
 }
 
 }  // namespace
@@ -374,6 +447,9 @@ RunTally::RunTally(std::size_t countries, const time::Calendar& calendar) : cale
   installed_at_dec_.assign(static_cast<std::size_t>(years),
                            std::vector<std::array<double, kNumStacks>>(countries, {kNaN, kNaN}));
   abandoned_total_.assign(countries, 0.0);
+  t2_cn_chip_by_year_.assign(static_cast<std::size_t>(years), 0.0);
+  first_firm_output_by_year_.assign(static_cast<std::size_t>(years), 0.0);
+  cloud_abroad_at_dec_.assign(static_cast<std::size_t>(years), kNaN);
 }
 
 int RunTally::year_index(int year) const {
@@ -394,11 +470,18 @@ void RunTally::record(const State& s) {
       for (std::size_t k = 0; k < gk.shipped.size(); ++k) gk_here += gk.shipped[k] * gk.share[k][c];
       t2_us_revenue_ += (m.served[kUsDirect] + gk_here) * s.vendors.price;
     }
+    if (s.world.tier2_2025(c)) t2_cn_chip_by_year_[y] += m.served[kCnChip];
     served_by_year_[y][c][kStackUs] += m.served[kUsDirect] + m.served[kUsCloud];
     served_by_year_[y][c][kStackCn] += m.served[kCnChip] + m.served[kCnCloud];
     if (s.clock.now.month == 12) {
       installed_at_dec_[y][c] = {s.countries.installed[kStackUs][c], s.countries.installed[kStackCn][c]};
     }
+  }
+  if (!s.china.firms.empty()) first_firm_output_by_year_[y] += s.china.firms.front().output;
+  if (s.clock.now.month == 12) {
+    double placed = 0;
+    for (const auto& cl : s.china.clouds) placed += std::accumulate(cl.placed.begin(), cl.placed.end(), 0.0);
+    cloud_abroad_at_dec_[y] = placed;
   }
 }
 
@@ -409,7 +492,7 @@ void declare_outputs(engine::Registry& reg, const State& s, const DiffusionParam
   declare_policy_and_expectations(reg, s);
   declare_suppliers(reg, s);
   declare_chinese_suppliers(reg, s, p);
-  declare_summaries(reg, s, tally);
+  declare_summaries(reg, s, p, tally);
 }
 
 }  // namespace tiersim::models::diffusion

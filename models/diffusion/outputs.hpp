@@ -25,6 +25,11 @@ class RunTally {
   const std::vector<std::vector<std::array<double, kNumStacks>>>& installed_at_dec() const { return installed_at_dec_; }
   double abandoned_total(std::size_t c) const { return abandoned_total_[c]; }
   double t2_us_revenue() const { return t2_us_revenue_; }
+  /// Per year: CN_chip served to (January 2025) Tier 2, H100e; output of the first Chinese
+  /// firm (Huawei), units; Chinese cloud capacity placed abroad at the year's end, H100e.
+  const std::vector<double>& t2_cn_chip_by_year() const { return t2_cn_chip_by_year_; }
+  const std::vector<double>& first_firm_output_by_year() const { return first_firm_output_by_year_; }
+  const std::vector<double>& cloud_abroad_at_dec() const { return cloud_abroad_at_dec_; }
 
  private:
   const time::Calendar& calendar_;
@@ -32,6 +37,7 @@ class RunTally {
   std::vector<std::vector<std::array<double, kNumStacks>>> installed_at_dec_;
   std::vector<double> abandoned_total_;
   double t2_us_revenue_ = 0.0;
+  std::vector<double> t2_cn_chip_by_year_, first_firm_output_by_year_, cloud_abroad_at_dec_;
 };
 
 /// The Chinese suppliers' dimensions and observables (outputs_china.cpp).
