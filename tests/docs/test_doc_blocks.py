@@ -18,14 +18,20 @@ REPO = Path(__file__).resolve().parents[2]
 DOCUMENTS = ["README.md", "docs/tutorial.md", "analysis/README.md"]
 FENCE = re.compile(r"^```(sh|bash|python)\n(.*?)^```$", re.S | re.M)
 
-# What ./run.sh does (configs/sweeps/headline_reduced.yaml, then the paper pipeline) on a
-# sweep small enough for a test: 4 draws, 2000 buyers.
+# What ./run.sh does (the response surface and the knock-outs, then tiersim.surface) on
+# sweeps small enough for a test: a 2 x 2 surface and the 6 knock-outs, 2 replicates each,
+# 1000 buyers.
 SMALL_HEADLINE = """\
 mkdir -p results
-sed -e 's/samples: 100/samples: 4/' -e 's/buyers_total: 30000/buyers_total: 2000/' \\
-    -e 's|\\.\\./scenarios/|../configs/scenarios/|' configs/sweeps/headline_reduced.yaml > results/small_headline.yaml
-build/release/tiersim sweep -q results/small_headline.yaml -o results/headline_reduced.h5
-PYTHONPATH=analysis /usr/bin/python3 -m tiersim.paper results/headline_reduced.h5 --out results/headline_reduced
+sed -e 's/values: \\[1, 3, 10\\]/values: [1, 10]/' -e 's/values: \\[0.0, 0.5, 0.9, 0.99\\]/values: [0.0, 0.99]/' \\
+    -e 's/replicates: 5/replicates: 2/' -e 's/buyers_total: 10000/buyers_total: 1000/' \\
+    -e 's|\\.\\./scenarios/|../configs/scenarios/|' configs/sweeps/response_surface_reduced.yaml > results/surface.yaml
+sed -e 's/replicates: 5/replicates: 2/' -e 's/buyers_total: 10000/buyers_total: 1000/' \\
+    -e 's|\\.\\./scenarios/|../configs/scenarios/|' configs/sweeps/knockouts_reduced.yaml > results/knockouts.yaml
+build/release/tiersim sweep -q results/surface.yaml -o results/response_surface_reduced.h5
+build/release/tiersim sweep -q results/knockouts.yaml -o results/knockouts_reduced.h5
+PYTHONPATH=analysis /usr/bin/python3 -m tiersim.surface results/response_surface_reduced.h5 \\
+    --knockouts results/knockouts_reduced.h5 --out results/response_surface_reduced | grep "lower bound above 1 pp"
 """
 
 #: (document, first line of a block) -> (why it does not run as written, stand-in or None).

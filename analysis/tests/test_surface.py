@@ -1,0 +1,60 @@
+"""The response-surface analysis (tiersim.surface) on hand-made run tables."""
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from tiersim import surface
+
+
+def runs(effects_by_point, history_ok_by_point):
+    """A run table: per point, replicates with the given effects (rule - no rule) and
+    history runs that pass (or fail) the 2025 checks."""
+    rows = []
+    for p, effects in effects_by_point.items():
+        for r, e in enumerate(effects):
+            base = {"point": p, "replicate": r, "params_x": float(p)}
+            rows.append({**base, "scenario": "no_controls", "cn_share_new_t2_2027": 0.01, "cn_share_new_t2_2030": 0.02})
+            rows.append({**base, "scenario": "diffusion_rule", "cn_share_new_t2_2027": 0.01 + e,
+                         "cn_share_new_t2_2030": 0.02 + 2 * e})
+            ok = history_ok_by_point[p][r]
+            rows.append({**base, "scenario": "history_2025", "china_share_world_2026": 0.05 if ok else 0.2,
+                         "cn_chip_units_t2_2025": 100.0, "max_cn_share_notable_t2_2025": 0.0,
+                         "gulf_us_share_2025_26": 1.0, "cn_first_firm_units_2025": 3.5e5,
+                         "cn_first_firm_units_2026": 4.0e5, "cn_cloud_abroad_2025": 1.0, "cn_cloud_abroad_2026": 2.0})
+    return pd.DataFrame(rows)
+
+
+def test_paired_effects_subtract_the_control_of_the_same_point_and_replicate():
+    frame = runs({0: [0.01, 0.03], 1: [0.0, 0.0]}, {0: [True, True], 1: [True, True]})
+    eff = surface.paired_effects(frame, "cn_share_new_t2_2027").set_index(["point", "replicate"]).effect
+    assert eff.loc[(0, 0)] == pytest.approx(0.01) and eff.loc[(0, 1)] == pytest.approx(0.03)
+    assert eff.loc[(1, 0)] == pytest.approx(0.0)
+
+
+def test_the_interval_is_a_student_t_interval_over_replicates():
+    v = np.array([1.0, 2.0, 4.0, 5.0])
+    m, lo, hi = surface.interval(v, level=0.9)
+    half = stats.t.ppf(0.95, 3) * v.std(ddof=1) / 2
+    assert m == pytest.approx(3.0) and lo == pytest.approx(3 - half) and hi == pytest.approx(3 + half)
+    assert np.isnan(surface.interval([1.0])[1])
+
+
+def test_a_point_is_2025_consistent_when_80_percent_of_its_history_runs_pass_every_check():
+    frame = runs({0: [0] * 5, 1: [0] * 5}, {0: [True] * 4 + [False], 1: [True] * 3 + [False] * 2})
+    share = surface.consistent_2025(frame)
+    assert share.loc[0] == pytest.approx(0.8) and share.loc[1] == pytest.approx(0.6)
+    # A cloud that did not grow abroad fails the point.
+    frame.loc[frame.scenario == "history_2025", "cn_cloud_abroad_2026"] = 1.0
+    assert surface.consistent_2025(frame).max() == 0.0
+
+
+def test_the_words_name_the_points_whose_lower_bound_exceeds_a_threshold():
+    table = pd.DataFrame({"params_china_chips_limit_scale": [1.0, 10.0], "effect_2027_pp": [0.1, 6.0],
+                          "low_2027_pp": [-0.1, 5.5], "high_2027_pp": [0.3, 6.5], "effect_2030_pp": [0.2, 2.0],
+                          "low_2030_pp": [0.0, 1.5], "high_2030_pp": [0.4, 2.5], "replicates": [5, 5],
+                          "consistent_2025": [True, False]})
+    text = surface.in_words(table, ["params_china_chips_limit_scale"])
+    assert "lower bound above 5 pp at 1 of 2 points: (limit_scale=10)" in text
+    assert "lower bound above 1 pp at 1 of 2 points: (limit_scale=10)" in text
+    assert "consistent with the 2025 record" in text and "1 of 2 points: (limit_scale=1)" in text
