@@ -58,3 +58,38 @@ def test_the_words_name_the_points_whose_lower_bound_exceeds_a_threshold():
     assert "lower bound above 5 pp at 1 of 2 points: (limit_scale=10)" in text
     assert "lower bound above 1 pp at 1 of 2 points: (limit_scale=10)" in text
     assert "consistent with the 2025 record" in text and "1 of 2 points: (limit_scale=1)" in text
+
+
+def test_sobol_of_the_effect_uses_replicate_means_and_reports_seed_noise():
+    """A Saltelli design of an additive effect y = 2 x1 + x2 (per row: A, AB_1, AB_2, B) with
+    seed noise of known variance: the first-order indices and the noise share come back."""
+    import xarray as xr
+
+    rng = np.random.default_rng(1)
+    n, k, reps, noise = 400, 2, 4, 0.05
+    a, b = rng.random((n, k)), rng.random((n, k))
+    rows = []
+    for i in range(n):
+        rows += [a[i], *[np.where(np.arange(k) == j, b[i], a[i]) for j in range(k)], b[i]]
+    x = np.array(rows)
+    points = len(x)
+    run = []
+    for p in range(points):
+        for r in range(reps):
+            for scen in ("diffusion_rule", "no_controls"):
+                run.append((p, r, scen))
+    point = np.array([p for p, _, _ in run])
+    effect = 2 * x[point, 0] + x[point, 1] + rng.normal(0, noise, len(run))
+    value = np.where(np.array([s for _, _, s in run]) == "diffusion_rule", effect, 0.0)
+    ds = xr.Dataset({"run_status": ("run", np.ones(len(run), np.int8)), "point": ("run", point),
+                     "replicate": ("run", np.array([r for _, r, _ in run])),
+                     "scenario": ("run", np.array([s for _, _, s in run])),
+                     "params_x1": ("run", x[point, 0]), "params_x2": ("run", x[point, 1]),
+                     "cn_share_new_t2_2027": ("run", value)},
+                    attrs={"design_kind": "sobol", "design_variables": ["params_x1", "params_x2"],
+                           "design_parameters": ["params.x1", "params.x2"]})
+    result, share = surface.sobol_with_noise(ds, "cn_share_new_t2_2027")
+    first = result.table()["S1"].to_numpy()
+    assert first == pytest.approx([0.8, 0.2], abs=0.1)       # 4 / (4 + 1), 1 / (4 + 1) for U(0,1) inputs
+    total_var = 5 / 12 + noise**2
+    assert share == pytest.approx(noise**2 / total_var, rel=0.3)
