@@ -114,9 +114,10 @@ std::string read_text(const fs::path& path) {
   return ss.str();
 }
 
-Node load_with_bases(const fs::path& path, std::vector<fs::path>& chain) {
+Node load_with_bases(const fs::path& path, std::vector<fs::path>& chain, std::vector<fs::path>* files) {
   chain.push_back(fs::weakly_canonical(path));
   Node doc = load_yaml_file(path);
+  if (files != nullptr) files->push_back(path);
   if (!doc.is_map()) {
     throw InputError(doc.origin().describe() + ": a config file must be a mapping of keys, got " + doc.kind_name());
   }
@@ -145,7 +146,7 @@ Node load_with_bases(const fs::path& path, std::vector<fs::path>& chain) {
     throw InputError(base->origin().describe() + ": key 'base': inheritance forms a cycle: " + cycle +
                      base_canonical.string());
   }
-  Node merged = load_with_bases(base_path, chain);
+  Node merged = load_with_bases(base_path, chain, files);
   doc.erase("base");
   merge_into(merged, doc);
   chain.pop_back();
@@ -176,9 +177,9 @@ Node load_yaml_file(const fs::path& path) {
   return doc;
 }
 
-Node load_config_file(const fs::path& path) {
+Node load_config_file(const fs::path& path, std::vector<fs::path>* files) {
   std::vector<fs::path> chain;
-  return load_with_bases(path, chain);
+  return load_with_bases(path, chain, files);
 }
 
 void apply_override(Node& root, const std::string& assignment) {

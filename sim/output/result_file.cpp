@@ -84,6 +84,7 @@ void write_sweep_attributes(NcFile& f, const SweepDescription& sweep) {
   f.set_attribute(schema::kDesignSamples, sweep.design_samples);
   f.set_attribute(schema::kMorrisLevels, sweep.morris_levels);
   if (!sweep.shard.empty()) f.set_attribute(schema::kShard, sweep.shard);
+  if (!sweep.input_files.empty()) f.set_attribute(schema::kInputFiles, std::span<const std::string>(sweep.input_files));
 }
 
 /// One value per planned run.

@@ -61,6 +61,7 @@ struct SweepDescription {
   std::int64_t design_samples = 0;                  ///< points (grid/zip), N (lhs, sobol), r (morris)
   std::int64_t morris_levels = 0;                   ///< 0 unless morris
   std::string shard = {};                           ///< "i/N" for a shard file, else empty
+  std::vector<std::string> input_files = {};        ///< "SHA256  PATH" of every input file
   std::vector<PlanColumn> columns = {};
   bool morris = false;  ///< write `trajectory(run)`
 };

@@ -47,6 +47,10 @@ bool ResultReader::is_complete() const { return file_.attribute(schema::kComplet
 
 std::optional<std::string> ResultReader::sweep_hash() const { return text(schema::kSweepHash); }
 
+std::vector<std::string> ResultReader::input_files() const {
+  return file_.attribute_strings(schema::kInputFiles).value_or(std::vector<std::string>{});
+}
+
 std::optional<std::string> ResultReader::shard() const { return text(schema::kShard); }
 
 std::size_t ResultReader::runs() const { return file_.dimension_size(schema::kRun).value_or(0); }

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "sim/core/error.hpp"
+#include "sim/engine/inputs.hpp"
 #include "sim/output/nc_file.hpp"
 #include "sim/output/result_reader.hpp"
 #include "sim/sweep/runner.hpp"
@@ -51,6 +52,13 @@ ShardFile open_shard(const fs::path& path) {
 
 void check_same_sweep(const ShardFile& first, const ShardFile& s) {
   if (s.hash != first.hash) {
+    const std::string changed = engine::InputManifest::parse(s.reader.input_files())
+                                    .difference_from(engine::InputManifest::parse(first.reader.input_files()),
+                                                     quoted(first.path) + " was written");
+    if (!changed.empty()) {
+      throw InputError(quoted(s.path) + ": belongs to a different sweep than " + quoted(first.path) + ": " + changed +
+                       "; run every shard on the same inputs");
+    }
     throw InputError(quoted(s.path) + ": belongs to a different sweep than " + quoted(first.path) +
                      " (sweep_hash differs)");
   }

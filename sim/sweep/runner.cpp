@@ -38,6 +38,12 @@ output::ResultReader open_sweep_file(const fs::path& file, const Sweep& sweep, c
                      "' attribute); refusing to touch it");
   }
   if (*hash != sweep.hash()) {
+    const std::string changed =
+        sweep.inputs().difference_from(engine::InputManifest::parse(f.input_files()), "this file was written");
+    if (!changed.empty()) {
+      throw InputError(quoted(file) + ": was written by a different sweep: " + changed +
+                       ". Restore the file, or start again with another output or --overwrite");
+    }
     throw InputError(quoted(file) + ": was written by a different sweep (sweep_hash " + hash->substr(0, 12) +
                      "..., this sweep " + sweep.hash().substr(0, 12) +
                      "...): the sweep file, its run configs or their parameters changed. Use another output, or "
