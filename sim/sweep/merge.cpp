@@ -6,6 +6,7 @@
 
 #include "sim/core/error.hpp"
 #include "sim/engine/inputs.hpp"
+#include "sim/output/content_digest.hpp"
 #include "sim/output/nc_file.hpp"
 #include "sim/output/result_reader.hpp"
 #include "sim/sweep/runner.hpp"
@@ -134,6 +135,9 @@ MergeResult merge_shards(const fs::path& out, const std::vector<fs::path>& shard
     files.push_back(std::move(s));
   }
   check_coverage(seen, files.front().shard.count);
+  // Every value of every shard is read before anything is written: a damaged shard is
+  // refused, never merged in part.
+  for (const ShardFile& s : files) output::check_readable(s.path);
   return write_merged(out, files, overwrite);
 }
 
