@@ -40,22 +40,48 @@ struct GlobalOptions {
 struct CommonOptions {
   std::string config;
   std::vector<std::string> sets;
-  std::int64_t seed = -1;
+  std::string seed;  ///< checked in load(), so that an error names --seed
   bool print_config = false;
 };
+
+/// A whole number >= 0 (digits only), with a message that says so; CLI::NonNegativeNumber
+/// quotes DBL_MAX in full.
+const CLI::Validator kWholeNumber(
+    [](const std::string& s) {
+      const bool digits = !s.empty() && s.find_first_not_of("0123456789") == std::string::npos;
+      return digits ? std::string() : "'" + s + "' is not a whole number >= 0";
+    },
+    "N>=0");
+
+/// --threads: a whole number up to engine::kMaxThreads (TBB crashes on absurd counts).
+const CLI::Validator kThreadCount(
+    [](const std::string& s) {
+      std::string why = kWholeNumber(s);
+      if (why.empty() && (s.size() > 6 || std::stoi(s) > engine::kMaxThreads)) {
+        why = "'" + s + "': at most " + std::to_string(engine::kMaxThreads) + " threads (0 = all cores)";
+      }
+      return why;
+    },
+    "N");
 
 void add_config_options(CLI::App* cmd, CommonOptions& o) {
   cmd->add_option("CONFIG", o.config, "run configuration (YAML)")->required();
   cmd->add_option("--set", o.sets, "override a config value, e.g. --set params.p=0.05 (repeatable)")
       ->type_name("KEY=VALUE")
       ->allow_extra_args(false);
-  cmd->add_option("--seed", o.seed, "master seed (same as --set seed=N)")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--seed", o.seed, "master seed (same as --set seed=N)")->check(kWholeNumber);
   cmd->add_flag("--print-config", o.print_config, "print the fully resolved configuration (YAML)");
 }
 
 engine::ResolvedConfig load(const CommonOptions& o, const engine::ModelCatalog& catalog) {
   std::vector<std::string> overrides = o.sets;
-  if (o.seed >= 0) overrides.push_back("seed=" + std::to_string(o.seed));
+  if (!o.seed.empty()) {
+    // The run config's range, said here: `--set seed=` would name the wrong option.
+    if (o.seed.size() > 16 || std::stod(o.seed) > 9.0e15) {
+      throw InputError("--seed " + o.seed + ": out of range; must be an integer from 0 to 9000000000000000");
+    }
+    overrides.push_back("seed=" + o.seed);
+  }
   return engine::load_run_config(o.config, overrides, catalog);
 }
 
@@ -451,7 +477,7 @@ void declare_global(CLI::App& app, GlobalOptions& g) {
   // subcommands hand options they do not know to the app.
   app.fallthrough();
   app.add_option("--threads,-j", g.threads, "worker threads (0 = all cores); results do not depend on it")
-      ->check(CLI::NonNegativeNumber);
+      ->check(kThreadCount);
   app.add_flag("--quiet,-q", g.quiet, "no progress line, summary or messages");
 }
 
@@ -498,6 +524,7 @@ void declare_queries(CLI::App& app, Commands& c) {
 
 int dispatch(const Commands& c, int argc, char** argv, const engine::ModelCatalog& catalog) {
   const GlobalOptions& g = c.global;
+  engine::check_thread_count(g.threads);  // before any work, whatever the subcommand
   if (*c.run) return cmd_run(c.run_opts, c.out, g.threads, g.quiet, c.overwrite, command_line(argc, argv), catalog);
   if (*c.validate) return cmd_validate(c.val_opts, catalog);
   if (*c.info) return cmd_info(c.info_path, c.info_config);
@@ -528,8 +555,11 @@ int run_app(int argc, char** argv, const engine::ModelCatalog& catalog) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    const int rc = app.exit(e);
-    return rc == 0 ? kExitOk : kExitBadInput;
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+    std::string message = e.what();
+    std::replace(message.begin(), message.end(), '\n', ' ');
+    std::fprintf(stderr, "tiersim: error: %s (see tiersim --help)\n", message.c_str());
+    return kExitBadInput;
   }
   try {
     return dispatch(c, argc, argv, catalog);

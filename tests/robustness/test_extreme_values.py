@@ -1,0 +1,71 @@
+"""Extreme but well-formed values: they end with a clear error or a correct result, never
+with a signal, a library's warning or a result that is not what it claims.
+
+- `--threads`: up to 1024 (more threads than cores work, without TBB's warning, and give
+  the same digest); above, and beyond any integer, exit 2 with one line before any work.
+- Option-parser errors are one `tiersim: error:` line (no 309-digit bounds)."""
+import pytest
+
+from conftest import snapshot
+
+BASE = """\
+model: bass
+seed: 3
+calendar: {start: 2025-01, months: 12}
+params: {markets: 3, agents_per_market: 50}
+"""
+SWEEP = """\
+config: base.yaml
+seed: 4
+design: {kind: lhs, samples: 4}
+parameters:
+  params.q: {min: 0.1, max: 0.9}
+"""
+
+
+def one_error_line(proc, *parts):
+    assert proc.returncode == 2, (proc.returncode, proc.stderr)
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("tiersim: error: "), proc.stderr
+    for part in parts:
+        assert part in lines[0], (part, lines[0])
+    assert len(lines[0]) < 300, lines[0]
+
+
+@pytest.mark.parametrize("threads", ["1025", "100000", "1000000000", "2147483647", "3000000000", "1" + "0" * 30])
+def test_too_many_threads_are_refused_before_any_work(tiersim, tmp_path, threads):
+    (tmp_path / "base.yaml").write_text(BASE)
+    (tmp_path / "sweep.yaml").write_text(SWEEP)
+    before = snapshot(tmp_path)
+    for args in (["run", "base.yaml", "-o", "r.h5"], ["sweep", "sweep.yaml", "-o", "s.h5"],
+                 ["validate", "base.yaml"], ["models"]):
+        one_error_line(tiersim("-j", threads, *args), "--threads", "at most 1024")
+        one_error_line(tiersim(*args, "--threads", threads), "--threads", "at most 1024")
+        assert snapshot(tmp_path) == before, args
+
+
+def test_more_threads_than_cores_give_the_same_results_without_warnings(tiersim, tmp_path):
+    (tmp_path / "base.yaml").write_text(BASE)
+    (tmp_path / "sweep.yaml").write_text(SWEEP)
+    digests = set()
+    for threads in ("1", "64", "1024"):
+        for args in (["run", "base.yaml", "-o", f"r{threads}.h5"], ["sweep", "sweep.yaml", "-o", f"s{threads}.h5"]):
+            proc = tiersim("-q", "-j", threads, *args, check=0)
+            assert proc.stderr == "", proc.stderr
+        digests.add((tiersim("digest", f"r{threads}.h5").stdout.split()[0],
+                     tiersim("digest", f"s{threads}.h5").stdout.split()[0]))
+    assert len(digests) == 1
+
+
+@pytest.mark.parametrize("args, parts", [
+    (["-j", "-1", "models"], ["--threads", "not a whole number"]),
+    (["-j", "two", "models"], ["--threads", "not a whole number"]),
+    (["run", "base.yaml", "--seed", "-5"], ["--seed", "not a whole number"]),
+    (["run", "base.yaml", "--seed", "99999999999999999999"], ["--seed", "out of range"]),
+    (["run", "base.yaml", "--seed", "9000000000000001"], ["--seed", "out of range"]),
+    (["sweep"], ["SWEEP is required"]),
+    (["run", "base.yaml", "--no-such-option"], ["--no-such-option"]),
+])
+def test_option_errors_are_one_line(tiersim, tmp_path, args, parts):
+    (tmp_path / "base.yaml").write_text(BASE)
+    one_error_line(tiersim(*args), *parts)
