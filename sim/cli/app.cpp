@@ -16,6 +16,7 @@
 #include "sim/cli/progress.hpp"
 #include "sim/core/error.hpp"
 #include "sim/core/version.hpp"
+#include "sim/engine/inputs.hpp"
 #include "sim/engine/simulation.hpp"
 #include "sim/output/content_digest.hpp"
 #include "sim/output/nc_file.hpp"
@@ -52,6 +53,10 @@ const CLI::Validator kWholeNumber(
       return digits ? std::string() : "'" + s + "' is not a whole number >= 0";
     },
     "N>=0");
+
+/// -o: an empty path is refused rather than taken for "not given" (the default path).
+const CLI::Validator kOutputPath([](const std::string& s) { return s.empty() ? "an empty path names no file" : ""; },
+                                 "PATH");
 
 /// --threads: a whole number up to engine::kMaxThreads (TBB crashes on absurd counts).
 const CLI::Validator kThreadCount(
@@ -111,6 +116,7 @@ int cmd_run(const CommonOptions& o, const std::string& out_opt, int threads, boo
   const engine::Executor exec(threads);
   engine::Simulation sim(cfg, 0, exec);
   const fs::path out = out_opt.empty() ? default_output(o.config) : fs::path(out_opt);
+  engine::check_output_is_not_an_input(out, engine::input_files(cfg));
   if (out_opt.empty()) fs::create_directories(out.parent_path());
   std::vector<output::PlannedRun> plan(1);
   plan[0].seed = static_cast<std::uint64_t>(cfg.run.seed);
@@ -484,7 +490,7 @@ void declare_global(CLI::App& app, GlobalOptions& g) {
 void declare_runs(CLI::App& app, Commands& c) {
   c.run = app.add_subcommand("run", "run one simulation and write its results (HDF5)");
   add_config_options(c.run, c.run_opts);
-  c.run->add_option("--output,-o", c.out, "result file (default: results/<config name>.h5)");
+  c.run->add_option("--output,-o", c.out, "result file (default: results/<config name>.h5)")->check(kOutputPath);
   c.run->add_flag("--overwrite", c.overwrite, "replace an existing result file");
 
   c.validate = app.add_subcommand("validate", "check a configuration (and its data) without running");
@@ -493,14 +499,14 @@ void declare_runs(CLI::App& app, Commands& c) {
   c.sweep = app.add_subcommand("sweep", "run a parameter sweep (resumable; shards; MPI under mpirun)");
   SweepCommand& s = c.sweep_cmd;
   c.sweep->add_option("SWEEP", s.sweep_file, "sweep file (YAML)")->required();
-  c.sweep->add_option("--output,-o", s.output, "result file (default: results/<sweep name>.h5)");
+  c.sweep->add_option("--output,-o", s.output, "result file (default: results/<sweep name>.h5)")->check(kOutputPath);
   c.sweep->add_flag("--resume", s.resume, "continue an interrupted sweep (or re-run its failed runs)");
   c.sweep->add_flag("--overwrite", s.overwrite, "discard existing results and start again");
   c.sweep->add_flag("--dry-run", s.dry_run, "check the sweep (every run's config) and show the plan; run nothing");
   c.sweep->add_option("--shard", s.shard, "run only runs with index % N == i (job arrays)")->type_name("i/N");
 
   c.merge = app.add_subcommand("merge", "merge the shard files of a sweep into one file");
-  c.merge->add_option("OUT", c.merge_out, "merged result file")->required();
+  c.merge->add_option("OUT", c.merge_out, "merged result file")->required()->check(kOutputPath);
   c.merge->add_option("SHARD", c.merge_shards, "shard files (tiersim sweep --shard i/N)")->required();
   c.merge->add_flag("--overwrite", c.merge_overwrite, "replace an existing OUT");
   for (CLI::App* cmd : {c.run, c.sweep, c.merge}) {

@@ -34,7 +34,34 @@ void collect_data_files(const config::Node& node, const std::string& prefix, con
 
 constexpr const char* kSeparator = "  ";
 
+/// Whether `a` and `b` name the same file (both existing), or the same path.
+bool same_file(const fs::path& a, const fs::path& b) {
+  std::error_code ec;
+  if (fs::equivalent(a, b, ec)) return true;
+  return absolute_text(fs::weakly_canonical(a, ec)) == absolute_text(fs::weakly_canonical(b, ec));
+}
+
 }  // namespace
+
+std::vector<fs::path> input_files(const ResolvedConfig& cfg) {
+  std::vector<fs::path> out = cfg.config_files;
+  for (const auto& [key, path] : data_files(cfg)) out.push_back(path);
+  return out;
+}
+
+void check_output_is_not_an_input(const fs::path& output, const std::vector<fs::path>& inputs) {
+  for (const char* suffix : {"", ".partial", ".incomplete", ".incomplete.new", ".lock"}) {
+    fs::path written = output;
+    written += suffix;
+    for (const fs::path& input : inputs) {
+      if (!same_file(written, input)) continue;
+      throw InputError("'" + output.string() + "': " +
+                       (*suffix == '\0' ? std::string("is") : "'" + written.string() + "', written beside it, is") +
+                       " an input of this command ('" + input.string() +
+                       "'); refusing to write over it: choose another output path");
+    }
+  }
+}
 
 std::string file_sha256(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -59,6 +86,12 @@ const std::string& InputManifest::add(const fs::path& file) {
   const std::string key = absolute_text(file);
   if (const auto it = files_.find(key); it != files_.end()) return it->second;
   return files_.emplace(key, file_sha256(file)).first->second;
+}
+
+std::vector<fs::path> InputManifest::paths() const {
+  std::vector<fs::path> out;
+  for (const auto& [path, sha] : files_) out.emplace_back(path);
+  return out;
 }
 
 std::vector<std::string> InputManifest::lines() const {

@@ -21,12 +21,22 @@ std::string file_sha256(const std::filesystem::path& path);
 /// key dotted below `params:`, in the order of the parameters.
 std::vector<std::pair<std::string, std::filesystem::path>> data_files(const ResolvedConfig& cfg);
 
+/// The files `cfg` reads: its config file and bases (as loaded), then its data files.
+std::vector<std::filesystem::path> input_files(const ResolvedConfig& cfg);
+
+/// InputError unless `output`, and the files written beside it (`.partial`, `.incomplete`,
+/// `.incomplete.new`, `.lock`), are none of `inputs`: an output never replaces an input.
+void check_output_is_not_an_input(const std::filesystem::path& output,
+                                  const std::vector<std::filesystem::path>& inputs);
+
 /// Input files and the SHA-256 of their content, by absolute path. Stored in result files as
 /// lines "SHA256  PATH" (root attribute `input_files`, docs/output-format.md).
 class InputManifest {
  public:
   /// Hash `file` (once per path) and return the digest of its content.
   const std::string& add(const std::filesystem::path& file);
+  /// The files, in path order.
+  std::vector<std::filesystem::path> paths() const;
   /// "SHA256  PATH" per file, in path order.
   std::vector<std::string> lines() const;
   /// A manifest as stored (no file is read).

@@ -122,6 +122,10 @@ class ResultFile {
   std::vector<bool> had_error_;  // slots whose run_error holds a message (cleared when redone)
 };
 
+/// InputError unless `path` can be a result file: it names a file (not a directory) in a
+/// directory that exists. Whether it may be replaced is the writer's own check.
+void check_output_path(const std::filesystem::path& path);
+
 /// Chunk length along `run` of 1-d run variables in an in-progress file: each status write
 /// rewrites one chunk, so it stays small whatever the number of runs.
 inline constexpr std::size_t kIncompleteRunChunk = 1024;

@@ -9,6 +9,7 @@
 #include "sim/output/content_digest.hpp"
 #include "sim/output/nc_file.hpp"
 #include "sim/output/result_reader.hpp"
+#include "sim/sweep/file_lock.hpp"
 #include "sim/sweep/runner.hpp"
 
 namespace tiersim::sweep {
@@ -122,6 +123,11 @@ MergeResult write_merged(const fs::path& out, const std::vector<ShardFile>& file
 
 MergeResult merge_shards(const fs::path& out, const std::vector<fs::path>& shards, bool overwrite) {
   if (shards.empty()) throw InputError("merge: name the shard files to merge");
+  engine::check_output_is_not_an_input(out, shards);
+  output::check_output_path(out);
+  // The lock protocol of every writer (sweeps, runs): two merges into one OUT would delete
+  // each other's `.partial`.
+  const FileLock lock = FileLock::acquire(lock_path(out), out);
   std::vector<ShardFile> files;
   std::map<std::size_t, fs::path> seen;  // shard index -> file
   for (const auto& path : shards) {

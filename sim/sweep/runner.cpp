@@ -325,6 +325,10 @@ SweepResult run_sweep(const Sweep& sweep, const SweepOptions& options) {
   };
   const fs::path& out = options.output;
   const fs::path incomplete = incomplete_path(out);
+  // Checked before anything runs: the output path itself, and that it is no input.
+  engine::check_output_is_not_an_input(out, sweep.inputs().paths());
+  output::check_output_path(out);
+  output::check_output_path(incomplete);
   const FileLock lock = FileLock::acquire(lock_path(out), out);
   const StartPlan start = decide_start(sweep, options, mine, note);
   if (start.start == Start::already_complete) {
