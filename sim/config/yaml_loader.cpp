@@ -4,6 +4,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -91,6 +92,48 @@ class AliasCheck : public YAML::EventHandler {
   int documents_ = 0;
 };
 
+/// Length of the UTF-8 sequence at `s[i]` (1-4), or 0 if it is not valid UTF-8 (a stray
+/// continuation byte, an overlong form, a surrogate, a code point above U+10FFFF, a
+/// truncated sequence).
+std::size_t utf8_length(const std::string& s, std::size_t i) {
+  const auto byte = [&](std::size_t k) { return k < s.size() ? static_cast<unsigned char>(s[k]) : 0u; };
+  const unsigned b0 = byte(i);
+  if (b0 < 0x80) return 1;
+  const std::size_t n = b0 >= 0xc2 && b0 <= 0xdf ? 2 : b0 >= 0xe0 && b0 <= 0xef ? 3 : b0 >= 0xf0 && b0 <= 0xf4 ? 4 : 0;
+  if (n == 0) return 0;
+  // The second byte's range excludes overlong forms, surrogates and code points > U+10FFFF.
+  const unsigned lo = b0 == 0xe0 ? 0xa0 : b0 == 0xf0 ? 0x90 : 0x80;
+  const unsigned hi = b0 == 0xed ? 0x9f : b0 == 0xf4 ? 0x8f : 0xbf;
+  if (byte(i + 1) < lo || byte(i + 1) > hi) return 0;
+  for (std::size_t k = 2; k < n; ++k) {
+    if (byte(i + k) < 0x80 || byte(i + k) > 0xbf) return 0;
+  }
+  return n;
+}
+
+/// Configs are UTF-8 text (YAML's encoding, and what the result file's attributes must hold
+/// for netCDF readers): the first byte that is not is refused at its line:column.
+void check_utf8(const std::string& text, const std::string& source_name) {
+  int line = 1;
+  int column = 1;
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t n = utf8_length(text, i);
+    if (n == 0) {
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "0x%02x", static_cast<unsigned char>(text[i]));
+      throw InputError(Origin{source_name, line, column}.describe() + ": not UTF-8 text (byte " + hex +
+                       "); save the file as UTF-8");
+    }
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+    i += n;
+  }
+}
+
 void check_events(const std::string& text) {
   std::istringstream in(text);
   YAML::Parser parser(in);
@@ -156,6 +199,7 @@ Node load_with_bases(const fs::path& path, std::vector<fs::path>& chain, std::ve
 }  // namespace
 
 Node parse_yaml(const std::string& text, const std::string& source_name) {
+  check_utf8(text, source_name);
   YAML::Node root;
   try {
     check_events(text);
