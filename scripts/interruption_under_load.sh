@@ -15,13 +15,16 @@ python=$("$repo/scripts/python.sh")
 [ -x "$bin" ] || { echo "no tiersim executable at $bin (build it first)" >&2; exit 2; }
 
 load_dir=$(mktemp -d "${TMPDIR:-/tmp}/tiersim-load.XXXXXX")
+# The committed sources (HEAD), so that edits in the work tree do not break the load.
+mkdir "$load_dir/src"
+git -C "$repo" archive HEAD | tar -x -C "$load_dir/src"
 # Own process group, so that the whole build (ninja, compilers) can be stopped at the end.
 setsid bash -c '
   while true; do
     rm -rf "$1"/build
-    cmake -S "$2" -B "$1"/build -G Ninja -DCMAKE_BUILD_TYPE=Release -DTIERSIM_BUILD_TESTS=OFF >/dev/null 2>&1 || exit 1
-    cmake --build "$1"/build -j2 >/dev/null 2>&1 || exit 1
-  done' load "$load_dir" "$repo" &
+    cmake -S "$1"/src -B "$1"/build -G Ninja -DCMAKE_BUILD_TYPE=Release -DTIERSIM_BUILD_TESTS=OFF >/dev/null 2>&1
+    cmake --build "$1"/build -j2 >/dev/null 2>&1 || sleep 1
+  done' load "$load_dir" &
 load_pid=$!
 cleanup() {
   kill -- "-$load_pid" 2>/dev/null || true
