@@ -69,3 +69,22 @@ def test_more_threads_than_cores_give_the_same_results_without_warnings(tiersim,
 def test_option_errors_are_one_line(tiersim, tmp_path, args, parts):
     (tmp_path / "base.yaml").write_text(BASE)
     one_error_line(tiersim(*args), *parts)
+
+
+def test_a_state_that_stops_being_finite_fails_the_run_naming_the_month(tiersim, tmp_path):
+    """A legal but extreme GDP (1e305 USD) makes the demand shares NaN in the first month.
+    The run fails (exit 1) with one line naming the month (and, from the model's invariant
+    checks or the recorder, the country), and writes no result."""
+    from tiersim_fixtures import REPO
+
+    table = (REPO / "configs" / "data" / "countries.csv").read_text()
+    assert ",3544707788," in table  # Aruba's GDP
+    (tmp_path / "big.csv").write_text(table.replace(",3544707788,", ",1e305,", 1))
+    (tmp_path / "run.yaml").write_text(f"base: {REPO}/configs/scenarios/diffusion_rule.yaml\n"
+                                       "calendar: {months: 6}\n"
+                                       "params: {scale: {buyers_total: 2000}, data: {countries: big.csv}}\n")
+    proc = tiersim("run", "run.yaml", "-o", "r.h5")
+    assert proc.returncode == 1, proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("tiersim: failure: ") and "2025-01" in lines[0], proc.stderr
+    assert "nan" in lines[0].lower() and not (tmp_path / "r.h5").exists()
