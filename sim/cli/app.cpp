@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <functional>
 #include <iostream>
+#include <new>
 #include <optional>
 #include <sstream>
 
@@ -31,6 +32,10 @@ namespace tiersim::cli {
 namespace {
 
 namespace fs = std::filesystem;
+
+constexpr const char* kOutOfMemory =
+    "out of memory (std::bad_alloc): the model does not fit in the memory available; make it smaller (its "
+    "number of agents, e.g. buyers or markets) or run fewer runs side by side (--threads)";
 
 /// Options of the app itself, for every subcommand.
 struct GlobalOptions {
@@ -429,6 +434,8 @@ int cmd_sweep(const SweepCommand& c, const GlobalOptions& g, const std::string& 
     return run_sweep_command(c, g, program, cmdline, catalog, mpi.get(), report);
   } catch (const InputError& e) {
     return fail(kExitBadInput, e.what(), "error");
+  } catch (const std::bad_alloc&) {
+    return fail(kExitFailure, kOutOfMemory, "failure");
   } catch (const std::exception& e) {
     return fail(kExitFailure, e.what(), "failure");
   }
@@ -572,6 +579,9 @@ int run_app(int argc, char** argv, const engine::ModelCatalog& catalog) {
   } catch (const InputError& e) {
     std::fprintf(stderr, "tiersim: error: %s\n", e.what());
     return kExitBadInput;
+  } catch (const std::bad_alloc&) {
+    std::fprintf(stderr, "tiersim: failure: %s\n", kOutOfMemory);
+    return kExitFailure;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "tiersim: failure: %s\n", e.what());
     return kExitFailure;

@@ -142,11 +142,25 @@ void check_events(const std::string& text) {
   }
 }
 
+/// Why `path` names no file: "file not found", or the system's reason (a symlink loop:
+/// "Too many levels of symbolic links"); "" if it exists.
+std::string missing_reason(const fs::path& path) {
+  std::error_code ec;
+  const auto status = fs::status(path, ec);
+  if (ec && ec != std::errc::no_such_file_or_directory) return "cannot be read: " + ec.message();
+  return fs::exists(status) ? std::string() : std::string("file not found");
+}
+
+/// fs::weakly_canonical, or `path` itself if it cannot be resolved (the read then says why).
+fs::path canonical_or_self(const fs::path& path) {
+  std::error_code ec;
+  fs::path out = fs::weakly_canonical(path, ec);
+  return ec ? path : out;
+}
+
 std::string read_text(const fs::path& path) {
   std::error_code ec;
-  if (!fs::exists(path, ec)) {
-    throw InputError(path.string() + ": file not found");
-  }
+  if (const std::string why = missing_reason(path); !why.empty()) throw InputError(path.string() + ": " + why);
   if (fs::is_directory(path, ec)) {
     throw InputError(path.string() + ": is a directory, expected a YAML file");
   }
@@ -158,7 +172,7 @@ std::string read_text(const fs::path& path) {
 }
 
 Node load_with_bases(const fs::path& path, std::vector<fs::path>& chain, std::vector<fs::path>* files) {
-  chain.push_back(fs::weakly_canonical(path));
+  chain.push_back(canonical_or_self(path));
   Node doc = load_yaml_file(path);
   if (files != nullptr) files->push_back(path);
   if (!doc.is_map()) {
@@ -174,15 +188,15 @@ Node load_with_bases(const fs::path& path, std::vector<fs::path>& chain, std::ve
   }
   const fs::path base_path = path.parent_path() / base->text();
   std::error_code ec;
-  if (!fs::exists(base_path, ec)) {
-    throw InputError(base->origin().describe() + ": key 'base': file not found: " + base_path.string());
+  if (const std::string why = missing_reason(base_path); !why.empty()) {
+    throw InputError(base->origin().describe() + ": key 'base': " + why + ": " + base_path.string());
   }
   if (fs::is_directory(base_path, ec)) {
     throw InputError(base->origin().describe() +
                      ": key 'base': is a directory, expected a YAML file: " + base_path.string());
   }
   // A cycle is reported at the `base:` that closes it, with the whole chain.
-  const fs::path base_canonical = fs::weakly_canonical(base_path);
+  const fs::path base_canonical = canonical_or_self(base_path);
   if (std::find(chain.begin(), chain.end(), base_canonical) != chain.end()) {
     std::string cycle;
     for (const auto& c : chain) cycle += c.string() + " -> ";

@@ -130,6 +130,19 @@ def test_missing_path_and_directory_are_refused(tiersim, tmp_path, command):
     check_one_line(proc, "no_such_config.yaml", None, "not found")
     proc = tiersim(command, BAD / "configs", *extra)
     check_one_line(proc, "bad_input/configs", None, "is a directory")
+    # A symlink loop, as the config and as its `base:` (exit 2, not a filesystem exception).
+    loops = tmp_path / "loops"
+    loops.mkdir()
+    (loops / "a.yaml").symlink_to("b.yaml")
+    (loops / "b.yaml").symlink_to("a.yaml")
+    (loops / "child.yaml").write_text("base: a.yaml\nmodel: bass\n")
+    check_one_line(tiersim(command, loops / "a.yaml", *extra), "a.yaml", None, "symbolic links")
+    if command != "sweep":  # (a sweep file has no `base:`)
+        check_one_line(tiersim(command, loops / "child.yaml", *extra), "child.yaml:1:7", "base", "symbolic links")
+    (loops / "a.yaml").unlink()
+    (loops / "b.yaml").unlink()
+    (loops / "child.yaml").unlink()
+    loops.rmdir()
     assert snapshot(tmp_path) == before
 
 

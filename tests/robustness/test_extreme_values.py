@@ -88,3 +88,28 @@ def test_a_state_that_stops_being_finite_fails_the_run_naming_the_month(tiersim,
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("tiersim: failure: ") and "2025-01" in lines[0], proc.stderr
     assert "nan" in lines[0].lower() and not (tmp_path / "r.h5").exists()
+
+
+def test_running_out_of_memory_is_one_line_about_memory(tiersim_bin, tmp_path):
+    """std::bad_alloc (here: a 600 MB address-space limit and 5e7 buyers) is a failure that
+    says what ran out and what to make smaller, not the exception's bare name."""
+    import os
+    import resource
+    import subprocess
+
+    from tiersim_fixtures import REPO
+
+    if "ASAN_OPTIONS" in os.environ or "TSAN_OPTIONS" in os.environ:
+        pytest.skip("sanitizers need more address space than the limit")
+    (tmp_path / "run.yaml").write_text(f"base: {REPO}/configs/scenarios/diffusion_rule.yaml\n"
+                                       "calendar: {months: 6}\nparams: {scale: {buyers_total: 50000000}}\n")
+
+    def limit():
+        resource.setrlimit(resource.RLIMIT_AS, (600 << 20, 600 << 20))
+
+    proc = subprocess.run([tiersim_bin, "-q", "run", "run.yaml", "-o", "r.h5"], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=600, preexec_fn=limit)
+    assert proc.returncode == 1, proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "out of memory" in lines[0] and "smaller" in lines[0], proc.stderr
+    assert not (tmp_path / "r.h5").exists()
