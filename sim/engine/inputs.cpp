@@ -111,6 +111,7 @@ InputManifest InputManifest::parse(const std::vector<std::string>& lines) {
 }
 
 std::string InputManifest::difference_from(const InputManifest& stored, const std::string& stored_what) const {
+  if (stored.files_.empty()) return {};  // a file from before inputs were listed: nothing to compare
   std::vector<std::string> found;
   for (const auto& [path, sha] : stored.files_) {
     const auto it = files_.find(path);

@@ -42,7 +42,8 @@ class InputManifest {
   /// A manifest as stored (no file is read).
   static InputManifest parse(const std::vector<std::string>& lines);
   /// What differs from `stored`, naming every file that does: "input file 'P' changed since
-  /// STORED_WHAT ...; ...", or "" if both list the same files with the same content.
+  /// STORED_WHAT ...; ...", or "" if both list the same files with the same content (or
+  /// `stored` lists none: a file written before inputs were listed).
   std::string difference_from(const InputManifest& stored, const std::string& stored_what) const;
 
  private:
