@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import builtins
 import os
+import warnings
 from typing import Iterable
 
 import numpy as np
@@ -43,8 +44,9 @@ def _decode_attrs(attrs: dict) -> dict:
     return {key: _text(value) for key, value in attrs.items()}
 
 
-def _check_header(path: str) -> None:
-    """Raise ValueError unless ``path`` is a tiersim file of a supported major version."""
+def _check_header(path: str):
+    """Raise ValueError unless ``path`` is a tiersim file of a supported major version.
+    Returns its root attributes and the status of every run (``run_status``; None if absent)."""
     if not os.path.exists(path):
         raise FileNotFoundError(path)
     with builtins.open(path, "rb") as f:
@@ -56,6 +58,10 @@ def _check_header(path: str) -> None:
     try:
         with netCDF4.Dataset(path, "r") as nc:
             attrs = {name: _text(nc.getncattr(name)) for name in nc.ncattrs()}
+            status = None
+            if "run_status" in nc.variables:
+                nc.variables["run_status"].set_auto_mask(False)
+                status = np.asarray(nc.variables["run_status"][:])
     except OSError as e:
         raise ValueError(f"{path}: cannot be read as netCDF-4/HDF5 ({e})") from e
     if attrs.get("tiersim_format") != "tiersim-output":
@@ -69,6 +75,24 @@ def _check_header(path: str) -> None:
         raise ValueError(
             f"{path}: tiersim file format {version}, but this reader supports {FORMAT_MAJOR}.x only; "
             f"use a tiersim package that matches the file's major version")
+    return attrs, status
+
+
+def _partial(path: str, attrs: dict, status) -> str | None:
+    """Why ``path`` does not hold final results (with how many runs are done), or None."""
+    total = 0 if status is None else int(status.size)
+    done = 0 if status is None else int(np.count_nonzero(status == 1))
+    failed = 0 if status is None else int(np.count_nonzero(status == 2))
+    pending = total - done - failed
+    counts = f"{done} of {total} runs done, {failed} failed, {pending} pending"
+    if attrs.get("complete") != 1:
+        return (f"{path}: not a finished result ({counts}): the sweep was interrupted or is still running; "
+                f"finish it with `tiersim sweep SWEEP -o OUT --resume`")
+    if pending:
+        shard = attrs.get("shard")
+        what = f"shard {shard} of a sweep" if shard else "a file with runs that never ran"
+        return f"{path}: {what} ({counts}); merge the shards with `tiersim merge OUT SHARD...`"
+    return None
 
 
 def _as_list(value) -> list:
@@ -102,18 +126,27 @@ def run_plan_variables(ds: xr.Dataset) -> list[str]:
     return [n for n in names if n in ds.variables and ds[n].dims == ("run",)]
 
 
-def open(path, **kwargs) -> xr.Dataset:  # noqa: A001 - tiersim.open reads like open()
+def open(path, allow_partial: bool = False, **kwargs) -> xr.Dataset:  # noqa: A001 - reads like open()
     """Open a tiersim result file (single run or sweep) as an ``xarray.Dataset``.
 
     Checks the format first and raises ``ValueError`` for files that are not tiersim
-    results or have an unknown major format version. Byte-string attributes are decoded
+    results or have an unknown major format version. Raises ``ValueError`` too, saying how
+    many runs are done, for a file that does not hold final results: an interrupted or
+    running sweep (``OUT.incomplete``, no ``complete`` attribute) or a shard (runs of the
+    other shards pending); ``allow_partial=True`` opens it anyway, with a warning, and the
+    runs not done have ``run_status`` 0 and fill values. Byte-string attributes are decoded
     to ``str``; ``design_parameters`` and ``design_variables`` are always lists; run-plan
     variables are coordinates along ``run`` (the file's CF ``coordinates`` attributes say
     so), so ``ds.groupby("params_q")`` and ``ds.sel(run=ds.scenario == "rule")`` work on
     every variable. Extra keyword arguments go to ``xarray.open_dataset``.
     """
     path = os.fspath(path)
-    _check_header(path)
+    attrs, status = _check_header(path)
+    why = _partial(path, attrs, status)
+    if why and not allow_partial:
+        raise ValueError(f"{why}. To read the runs done so far, pass allow_partial=True")
+    if why:
+        warnings.warn(f"{why}; reading it as asked (allow_partial=True)", stacklevel=2)
     kwargs.setdefault("engine", "netcdf4")
     ds = xr.open_dataset(path, **kwargs)
     ds.attrs = _decode_attrs(ds.attrs)

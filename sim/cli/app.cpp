@@ -10,12 +10,14 @@
 #include <filesystem>
 #include <functional>
 #include <iostream>
+#include <new>
 #include <optional>
 #include <sstream>
 
 #include "sim/cli/progress.hpp"
 #include "sim/core/error.hpp"
 #include "sim/core/version.hpp"
+#include "sim/engine/inputs.hpp"
 #include "sim/engine/simulation.hpp"
 #include "sim/output/content_digest.hpp"
 #include "sim/output/nc_file.hpp"
@@ -31,6 +33,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
+constexpr const char* kOutOfMemory =
+    "out of memory (std::bad_alloc): the model does not fit in the memory available; make it smaller (its "
+    "number of agents, e.g. buyers or markets) or run fewer runs side by side (--threads)";
+
 /// Options of the app itself, for every subcommand.
 struct GlobalOptions {
   int threads = 0;
@@ -40,22 +46,52 @@ struct GlobalOptions {
 struct CommonOptions {
   std::string config;
   std::vector<std::string> sets;
-  std::int64_t seed = -1;
+  std::string seed;  ///< checked in load(), so that an error names --seed
   bool print_config = false;
 };
+
+/// A whole number >= 0 (digits only), with a message that says so; CLI::NonNegativeNumber
+/// quotes DBL_MAX in full.
+const CLI::Validator kWholeNumber(
+    [](const std::string& s) {
+      const bool digits = !s.empty() && s.find_first_not_of("0123456789") == std::string::npos;
+      return digits ? std::string() : "'" + s + "' is not a whole number >= 0";
+    },
+    "N>=0");
+
+/// -o: an empty path is refused rather than taken for "not given" (the default path).
+const CLI::Validator kOutputPath([](const std::string& s) { return s.empty() ? "an empty path names no file" : ""; },
+                                 "PATH");
+
+/// --threads: a whole number up to engine::kMaxThreads (TBB crashes on absurd counts).
+const CLI::Validator kThreadCount(
+    [](const std::string& s) {
+      std::string why = kWholeNumber(s);
+      if (why.empty() && (s.size() > 6 || std::stoi(s) > engine::kMaxThreads)) {
+        why = "'" + s + "': at most " + std::to_string(engine::kMaxThreads) + " threads (0 = all cores)";
+      }
+      return why;
+    },
+    "N");
 
 void add_config_options(CLI::App* cmd, CommonOptions& o) {
   cmd->add_option("CONFIG", o.config, "run configuration (YAML)")->required();
   cmd->add_option("--set", o.sets, "override a config value, e.g. --set params.p=0.05 (repeatable)")
       ->type_name("KEY=VALUE")
       ->allow_extra_args(false);
-  cmd->add_option("--seed", o.seed, "master seed (same as --set seed=N)")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--seed", o.seed, "master seed (same as --set seed=N)")->check(kWholeNumber);
   cmd->add_flag("--print-config", o.print_config, "print the fully resolved configuration (YAML)");
 }
 
 engine::ResolvedConfig load(const CommonOptions& o, const engine::ModelCatalog& catalog) {
   std::vector<std::string> overrides = o.sets;
-  if (o.seed >= 0) overrides.push_back("seed=" + std::to_string(o.seed));
+  if (!o.seed.empty()) {
+    // The run config's range, said here: `--set seed=` would name the wrong option.
+    if (o.seed.size() > 16 || std::stod(o.seed) > 9.0e15) {
+      throw InputError("--seed " + o.seed + ": out of range; must be an integer from 0 to 9000000000000000");
+    }
+    overrides.push_back("seed=" + o.seed);
+  }
   return engine::load_run_config(o.config, overrides, catalog);
 }
 
@@ -85,6 +121,7 @@ int cmd_run(const CommonOptions& o, const std::string& out_opt, int threads, boo
   const engine::Executor exec(threads);
   engine::Simulation sim(cfg, 0, exec);
   const fs::path out = out_opt.empty() ? default_output(o.config) : fs::path(out_opt);
+  engine::check_output_is_not_an_input(out, engine::input_files(cfg));
   if (out_opt.empty()) fs::create_directories(out.parent_path());
   std::vector<output::PlannedRun> plan(1);
   plan[0].seed = static_cast<std::uint64_t>(cfg.run.seed);
@@ -397,6 +434,8 @@ int cmd_sweep(const SweepCommand& c, const GlobalOptions& g, const std::string& 
     return run_sweep_command(c, g, program, cmdline, catalog, mpi.get(), report);
   } catch (const InputError& e) {
     return fail(kExitBadInput, e.what(), "error");
+  } catch (const std::bad_alloc&) {
+    return fail(kExitFailure, kOutOfMemory, "failure");
   } catch (const std::exception& e) {
     return fail(kExitFailure, e.what(), "failure");
   }
@@ -451,14 +490,14 @@ void declare_global(CLI::App& app, GlobalOptions& g) {
   // subcommands hand options they do not know to the app.
   app.fallthrough();
   app.add_option("--threads,-j", g.threads, "worker threads (0 = all cores); results do not depend on it")
-      ->check(CLI::NonNegativeNumber);
+      ->check(kThreadCount);
   app.add_flag("--quiet,-q", g.quiet, "no progress line, summary or messages");
 }
 
 void declare_runs(CLI::App& app, Commands& c) {
   c.run = app.add_subcommand("run", "run one simulation and write its results (HDF5)");
   add_config_options(c.run, c.run_opts);
-  c.run->add_option("--output,-o", c.out, "result file (default: results/<config name>.h5)");
+  c.run->add_option("--output,-o", c.out, "result file (default: results/<config name>.h5)")->check(kOutputPath);
   c.run->add_flag("--overwrite", c.overwrite, "replace an existing result file");
 
   c.validate = app.add_subcommand("validate", "check a configuration (and its data) without running");
@@ -467,14 +506,14 @@ void declare_runs(CLI::App& app, Commands& c) {
   c.sweep = app.add_subcommand("sweep", "run a parameter sweep (resumable; shards; MPI under mpirun)");
   SweepCommand& s = c.sweep_cmd;
   c.sweep->add_option("SWEEP", s.sweep_file, "sweep file (YAML)")->required();
-  c.sweep->add_option("--output,-o", s.output, "result file (default: results/<sweep name>.h5)");
+  c.sweep->add_option("--output,-o", s.output, "result file (default: results/<sweep name>.h5)")->check(kOutputPath);
   c.sweep->add_flag("--resume", s.resume, "continue an interrupted sweep (or re-run its failed runs)");
   c.sweep->add_flag("--overwrite", s.overwrite, "discard existing results and start again");
   c.sweep->add_flag("--dry-run", s.dry_run, "check the sweep (every run's config) and show the plan; run nothing");
   c.sweep->add_option("--shard", s.shard, "run only runs with index % N == i (job arrays)")->type_name("i/N");
 
   c.merge = app.add_subcommand("merge", "merge the shard files of a sweep into one file");
-  c.merge->add_option("OUT", c.merge_out, "merged result file")->required();
+  c.merge->add_option("OUT", c.merge_out, "merged result file")->required()->check(kOutputPath);
   c.merge->add_option("SHARD", c.merge_shards, "shard files (tiersim sweep --shard i/N)")->required();
   c.merge->add_flag("--overwrite", c.merge_overwrite, "replace an existing OUT");
   for (CLI::App* cmd : {c.run, c.sweep, c.merge}) {
@@ -498,6 +537,7 @@ void declare_queries(CLI::App& app, Commands& c) {
 
 int dispatch(const Commands& c, int argc, char** argv, const engine::ModelCatalog& catalog) {
   const GlobalOptions& g = c.global;
+  engine::check_thread_count(g.threads);  // before any work, whatever the subcommand
   if (*c.run) return cmd_run(c.run_opts, c.out, g.threads, g.quiet, c.overwrite, command_line(argc, argv), catalog);
   if (*c.validate) return cmd_validate(c.val_opts, catalog);
   if (*c.info) return cmd_info(c.info_path, c.info_config);
@@ -528,14 +568,20 @@ int run_app(int argc, char** argv, const engine::ModelCatalog& catalog) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    const int rc = app.exit(e);
-    return rc == 0 ? kExitOk : kExitBadInput;
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+    std::string message = e.what();
+    std::replace(message.begin(), message.end(), '\n', ' ');
+    std::fprintf(stderr, "tiersim: error: %s (see tiersim --help)\n", message.c_str());
+    return kExitBadInput;
   }
   try {
     return dispatch(c, argc, argv, catalog);
   } catch (const InputError& e) {
     std::fprintf(stderr, "tiersim: error: %s\n", e.what());
     return kExitBadInput;
+  } catch (const std::bad_alloc&) {
+    std::fprintf(stderr, "tiersim: failure: %s\n", kOutOfMemory);
+    return kExitFailure;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "tiersim: failure: %s\n", e.what());
     return kExitFailure;

@@ -4,6 +4,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -91,6 +92,48 @@ class AliasCheck : public YAML::EventHandler {
   int documents_ = 0;
 };
 
+/// Length of the UTF-8 sequence at `s[i]` (1-4), or 0 if it is not valid UTF-8 (a stray
+/// continuation byte, an overlong form, a surrogate, a code point above U+10FFFF, a
+/// truncated sequence).
+std::size_t utf8_length(const std::string& s, std::size_t i) {
+  const auto byte = [&](std::size_t k) { return k < s.size() ? static_cast<unsigned char>(s[k]) : 0u; };
+  const unsigned b0 = byte(i);
+  if (b0 < 0x80) return 1;
+  const std::size_t n = b0 >= 0xc2 && b0 <= 0xdf ? 2 : b0 >= 0xe0 && b0 <= 0xef ? 3 : b0 >= 0xf0 && b0 <= 0xf4 ? 4 : 0;
+  if (n == 0) return 0;
+  // The second byte's range excludes overlong forms, surrogates and code points > U+10FFFF.
+  const unsigned lo = b0 == 0xe0 ? 0xa0 : b0 == 0xf0 ? 0x90 : 0x80;
+  const unsigned hi = b0 == 0xed ? 0x9f : b0 == 0xf4 ? 0x8f : 0xbf;
+  if (byte(i + 1) < lo || byte(i + 1) > hi) return 0;
+  for (std::size_t k = 2; k < n; ++k) {
+    if (byte(i + k) < 0x80 || byte(i + k) > 0xbf) return 0;
+  }
+  return n;
+}
+
+/// Configs are UTF-8 text (YAML's encoding, and what the result file's attributes must hold
+/// for netCDF readers): the first byte that is not is refused at its line:column.
+void check_utf8(const std::string& text, const std::string& source_name) {
+  int line = 1;
+  int column = 1;
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t n = utf8_length(text, i);
+    if (n == 0) {
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "0x%02x", static_cast<unsigned char>(text[i]));
+      throw InputError(Origin{source_name, line, column}.describe() + ": not UTF-8 text (byte " + hex +
+                       "); save the file as UTF-8");
+    }
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+    i += n;
+  }
+}
+
 void check_events(const std::string& text) {
   std::istringstream in(text);
   YAML::Parser parser(in);
@@ -99,11 +142,25 @@ void check_events(const std::string& text) {
   }
 }
 
+/// Why `path` names no file: "file not found", or the system's reason (a symlink loop:
+/// "Too many levels of symbolic links"); "" if it exists.
+std::string missing_reason(const fs::path& path) {
+  std::error_code ec;
+  const auto status = fs::status(path, ec);
+  if (ec && ec != std::errc::no_such_file_or_directory) return "cannot be read: " + ec.message();
+  return fs::exists(status) ? std::string() : std::string("file not found");
+}
+
+/// fs::weakly_canonical, or `path` itself if it cannot be resolved (the read then says why).
+fs::path canonical_or_self(const fs::path& path) {
+  std::error_code ec;
+  fs::path out = fs::weakly_canonical(path, ec);
+  return ec ? path : out;
+}
+
 std::string read_text(const fs::path& path) {
   std::error_code ec;
-  if (!fs::exists(path, ec)) {
-    throw InputError(path.string() + ": file not found");
-  }
+  if (const std::string why = missing_reason(path); !why.empty()) throw InputError(path.string() + ": " + why);
   if (fs::is_directory(path, ec)) {
     throw InputError(path.string() + ": is a directory, expected a YAML file");
   }
@@ -114,9 +171,10 @@ std::string read_text(const fs::path& path) {
   return ss.str();
 }
 
-Node load_with_bases(const fs::path& path, std::vector<fs::path>& chain) {
-  chain.push_back(fs::weakly_canonical(path));
+Node load_with_bases(const fs::path& path, std::vector<fs::path>& chain, std::vector<fs::path>* files) {
+  chain.push_back(canonical_or_self(path));
   Node doc = load_yaml_file(path);
+  if (files != nullptr) files->push_back(path);
   if (!doc.is_map()) {
     throw InputError(doc.origin().describe() + ": a config file must be a mapping of keys, got " + doc.kind_name());
   }
@@ -130,22 +188,22 @@ Node load_with_bases(const fs::path& path, std::vector<fs::path>& chain) {
   }
   const fs::path base_path = path.parent_path() / base->text();
   std::error_code ec;
-  if (!fs::exists(base_path, ec)) {
-    throw InputError(base->origin().describe() + ": key 'base': file not found: " + base_path.string());
+  if (const std::string why = missing_reason(base_path); !why.empty()) {
+    throw InputError(base->origin().describe() + ": key 'base': " + why + ": " + base_path.string());
   }
   if (fs::is_directory(base_path, ec)) {
     throw InputError(base->origin().describe() +
                      ": key 'base': is a directory, expected a YAML file: " + base_path.string());
   }
   // A cycle is reported at the `base:` that closes it, with the whole chain.
-  const fs::path base_canonical = fs::weakly_canonical(base_path);
+  const fs::path base_canonical = canonical_or_self(base_path);
   if (std::find(chain.begin(), chain.end(), base_canonical) != chain.end()) {
     std::string cycle;
     for (const auto& c : chain) cycle += c.string() + " -> ";
     throw InputError(base->origin().describe() + ": key 'base': inheritance forms a cycle: " + cycle +
                      base_canonical.string());
   }
-  Node merged = load_with_bases(base_path, chain);
+  Node merged = load_with_bases(base_path, chain, files);
   doc.erase("base");
   merge_into(merged, doc);
   chain.pop_back();
@@ -155,6 +213,7 @@ Node load_with_bases(const fs::path& path, std::vector<fs::path>& chain) {
 }  // namespace
 
 Node parse_yaml(const std::string& text, const std::string& source_name) {
+  check_utf8(text, source_name);
   YAML::Node root;
   try {
     check_events(text);
@@ -176,9 +235,9 @@ Node load_yaml_file(const fs::path& path) {
   return doc;
 }
 
-Node load_config_file(const fs::path& path) {
+Node load_config_file(const fs::path& path, std::vector<fs::path>* files) {
   std::vector<fs::path> chain;
-  return load_with_bases(path, chain);
+  return load_with_bases(path, chain, files);
 }
 
 void apply_override(Node& root, const std::string& assignment) {

@@ -18,8 +18,9 @@ Node load_yaml_file(const std::filesystem::path& path);
 
 /// Load a config file and resolve its `base:` chain: `base: other.yaml` (a path relative
 /// to the file that names it) is loaded first and the file is merged on top of it.
-/// Cycles and missing bases are InputErrors naming the chain.
-Node load_config_file(const std::filesystem::path& path);
+/// Cycles and missing bases are InputErrors naming the chain. With `files`, every file read
+/// (the config, then its bases) is appended to it.
+Node load_config_file(const std::filesystem::path& path, std::vector<std::filesystem::path>* files = nullptr);
 
 /// Apply one `--set a.b.c=value` override. The value is parsed as a YAML scalar or flow
 /// collection ("[1, 2]"). Intermediate maps are created; an override that would descend

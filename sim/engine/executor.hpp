@@ -6,6 +6,7 @@
 // 10^6 buyers is the same bit pattern at 1, 2 or 64 threads. There are no floating-point
 // atomics anywhere in tiersim.
 #include <tbb/blocked_range.h>
+#include <tbb/global_control.h>
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
@@ -54,9 +55,16 @@ class HandOver {
 /// enough to balance 10^4 agents over a few cores (measured in bench/, docs/performance.md).
 inline constexpr std::size_t kBlockSize = 2048;
 
+/// The most threads an Executor takes. TBB itself crashes on arenas of about 10^9 threads
+/// and warns above its own limit; no machine tiersim runs on has more cores than this.
+inline constexpr int kMaxThreads = 1024;
+
+/// InputError ("--threads N: at most ...") if `threads` is above kMaxThreads.
+void check_thread_count(int threads);
+
 class Executor {
  public:
-  /// `threads` <= 0 means all available cores.
+  /// `threads` <= 0 means all available cores. InputError above kMaxThreads.
   explicit Executor(int threads = 0);
   int threads() const { return threads_; }
 
@@ -124,6 +132,9 @@ class Executor {
 
  private:
   int threads_;
+  /// More threads than cores were asked for: TBB's worker limit is raised to match (it would
+  /// otherwise print a warning and ignore the request).
+  std::unique_ptr<tbb::global_control> limit_;
   std::unique_ptr<tbb::task_arena> arena_;
 };
 

@@ -11,6 +11,11 @@ std::string ModelContext::where(std::string_view key) const {
 }
 
 std::filesystem::path ModelContext::data_file(std::string_view key, const std::string& value) const {
+  return resolve_data_path(params_node, config_dir, key, value);
+}
+
+std::filesystem::path resolve_data_path(const config::Node* params_node, const std::filesystem::path& config_dir,
+                                        std::string_view key, const std::string& value) {
   const std::filesystem::path path(value);
   if (path.is_absolute()) return path;
   const config::Node* written = params_node != nullptr ? params_node->find_path(key) : nullptr;

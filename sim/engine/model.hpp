@@ -44,6 +44,11 @@ struct ModelContext {
   std::filesystem::path data_file(std::string_view key, const std::string& value) const;
 };
 
+/// The rule of ModelContext::data_file, for callers without a model instance (the inputs of
+/// a run, sim/engine/inputs.hpp): `params_node` is the `params:` subtree as written (or null).
+std::filesystem::path resolve_data_path(const config::Node* params_node, const std::filesystem::path& config_dir,
+                                        std::string_view key, const std::string& value);
+
 /// One run's mutable state. Construction builds the initial state; declare() registers
 /// phases, dimensions, observables and summaries.
 class Model {

@@ -195,6 +195,7 @@ Recorders::Plan Recorders::make_plan(const Observable& o, int every, const std::
 void Recorders::aggregate(const Plan& p, const Observable& o, std::vector<double>& out) {
   scratch_.assign(p.in_size, 0.0);
   o.fill(scratch_);
+  check_finite(o);
   if (p.group_of.empty()) {
     out = scratch_;
     return;
@@ -219,7 +220,26 @@ void Recorders::aggregate(const Plan& p, const Observable& o, std::vector<double
   }
 }
 
+void Recorders::check_finite(const Observable& o) const {
+  const auto bad = std::find_if(scratch_.begin(), scratch_.end(), [](double v) { return !std::isfinite(v); });
+  if (bad == scratch_.end()) return;
+  // The entry's labels, from its flat (row-major) index over the observable's dimensions.
+  auto flat = static_cast<std::size_t>(bad - scratch_.begin());
+  std::string entry;
+  for (std::size_t k = o.dims.size(); k-- > 0;) {
+    const Dimension& d = registry_.dimension(o.dims[k]);
+    const std::size_t n = std::max<std::size_t>(d.labels.size(), 1);
+    const std::string label = d.labels.empty() ? "?" : d.labels[flat % n];
+    entry = d.name + " " + label + (entry.empty() ? "" : ", " + entry);
+    flat /= n;
+  }
+  throw RuntimeFailure("month " + layout_.start.plus_months(step_).to_string() + ": '" + o.name + "' is " +
+                       (std::isnan(*bad) ? "NaN" : "infinite") + (entry.empty() ? "" : " for " + entry) +
+                       ": the model's state is no longer finite (inputs at the edge of their ranges?)");
+}
+
 void Recorders::record(int step) {
+  step_ = step;
   for (std::size_t k = 0; k < plans_.size(); ++k) {
     Plan& p = plans_[k];
     if ((step + 1) % p.every != 0) continue;

@@ -63,7 +63,9 @@ class Recorders {
             const SpecOrigin& spec_origin);
 
   const Layout& layout() const { return layout_; }
-  /// Record whatever is due at `step` (call in the record phase).
+  /// Record whatever is due at `step` (call in the record phase). A recorded observable that
+  /// is not finite (NaN, inf) ends the run: RuntimeFailure naming it, the entry (e.g.
+  /// "country CHN") and the month. (A ratio whose denominator is 0 is NaN by definition.)
   void record(int step);
   /// Evaluate summaries and hand over the collected data.
   RunData finish();
@@ -95,12 +97,14 @@ class Recorders {
   Plan make_plan(const Observable& o, int every, const std::vector<std::size_t>& in_shape,
                  const Aggregation& agg) const;
   void aggregate(const Plan& p, const Observable& o, std::vector<double>& out);
+  void check_finite(const Observable& o) const;
 
   const Registry& registry_;
   Layout layout_;
   std::vector<Plan> plans_;
   RunData data_;
   std::vector<double> scratch_;
+  int step_ = 0;  // the step being recorded, for messages
 };
 
 }  // namespace tiersim::engine

@@ -47,9 +47,12 @@ ResolvedConfig resolve_config(const config::Node& root, const ModelCatalog& cata
 
 ResolvedConfig load_run_config(const std::filesystem::path& file, const std::vector<std::string>& overrides,
                                const ModelCatalog& catalog) {
-  config::Node root = config::load_config_file(file);
+  std::vector<std::filesystem::path> files;
+  config::Node root = config::load_config_file(file, &files);
   for (const auto& o : overrides) config::apply_override(root, o);
-  return resolve_config(root, catalog, file.parent_path());
+  ResolvedConfig out = resolve_config(root, catalog, file.parent_path());
+  out.config_files = std::move(files);
+  return out;
 }
 
 Simulation::Simulation(const ResolvedConfig& cfg, std::uint32_t run_index, const Executor& executor)

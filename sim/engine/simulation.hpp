@@ -23,6 +23,7 @@ struct ResolvedConfig {
   const ModelType* type = nullptr;
   config::Node params;  ///< the model's parameters, defaults filled in
   std::filesystem::path config_dir;
+  std::vector<std::filesystem::path> config_files;  ///< the config file and its bases, as loaded (if from a file)
 
   /// The complete configuration as YAML: what is stored with every result and what
   /// `--print-config` shows. Feeding it back in reproduces the run.

@@ -182,17 +182,23 @@ void digest_variable(DigestWriter& out, hid_t dataset, const std::string& name, 
 std::string digest_file(hid_t file, const std::filesystem::path& path) {
   DigestWriter out;
   out.text("tiersim-content-digest-v1");
-  for (const std::string& name : dataset_names(file)) {
+  for (const std::string& name : dataset_names(file, quoted(path))) {
     const std::string context = quoted(path) + ": variable '" + name + "'";
-    Handle dataset(H5Dopen2(file, name.c_str(), k_default));
-    if (!dataset.valid()) throw_io(context + ": cannot open");
-    const auto extent = extent_of(dataset.get());
-    if (is_placeholder_dim(dataset.get())) {
-      out.text("dimension");
-      out.text(name);
-      out.u64(extent.empty() ? 0 : extent[0]);
-    } else {
-      digest_variable(out, dataset.get(), name, extent, context);
+    try {
+      Handle dataset(H5Dopen2(file, name.c_str(), k_default));
+      if (!dataset.valid()) throw_io(context + ": cannot open");
+      const auto extent = extent_of(dataset.get());
+      if (is_placeholder_dim(dataset.get())) {
+        out.text("dimension");
+        out.text(name);
+        out.u64(extent.empty() ? 0 : extent[0]);
+      } else {
+        digest_variable(out, dataset.get(), name, extent, context);
+      }
+    } catch (const RuntimeFailure& e) {
+      // Reading a file is not writing one: what fails here is the file's content.
+      const std::string what = e.what();
+      throw InputError((what.starts_with(context) ? what : context + ": " + what) + " (the file is damaged)");
     }
   }
   return out.finish();
@@ -206,5 +212,7 @@ std::string content_digest(const std::filesystem::path& path) {
   const Handle file = open_existing(path, false);
   return digest_file(file.get(), path);
 }
+
+void check_readable(const std::filesystem::path& path) { content_digest(path); }
 
 }  // namespace tiersim::output

@@ -28,12 +28,17 @@ herr_t collect_attr(hid_t, const char* name, const H5A_info_t*, void* data) {
   return 0;
 }
 
-/// The links of `links` that name datasets.
-std::vector<std::string> only_datasets(hid_t group, const std::vector<std::string>& links) {
+/// The links of `links` that name datasets. An object that cannot be opened (a damaged
+/// header, a dangling link) is an InputError naming it: skipping it would hide the damage.
+std::vector<std::string> only_datasets(hid_t group, const std::vector<std::string>& links, const std::string& context) {
   std::vector<std::string> names;
   for (const std::string& link : links) {
     Handle object(H5Oopen(group, link.c_str(), k_default));
-    if (object.valid() && H5Iget_type(object.get()) == H5I_DATASET) names.push_back(link);
+    if (!object.valid()) {
+      const std::string detail = hdf5_detail();
+      throw InputError(context + ": variable '" + link + "' cannot be read: the file is damaged" + detail);
+    }
+    if (H5Iget_type(object.get()) == H5I_DATASET) names.push_back(link);
   }
   clear_errors();
   return names;
@@ -283,26 +288,26 @@ std::size_t element_count(const std::vector<hsize_t>& extent) {
   return n;
 }
 
-std::vector<std::string> dataset_names(hid_t file) {
+std::vector<std::string> dataset_names(hid_t file, const std::string& context) {
   std::vector<std::string> links;
   if (H5Literate(file, H5_INDEX_NAME, H5_ITER_INC, nullptr, collect_link, &links) < 0) {
-    throw_io("cannot list the file's contents");
+    throw InputError(context + ": cannot list the file's contents: the file is damaged" + hdf5_detail());
   }
-  std::vector<std::string> names = only_datasets(file, links);
+  std::vector<std::string> names = only_datasets(file, links, context);
   std::sort(names.begin(), names.end());
   return names;
 }
 
-std::vector<std::string> names_in_creation_order(hid_t group) {
+std::vector<std::string> names_in_creation_order(hid_t group, const std::string& context) {
   std::vector<std::string> links;
   if (H5Literate(group, H5_INDEX_CRT_ORDER, H5_ITER_INC, nullptr, collect_link, &links) < 0) {
     clear_errors();
     links.clear();
     if (H5Literate(group, H5_INDEX_NAME, H5_ITER_INC, nullptr, collect_link, &links) < 0) {
-      throw_io("cannot list the file's contents");
+      throw InputError(context + ": cannot list the file's contents: the file is damaged" + hdf5_detail());
     }
   }
-  return only_datasets(group, links);
+  return only_datasets(group, links, context);
 }
 
 // ---------------------------------------------------------------------------------------

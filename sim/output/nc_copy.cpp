@@ -180,7 +180,7 @@ void copy_file(NcFileImpl& to, NcFileImpl& from, const CopyOptions& options) {
   to.check_writable();
   from.check_open();
   if (!to.empty()) throw RuntimeFailure(to.where() + ": copy_from needs a new, empty file");
-  for (const std::string& name : names_in_creation_order(from.file.get())) {
+  for (const std::string& name : names_in_creation_order(from.file.get(), from.where())) {
     const Dataset& in = from.variable_or_dimension(name);
     copy_dataset(to, from, name, in, options);
     if (!in.placeholder) copy_dataset_attrs(to, from, name, in.id());
@@ -192,7 +192,7 @@ void copy_file(NcFileImpl& to, NcFileImpl& from, const CopyOptions& options) {
 void copy_rows(NcFileImpl& to, NcFileImpl& from, const std::string& dim, std::span<const std::size_t> rows) {
   to.check_writable();
   from.check_open();
-  for (const std::string& name : dataset_names(from.file.get())) {
+  for (const std::string& name : dataset_names(from.file.get(), from.where())) {
     const Dataset& in = from.variable_or_dimension(name);
     if (in.scale || in.extent.empty()) continue;
     const auto dims = dimension_names(in.id(), name);

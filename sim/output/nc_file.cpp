@@ -134,7 +134,7 @@ std::vector<std::string> NcFile::variable_names() const {
   NcFileImpl& f = impl();
   f.check_open();
   std::vector<std::string> names;
-  for (std::string& name : detail::dataset_names(f.file.get())) {
+  for (std::string& name : detail::dataset_names(f.file.get(), f.where())) {
     const auto* dataset = f.find_dataset(name);
     if (dataset != nullptr && !dataset->placeholder) names.push_back(std::move(name));
   }

@@ -117,7 +117,11 @@ NcFileImpl::Dataset* NcFileImpl::find_dataset(const std::string& name) {
   if (auto it = datasets_.find(name); it != datasets_.end()) return &it->second;
   if (!exists(name)) return nullptr;
   Handle object(H5Oopen(file.get(), name.c_str(), k_default));
-  if (!object.valid() || H5Iget_type(object.get()) != H5I_DATASET) {
+  if (!object.valid()) {
+    const std::string detail = hdf5_detail();
+    throw InputError(where() + ": variable '" + name + "' cannot be read: the file is damaged" + detail);
+  }
+  if (H5Iget_type(object.get()) != H5I_DATASET) {
     clear_errors();
     return nullptr;
   }
@@ -152,13 +156,13 @@ std::optional<std::size_t> NcFileImpl::dimension_size(const std::string& name) {
 
 std::map<std::string, std::size_t> NcFileImpl::dimensions() {
   std::map<std::string, std::size_t> dims(pending_dims_);
-  for (const std::string& name : dataset_names(file.get())) {
+  for (const std::string& name : dataset_names(file.get(), where())) {
     if (const auto size = dimension_size(name)) dims.emplace(name, *size);
   }
   return dims;
 }
 
-bool NcFileImpl::empty() const { return pending_dims_.empty() && dataset_names(file.get()).empty(); }
+bool NcFileImpl::empty() const { return pending_dims_.empty() && dataset_names(file.get(), where()).empty(); }
 
 // ---------------------------------------------------------------------------------------
 // Definitions

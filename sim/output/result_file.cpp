@@ -10,6 +10,7 @@
 #include "sim/core/error.hpp"
 #include "sim/core/version.hpp"
 #include "sim/output/cf_conventions.hpp"
+#include "sim/output/detail/atomic_file.hpp"
 #include "sim/output/result_reader.hpp"
 
 namespace tiersim::output {
@@ -84,6 +85,7 @@ void write_sweep_attributes(NcFile& f, const SweepDescription& sweep) {
   f.set_attribute(schema::kDesignSamples, sweep.design_samples);
   f.set_attribute(schema::kMorrisLevels, sweep.morris_levels);
   if (!sweep.shard.empty()) f.set_attribute(schema::kShard, sweep.shard);
+  if (!sweep.input_files.empty()) f.set_attribute(schema::kInputFiles, std::span<const std::string>(sweep.input_files));
 }
 
 /// One value per planned run.
@@ -374,6 +376,8 @@ void ResultFile::mark_failed(std::size_t slot, const std::string& message) {
 void ResultFile::commit() { file_.commit(); }
 
 void ResultFile::close() { file_.close(); }
+
+void check_output_path(const std::filesystem::path& path) { detail::check_new_output(path, true); }
 
 void ResultFile::compact(const std::filesystem::path& incomplete, const std::filesystem::path& out,
                          bool replace_existing) {

@@ -61,6 +61,7 @@ struct SweepDescription {
   std::int64_t design_samples = 0;                  ///< points (grid/zip), N (lhs, sobol), r (morris)
   std::int64_t morris_levels = 0;                   ///< 0 unless morris
   std::string shard = {};                           ///< "i/N" for a shard file, else empty
+  std::vector<std::string> input_files = {};        ///< "SHA256  PATH" of every input file
   std::vector<PlanColumn> columns = {};
   bool morris = false;  ///< write `trajectory(run)`
 };
@@ -120,6 +121,10 @@ class ResultFile {
   std::size_t runs_ = 0;
   std::vector<bool> had_error_;  // slots whose run_error holds a message (cleared when redone)
 };
+
+/// InputError unless `path` can be a result file: it names a file (not a directory) in a
+/// directory that exists. Whether it may be replaced is the writer's own check.
+void check_output_path(const std::filesystem::path& path);
 
 /// Chunk length along `run` of 1-d run variables in an in-progress file: each status write
 /// rewrites one chunk, so it stays small whatever the number of runs.

@@ -32,7 +32,17 @@ ResultReader ResultReader::open(const std::filesystem::path& path) {
   return reader;
 }
 
-ResultReader ResultReader::inspect(const std::filesystem::path& path) { return ResultReader(NcFile::open_read(path)); }
+ResultReader ResultReader::inspect(const std::filesystem::path& path) {
+  ResultReader reader(NcFile::open_read(path));
+  // Every object opens, with a readable type and shape (NcFile refuses one that does not):
+  // a file with a damaged variable is refused here rather than read in part.
+  try {
+    for (const std::string& name : reader.file_.variable_names()) (void)reader.file_.shape_of(name);
+  } catch (const RuntimeFailure& e) {
+    throw InputError(std::string(e.what()) + " (the file is damaged)");
+  }
+  return reader;
+}
 
 std::optional<AttrValue> ResultReader::attribute(const std::string& name) const { return file_.attribute(name); }
 
@@ -46,6 +56,10 @@ std::optional<std::string> ResultReader::text(const std::string& name) const {
 bool ResultReader::is_complete() const { return file_.attribute(schema::kComplete).has_value(); }
 
 std::optional<std::string> ResultReader::sweep_hash() const { return text(schema::kSweepHash); }
+
+std::vector<std::string> ResultReader::input_files() const {
+  return file_.attribute_strings(schema::kInputFiles).value_or(std::vector<std::string>{});
+}
 
 std::optional<std::string> ResultReader::shard() const { return text(schema::kShard); }
 

@@ -38,6 +38,8 @@ class ResultReader {
   bool is_complete() const;
   /// The sweep's identity; nullopt for a file not written by a sweep.
   std::optional<std::string> sweep_hash() const;
+  /// `input_files` of a sweep file: "SHA256  PATH" of every input file (empty if absent).
+  std::vector<std::string> input_files() const;
   /// "i/N" of a shard file; nullopt for a file of a whole sweep or run.
   std::optional<std::string> shard() const;
 

@@ -50,7 +50,8 @@ inline constexpr const char* kDesignParameters = "design_parameters";  ///< dott
 inline constexpr const char* kDesignVariables = "design_variables";    ///< their variables, same order
 inline constexpr const char* kDesignSamples = "design_samples";
 inline constexpr const char* kMorrisLevels = "morris_levels";
-inline constexpr const char* kShard = "shard";  ///< "i/N", shard files only
+inline constexpr const char* kShard = "shard";             ///< "i/N", shard files only
+inline constexpr const char* kInputFiles = "input_files";  ///< "SHA256  PATH" of every input file
 
 // The leading dimension and the run plan and bookkeeping variables over it.
 inline constexpr const char* kRun = "run";

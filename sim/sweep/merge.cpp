@@ -5,8 +5,11 @@
 #include <string>
 
 #include "sim/core/error.hpp"
+#include "sim/engine/inputs.hpp"
+#include "sim/output/content_digest.hpp"
 #include "sim/output/nc_file.hpp"
 #include "sim/output/result_reader.hpp"
+#include "sim/sweep/file_lock.hpp"
 #include "sim/sweep/runner.hpp"
 
 namespace tiersim::sweep {
@@ -51,6 +54,13 @@ ShardFile open_shard(const fs::path& path) {
 
 void check_same_sweep(const ShardFile& first, const ShardFile& s) {
   if (s.hash != first.hash) {
+    const std::string changed = engine::InputManifest::parse(s.reader.input_files())
+                                    .difference_from(engine::InputManifest::parse(first.reader.input_files()),
+                                                     quoted(first.path) + " was written");
+    if (!changed.empty()) {
+      throw InputError(quoted(s.path) + ": belongs to a different sweep than " + quoted(first.path) + ": " + changed +
+                       "; run every shard on the same inputs");
+    }
     throw InputError(quoted(s.path) + ": belongs to a different sweep than " + quoted(first.path) +
                      " (sweep_hash differs)");
   }
@@ -113,6 +123,11 @@ MergeResult write_merged(const fs::path& out, const std::vector<ShardFile>& file
 
 MergeResult merge_shards(const fs::path& out, const std::vector<fs::path>& shards, bool overwrite) {
   if (shards.empty()) throw InputError("merge: name the shard files to merge");
+  engine::check_output_is_not_an_input(out, shards);
+  output::check_output_path(out);
+  // The lock protocol of every writer (sweeps, runs): two merges into one OUT would delete
+  // each other's `.partial`.
+  const FileLock lock = FileLock::acquire(lock_path(out), out);
   std::vector<ShardFile> files;
   std::map<std::size_t, fs::path> seen;  // shard index -> file
   for (const auto& path : shards) {
@@ -126,6 +141,9 @@ MergeResult merge_shards(const fs::path& out, const std::vector<fs::path>& shard
     files.push_back(std::move(s));
   }
   check_coverage(seen, files.front().shard.count);
+  // Every value of every shard is read before anything is written: a damaged shard is
+  // refused, never merged in part.
+  for (const ShardFile& s : files) output::check_readable(s.path);
   return write_merged(out, files, overwrite);
 }
 

@@ -38,6 +38,12 @@ output::ResultReader open_sweep_file(const fs::path& file, const Sweep& sweep, c
                      "' attribute); refusing to touch it");
   }
   if (*hash != sweep.hash()) {
+    const std::string changed =
+        sweep.inputs().difference_from(engine::InputManifest::parse(f.input_files()), "this file was written");
+    if (!changed.empty()) {
+      throw InputError(quoted(file) + ": was written by a different sweep: " + changed +
+                       ". Restore the file, or start again with another output or --overwrite");
+    }
     throw InputError(quoted(file) + ": was written by a different sweep (sweep_hash " + hash->substr(0, 12) +
                      "..., this sweep " + sweep.hash().substr(0, 12) +
                      "...): the sweep file, its run configs or their parameters changed. Use another output, or "
@@ -319,6 +325,10 @@ SweepResult run_sweep(const Sweep& sweep, const SweepOptions& options) {
   };
   const fs::path& out = options.output;
   const fs::path incomplete = incomplete_path(out);
+  // Checked before anything runs: the output path itself, and that it is no input.
+  engine::check_output_is_not_an_input(out, sweep.inputs().paths());
+  output::check_output_path(out);
+  output::check_output_path(incomplete);
   const FileLock lock = FileLock::acquire(lock_path(out), out);
   const StartPlan start = decide_start(sweep, options, mine, note);
   if (start.start == Start::already_complete) {

@@ -160,7 +160,9 @@ std::vector<engine::ResolvedConfig> Sweep::load_scenarios(const std::vector<Scen
   std::vector<engine::ResolvedConfig> resolved;
   for (std::size_t si = 0; si < scenarios.size(); ++si) {
     const ScenarioSpec& sc = scenarios[si];
-    Node tree = config::load_config_file(sc.config);
+    std::vector<fs::path> files;
+    Node tree = config::load_config_file(sc.config, &files);
+    for (const fs::path& f : files) inputs_.add(f);
     apply_set(tree, cfg_.set);
     apply_set(tree, sc.set);
     engine::ResolvedConfig rc;
@@ -283,11 +285,16 @@ void Sweep::expand_runs() {
   }
 }
 
-std::string Sweep::resolve_all_and_hash() const {
+std::string Sweep::resolve_all_and_hash() {
   // Every run is resolved here, so that any config error shows before the first run starts.
   const std::size_t k = cfg_.parameters.size();
   PlanHash hash;
-  hash.field("tiersim-sweep-plan-v1");
+  hash.field("tiersim-sweep-plan-v2");
+  // Config files enter through what they mean (the plan, every run's resolved config), so a
+  // comment changes nothing; data files through their bytes, so the same path with other
+  // content is another sweep. Every file is listed with its bytes' digest (inputs_), to name
+  // the one that changed when the hash differs.
+  if (!cfg_.file.empty()) inputs_.add(cfg_.file);
   hash.field(std::string(kind_name(cfg_.kind)));
   hash.field(std::to_string(k));
   for (const auto& p : cfg_.parameters) hash.field(p.path);
@@ -306,6 +313,7 @@ std::string Sweep::resolve_all_and_hash() const {
                        " does not resolve: " + e.what());
     }
     hash.field(rc.to_yaml());
+    for (const auto& [key, path] : engine::data_files(rc)) hash.field(key + "=" + inputs_.add(path));
   }
   return hash.hex();
 }
@@ -344,6 +352,7 @@ output::SweepDescription Sweep::describe(const std::string& shard) const {
   output::SweepDescription d;
   d.sweep_yaml = cfg_.to_yaml();
   d.sweep_hash = hash_;
+  d.input_files = inputs_.lines();
   d.design_kind = std::string(kind_name(cfg_.kind));
   for (const auto& p : cfg_.parameters) d.design_parameters.push_back(p.path);
   d.design_samples = is_sampled(cfg_.kind) ? cfg_.samples : static_cast<std::int64_t>(points());

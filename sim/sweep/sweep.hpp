@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "sim/config/node.hpp"
+#include "sim/engine/inputs.hpp"
 #include "sim/engine/simulation.hpp"
 #include "sim/output/result_file.hpp"
 #include "sim/sweep/sweep_config.hpp"
@@ -55,8 +56,13 @@ class Sweep {
   /// The resolved config of run `run` (scenario config, `set`s, the point's values, seed).
   engine::ResolvedConfig resolve_run(std::size_t run) const;
 
-  /// SHA-256 (hex) of the plan and of every run's resolved config: equal iff the same sweep.
+  /// SHA-256 (hex) of the plan, of every run's resolved config and of the content of every
+  /// data file a run reads: equal iff the same sweep of the same inputs. (Config files count
+  /// by what they mean, so a comment changes nothing.)
   const std::string& hash() const { return hash_; }
+  /// Every input file (the sweep file, run configs and their bases, data files) with the
+  /// SHA-256 of its bytes.
+  const engine::InputManifest& inputs() const { return inputs_; }
 
   /// The run plan and design as stored in the result file.
   std::vector<output::PlannedRun> planned_runs() const;
@@ -72,7 +78,7 @@ class Sweep {
   void check_bound(const ParameterSpec& p, double bound, const config::Origin& origin, const std::string& name) const;
   void expand_points();
   void expand_runs();
-  std::string resolve_all_and_hash() const;
+  std::string resolve_all_and_hash();
 
   SweptValue sampled_value(std::size_t param, double u) const;
   config::Node run_tree(std::size_t run) const;
@@ -82,6 +88,7 @@ class Sweep {
   std::vector<config::Node> scenario_trees_;          // config file + set + scenario set
   std::vector<std::filesystem::path> scenario_dirs_;  // for relative data paths
   std::vector<std::string> scenario_names_;
+  engine::InputManifest inputs_;
   std::vector<std::vector<SweptValue>> values_;  // point x parameter
   std::vector<std::int64_t> trajectory_;         // per point (morris)
   std::vector<bool> integer_param_;              // declared integer: samples are rounded

@@ -50,6 +50,11 @@ CONFIGS = {
     "share_above_one": ("share_above_one.yaml:4:16", "params.demand.usa_share", "must be [0.0, 1.0]"),
     "share_below_zero": ("share_below_zero.yaml:3:35", "params.initial.cn_stack_share_other", "must be [0.0, 1.0]"),
     "shares_sum_above_one": ("shares_sum_above_one.yaml:5:16", "params.demand.chn_share", "exceed 1"),
+    # Text that is not UTF-8 (Latin-1, an overlong form, a sequence cut short by the end of
+    # the file): refused at the byte, not stored where netCDF readers fail on it.
+    "latin1_value": ("latin1_value.yaml:5:36", None, "not UTF-8 text (byte 0xe9)"),
+    "overlong_utf8": ("overlong_utf8.yaml:3:25", None, "not UTF-8 text (byte 0xc0)"),
+    "truncated_utf8": ("truncated_utf8.yaml:3:23", None, "not UTF-8 text (byte 0xe2)"),
 }
 
 SWEEPS = {
@@ -67,6 +72,7 @@ SWEEPS = {
     "duplicate_scenario": ("duplicate_scenario.yaml:4:12", "pair_with[1].name", "used twice"),
     "zero_replicates": ("zero_replicates.yaml:2:13", "replicates", "out of range"),
     "grid_too_large": ("grid_too_large.yaml:5:3", "parameters", "more than 2^31-1 runs"),
+    "non_utf8": ("non_utf8.yaml:5:37", None, "not UTF-8 text (byte 0xed)"),
 }
 
 
@@ -87,7 +93,7 @@ def check_one_line(proc, where, key, hint):
 def test_bad_config_is_refused_and_writes_nothing(tiersim, tmp_path, case):
     where, key, hint = CONFIGS[case]
     cfg = BAD / "configs" / f"{case}.yaml"
-    small = SMALL if "diffusion_rule" in cfg.read_text() else []
+    small = SMALL if b"diffusion_rule" in cfg.read_bytes() else []
     keep = tmp_path / "keep.h5"
     keep.write_bytes(PRECIOUS)
     before = snapshot(tmp_path)
@@ -124,6 +130,19 @@ def test_missing_path_and_directory_are_refused(tiersim, tmp_path, command):
     check_one_line(proc, "no_such_config.yaml", None, "not found")
     proc = tiersim(command, BAD / "configs", *extra)
     check_one_line(proc, "bad_input/configs", None, "is a directory")
+    # A symlink loop, as the config and as its `base:` (exit 2, not a filesystem exception).
+    loops = tmp_path / "loops"
+    loops.mkdir()
+    (loops / "a.yaml").symlink_to("b.yaml")
+    (loops / "b.yaml").symlink_to("a.yaml")
+    (loops / "child.yaml").write_text("base: a.yaml\nmodel: bass\n")
+    check_one_line(tiersim(command, loops / "a.yaml", *extra), "a.yaml", None, "symbolic links")
+    if command != "sweep":  # (a sweep file has no `base:`)
+        check_one_line(tiersim(command, loops / "child.yaml", *extra), "child.yaml:1:7", "base", "symbolic links")
+    (loops / "a.yaml").unlink()
+    (loops / "b.yaml").unlink()
+    (loops / "child.yaml").unlink()
+    loops.rmdir()
     assert snapshot(tmp_path) == before
 
 

@@ -13,7 +13,11 @@ with --resume):
   and the first one's work completes untouched.
 
 Random moments come from a seeded generator; the seed is in every assertion message
-(set TIERSIM_ROBUSTNESS_SEED to replay one)."""
+(set TIERSIM_ROBUSTNESS_SEED to replay one). Signals that must land while work remains
+(SIGTERM, SIGINT, a killed `run`) are sent after the process reported progress (its log
+line for the first finished run or month, TIERSIM_PROGRESS_INTERVAL=0), never after a fixed
+time: on a loaded machine a sleep can outlast the whole sweep. scripts/interruption_under_load.sh
+runs this file several times while a build loads the machine."""
 import os
 import random
 import signal
@@ -86,6 +90,24 @@ def prepare(tmp_path, reference):
 def start(tiersim_bin, tmp_path, *args):
     return subprocess.Popen([tiersim_bin, *map(str, args)], cwd=tmp_path, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, text=True)
+
+
+def start_logged(tiersim_bin, tmp_path, *args):
+    """Like start(), with a progress line on stderr for every finished run (or month)."""
+    env = dict(os.environ, TIERSIM_PROGRESS_INTERVAL="0")
+    return subprocess.Popen([tiersim_bin, *map(str, args)], cwd=tmp_path, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True, env=env)
+
+
+def wait_for_progress(proc, label):
+    """Read the process's stderr until its first progress line ("LABEL: 1/N done ..."): some
+    work is done and, the job being long, most of it is not. Returns the lines read."""
+    lines = []
+    for line in proc.stderr:
+        lines.append(line)
+        if line.startswith(f"{label}: ") and " done" in line:
+            return lines
+    raise AssertionError(f"the process ended (exit {proc.wait()}) before reporting progress: {''.join(lines)}")
 
 
 def wait_for(path, proc, timeout=120):
@@ -186,20 +208,22 @@ def test_died_between_publishing_out_and_deleting_incomplete(tiersim_bin, tmp_pa
 
 
 def interrupt(tiersim_bin, tmp_path, reference, signals, threads="0"):
+    """Signal a sweep once it reported its first finished run, after a short random delay
+    counted from then. The sweep has at least 100 runs, so most are still to do."""
     prepare(tmp_path, reference)
-    proc = subprocess.Popen([tiersim_bin, "-j", threads, "sweep", "sweep.yaml", "-o", "i.h5"], cwd=tmp_path,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(0.4 * reference["seconds"])
+    proc = start_logged(tiersim_bin, tmp_path, "-j", threads, "sweep", "sweep.yaml", "-o", "i.h5")
+    seen = wait_for_progress(proc, "sweep")
+    time.sleep(random.Random(SEED + 2).uniform(0.0, 0.02 * reference["seconds"]))
     for sig in signals:
         proc.send_signal(sig)
         time.sleep(0.005)
     _, err = proc.communicate(timeout=120)
-    return proc.returncode, err
+    return proc.returncode, "".join(seen) + err
 
 
 def check_interrupted_message(code, err):
     assert code == 130, err
-    lines = err.strip().splitlines()
+    lines = [line for line in err.strip().splitlines() if not line.startswith("sweep: ")]  # progress log
     assert len(lines) == 1 and lines[0].startswith("tiersim: interrupted: "), err
     assert lines[0].endswith("sweep sweep.yaml -o i.h5 --resume"), err
 
@@ -239,9 +263,9 @@ def test_killed_run_leaves_no_result_and_does_not_block_the_next(tiersim_bin, tm
     t0 = time.monotonic()
     subprocess.run([tiersim_bin, "-q", "run", cfg, "-o", "full.h5"], cwd=tmp_path, check=True, timeout=600)
     seconds = time.monotonic() - t0
-    proc = start(tiersim_bin, tmp_path, "-q", "run", cfg, "-o", "r.h5")
-    assert wait_for(tmp_path / "r.h5.partial", proc)
-    time.sleep(0.3 * seconds)
+    proc = start_logged(tiersim_bin, tmp_path, "run", cfg, "-o", "r.h5")
+    wait_for_progress(proc, "run bass")  # month 1 of 600 done: the `.partial` exists, the run goes on
+    time.sleep(random.Random(SEED + 3).uniform(0.0, 0.1 * seconds))
     proc.send_signal(sig)
     proc.wait(timeout=60)
     assert proc.returncode == -sig, proc.stderr.read()

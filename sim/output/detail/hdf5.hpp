@@ -138,11 +138,12 @@ struct Slab {
   std::size_t size = 0;
 };
 
-/// Names of all datasets in the root group, sorted bytewise.
-std::vector<std::string> dataset_names(hid_t file);
+/// Names of all datasets in the root group, sorted bytewise. InputError starting with
+/// `context` (the file) if an object cannot be opened: a damaged file is never read in part.
+std::vector<std::string> dataset_names(hid_t file, const std::string& context);
 /// Dataset names in creation order when the group tracks it (every file NcFile writes
 /// does), else in name order.
-std::vector<std::string> names_in_creation_order(hid_t group);
+std::vector<std::string> names_in_creation_order(hid_t group, const std::string& context);
 
 // ---------------------------------------------------------------------------------------
 // Attributes

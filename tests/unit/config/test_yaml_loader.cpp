@@ -85,3 +85,17 @@ TEST_CASE("to_yaml output parses back to the same tree", "[config]") {
   CHECK(config::to_yaml(again) == config::to_yaml(n));
   CHECK(again.find("b")->find("c")->text() == "x: y");
 }
+
+TEST_CASE("text that is not UTF-8 is refused at its line and column", "[config]") {
+  // Valid multi-byte characters count as one column each.
+  CHECK(config::parse_yaml("name: \"r\xc3\xa9sum\xc3\xa9 \xf0\x9f\x93\x88\"\n", "f.yaml").find("name") != nullptr);
+  CHECK_THROWS_WITH(config::parse_yaml("a: 1\nname: caf\xe9\n", "f.yaml"),
+                    "f.yaml:2:10: not UTF-8 text (byte 0xe9); save the file as UTF-8");
+  CHECK_THROWS_WITH(config::parse_yaml("a: \xc3\xa9\xc0\xaf\n", "f.yaml"),
+                    Contains("f.yaml:1:5: not UTF-8 text (byte 0xc0)"));
+  CHECK_THROWS_WITH(config::parse_yaml("a: \xed\xa0\x80\n", "f.yaml"), Contains("(byte 0xed)"));      // surrogate
+  CHECK_THROWS_WITH(config::parse_yaml("a: \xf4\x90\x80\x80\n", "f.yaml"), Contains("(byte 0xf4)"));  // > U+10FFFF
+  CHECK_THROWS_WITH(config::parse_yaml("a: b\xe2\x82", "f.yaml"), Contains("f.yaml:1:5"));            // cut short
+  config::Node root = config::Node::map({});
+  CHECK_THROWS_WITH(config::apply_override(root, "a=\xff"), Contains("not UTF-8 text (byte 0xff)"));
+}

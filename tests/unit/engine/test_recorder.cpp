@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <limits>
 #include <vector>
 
 #include "sim/core/error.hpp"
@@ -100,4 +101,28 @@ TEST_CASE("no record specs means every observable, native, monthly", "[output]")
   const time::Calendar cal({2025, 1}, 2);
   engine::Recorders rec(f.reg, {}, cal, [&](std::size_t i) { return f.where(i); });
   CHECK(rec.layout().vars.size() == f.reg.observables().size());
+}
+
+TEST_CASE("a recorded value that is not finite ends the run, naming the variable, the entry and the month",
+          "[output]") {
+  Fixture f;
+  double bad = std::numeric_limits<double>::infinity();
+  f.reg.add_observable(
+      {"stock", "H100e", "stock", {"country", "alt"}, engine::Reduce::sum, "", "", [&](std::span<double> out) {
+         std::fill(out.begin(), out.end(), 1.0);
+         if (f.step == 2) out[3] = bad;  // IND, CN
+       }});
+  const time::Calendar cal({2025, 1}, 3);
+  for (const char* level : {"native", "tier", "world"}) {
+    engine::Recorders rec(f.reg, {spec("stock", level), spec("share")}, cal, [&](std::size_t i) { return f.where(i); });
+    for (f.step = 0; f.step < 2; ++f.step) rec.record(f.step);
+    CHECK_THROWS_AS(rec.record(2), RuntimeFailure);
+    CHECK_THROWS_WITH(rec.record(2),
+                      "month 2025-03: 'stock' is infinite for country IND, alt CN: the model's state is "
+                      "no longer finite (inputs at the edge of their ranges?)");
+  }
+  bad = std::nan("");
+  engine::Recorders rec(f.reg, {spec("stock")}, cal, [&](std::size_t i) { return f.where(i); });
+  f.step = 2;
+  CHECK_THROWS_WITH(rec.record(2), Contains("'stock' is NaN for country IND, alt CN"));
 }
