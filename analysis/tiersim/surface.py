@@ -93,17 +93,22 @@ def consistent_2025(frame: pd.DataFrame) -> pd.Series:
     return pd.Series(ok, index=hist.point.to_numpy()).groupby(level=0).mean()
 
 
-def surface(ds) -> pd.DataFrame:
+def _effects_by_point(ds) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The run table, and per design point its swept values and the rule's effect in pp
+    (mean and interval over replicates) for every outcome."""
     frame = _runs(ds)
     axes = parameter_variables(ds)
-    points = frame[frame.scenario == TREATED].groupby("point")[axes].first()
-    out = points.copy()
+    out = frame[frame.scenario == TREATED].groupby("point")[axes].first()
     for outcome, year in OUTCOMES.items():
         eff = paired_effects(frame, outcome)
         rows = {p: interval(100 * g.effect) for p, g in eff.groupby("point")}
-        out[f"effect_{year}_pp"] = [rows[p][0] for p in out.index]
-        out[f"low_{year}_pp"] = [rows[p][1] for p in out.index]
-        out[f"high_{year}_pp"] = [rows[p][2] for p in out.index]
+        for i, col in enumerate(("effect", "low", "high")):
+            out[f"{col}_{year}_pp"] = [rows[p][i] for p in out.index]
+    return frame, out
+
+
+def surface(ds) -> pd.DataFrame:
+    frame, out = _effects_by_point(ds)
     out["replicates"] = frame[frame.scenario == TREATED].groupby("point").size()
     share = consistent_2025(frame)
     if not share.empty:
@@ -141,17 +146,7 @@ def in_words(table: pd.DataFrame, axes) -> str:
 
 def knockouts(ds) -> pd.DataFrame:
     """The effect with each behaviour frozen: one row per design point of a knock-out sweep."""
-    frame = _runs(ds)
-    axes = parameter_variables(ds)
-    points = frame[frame.scenario == TREATED].groupby("point")[axes].first()
-    out = points.copy()
-    for outcome, year in OUTCOMES.items():
-        eff = paired_effects(frame, outcome)
-        rows = {p: interval(100 * g.effect) for p, g in eff.groupby("point")}
-        out[f"effect_{year}_pp"] = [rows[p][0] for p in out.index]
-        out[f"low_{year}_pp"] = [rows[p][1] for p in out.index]
-        out[f"high_{year}_pp"] = [rows[p][2] for p in out.index]
-    return out
+    return _effects_by_point(ds)[1]
 
 
 def sobol_with_noise(ds, outcome) -> tuple[sensitivity.SobolResult, float]:

@@ -64,17 +64,24 @@ def tier2_countries():
         return [r["iso3"] for r in csv.DictReader(f) if r["tier_2025"] == "2"]
 
 
+def _test(name):
+    """The criterion of a 2025 check, defined once with the response surface's checks."""
+    from . import surface
+
+    return next(test for key, _, test in surface.CHECKS_2025 if key == name)
+
+
 CHECKS = [
     ("china_share_world_2026", "China's share of world installed AI compute, end 2026", "3% to 8% (~5%, [S24])",
-     lambda v: 0.03 <= v <= 0.08, "pct"),
+     _test("china_share_world_2026"), "pct"),
     ("cn_stack_share_world_2026", "Chinese-stack share of world installed AI compute, end 2026", "(reported)",
      None, "pct"),
     ("cn_chip_exports_t2_2025_units", "Chinese chips exported to Tier 2 in 2025 (units)",
-     "below 10,000 (offers in the 'low thousands', no finalised deal, [S43])", lambda v: v < 10000, "num"),
+     "below 10,000 (offers in the 'low thousands', no finalised deal, [S43])", _test("cn_chip_units_t2_2025"), "num"),
     ("max_cn_share_notable_t2_2025", "Largest Chinese share of 2025 compute among Tier 2 national projects",
-     "< 5% (no large switch, [S43,S44])", lambda v: v < 0.05, "pct"),
+     "< 5% (no large switch, [S43,S44])", _test("max_cn_share_notable_t2_2025"), "pct"),
     ("gulf_us_share_2025_26", "US share of compute served to ARE and SAU, 2025-26", ">= 95% (Gulf deals, [S48,S49])",
-     lambda v: v >= 0.95, "pct"),
+     _test("gulf_us_share_2025_26"), "pct"),
 ]
 
 

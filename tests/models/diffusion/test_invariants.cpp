@@ -70,7 +70,7 @@ void check_month(const Harness& h, const std::string& label) {
     // Tier 3 gets no US compute unless diversion is allowed, except compliant chips for
     // China while they may be sold there; never US cloud.
     if (policy.tier(c) == 3 && h.params.policy.tier3_diversion == 0.0) {
-      if (!(policy.china_licence() && m.world.china[c])) REQUIRE(cm.served[kUsDirect] == 0.0);
+      if (us_barred(policy, m.world.china, c)) REQUIRE(cm.served[kUsDirect] == 0.0);
       REQUIRE(cm.served[kUsCloud] == 0.0);
     }
     // Gatekeeper capacity in the country is never over-used.
