@@ -6,6 +6,7 @@
 #include "models/diffusion/phases.hpp"
 #include "models/diffusion/placement.hpp"
 #include "models/diffusion/supply.hpp"
+#include "models/diffusion/us_supply.hpp"
 #include "sim/core/error.hpp"
 
 namespace tiersim::models::diffusion {
@@ -99,7 +100,7 @@ void place_quarter(State& s, const Env& env) {
     prob.home = gk.home[k];
     prob.budget = 0.0;
     for (int m = 0; m < 3 && s.clock.step + m < env.calendar.steps(); ++m) {
-      prob.budget += gatekeeper_orders(p, *s.policy, p.gatekeepers.firms[k], s.clock.now.plus_months(m));
+      prob.budget += gatekeeper_month_orders(s, env, k, s.clock.now.plus_months(m));
     }
     prob.uveu = s.policy->uveu_limits_active();
     prob.min_tier1 = p.policy.rule.uveu_min_tier1_share;
@@ -137,6 +138,13 @@ Gatekeepers init_gatekeepers(const World& w, const DiffusionParams& p, const eng
   gk.quarter_budget.assign(n_g, 0.0);
   gk.quarter_placed.assign(n_g, 0.0);
   gk.uveu_feasible.assign(n_g, true);
+  gk.plan.assign(n_g, 0.0);
+  gk.capex.assign(n_g, 0.0);
+  // Before any observation the gatekeepers expect requests that match their announced plans.
+  const auto start = ctx.calendar.start();
+  const double build_cost = us_base_price(p.vendors, start) * (1.0 + p.vendors.facility_overhead);
+  for (const auto& f : g.firms)
+    gk.expected_requests += f.capex_2025 / time::kMonthsPerYear * g.ai_share_of_capex / build_cost;
   gk.cloud_free.assign(n, 0.0);
   const std::size_t lag = static_cast<std::size_t>(std::max(1, g.build_lag_months));
   gk.pipeline.assign(lag + 1, std::vector<double>(n, 0.0));
@@ -155,24 +163,30 @@ Gatekeepers init_gatekeepers(const World& w, const DiffusionParams& p, const eng
 double gatekeeper_orders(const DiffusionParams& p, const Policy& policy, const GatekeeperSpec& firm,
                          const time::YearMonth& ym) {
   const auto& g = p.gatekeepers;
-  const double retaliation = policy.retaliation() ? p.policy.retaliation_cost_multiplier : 1.0;
-  const double build_cost = us_base_price(p.vendors, ym) * (1.0 + p.vendors.facility_overhead * retaliation);
   const double capex = firm.capex_2025 * std::pow(g.capex_growth, ym.year - kBaseYear);
-  return capex / time::kMonthsPerYear * g.ai_share_of_capex / build_cost;
+  return capex / time::kMonthsPerYear * g.ai_share_of_capex / gatekeeper_build_cost(p, policy, ym);
+}
+
+double gatekeeper_build_cost(const DiffusionParams& p, const Policy& policy, const time::YearMonth& ym) {
+  const double retaliation = policy.retaliation() ? p.policy.retaliation_cost_multiplier : 1.0;
+  return us_base_price(p.vendors, ym) * (1.0 + p.vendors.facility_overhead * retaliation);
 }
 
 void allocation_phase(State& s, const Env& env) {
   auto& gk = s.gatekeepers;
   bring_online(gk, s.clock.step);
-  for (std::size_t k = 0; k < gk.orders.size(); ++k) {
-    gk.orders[k] = gatekeeper_orders(env.p, *s.policy, env.p.gatekeepers.firms[k], s.clock.now);
-  }
   if (s.clock.step == 0 || (s.clock.now.month - 1) % 3 == 0) {
     if (s.clock.step > 0) {
       gk.cloud_signal_prev = gk.cloud_signal;
       std::fill(gk.cloud_signal.begin(), gk.cloud_signal.end(), 0.0);
     }
+    decide_gatekeeper_capex(s, env);
     place_quarter(s, env);
+  }
+  const double build_cost = gatekeeper_build_cost(env.p, *s.policy, s.clock.now);
+  for (std::size_t k = 0; k < gk.orders.size(); ++k) {
+    gk.orders[k] = gatekeeper_month_orders(s, env, k, s.clock.now);
+    gk.capex[k] = gk.orders[k] * build_cost;
   }
 }
 

@@ -8,6 +8,7 @@
 
 #include "models/diffusion/china_supply.hpp"
 #include "models/diffusion/gatekeepers.hpp"
+#include "models/diffusion/us_supply.hpp"
 #include "sim/core/error.hpp"
 
 namespace tiersim::models::diffusion {
@@ -209,6 +210,11 @@ void init_buyers(State& s, const Env& env, const std::vector<double>& project) {
   s.index.begin.assign(w.countries + 1, 0);
   for (std::size_t c = 0; c < w.countries; ++c) s.index.begin[c + 1] = s.index.begin[c] + counts[c];
   s.buyers = make_buyers(p, init, s.index, env.seed, env.run, env.executor);
+  // The national project is a country's first buyer (buyers.cpp), where it has one.
+  s.world.project_buyer.assign(w.countries, kNoBuyer);
+  for (std::size_t c = 0; c < w.countries; ++c) {
+    if (project[c] > 0 && s.index.count(c) > 1) s.world.project_buyer[c] = s.index.begin[c];
+  }
 }
 
 void init_countries(State& s, const DiffusionParams& p) {
@@ -227,11 +233,6 @@ void init_countries(State& s, const DiffusionParams& p) {
   }
   k.a_us_sum.assign(n, 0.0);
   for (std::size_t i = 0; i < b.size(); ++i) k.a_us_sum[b.country[i]] += static_cast<double>(b.a_us[i]);
-}
-
-void init_supply(State& s, const DiffusionParams& p) {
-  s.vendors.output.assign(p.vendors.names.size(), 0.0);
-  s.vendors.revenue.assign(p.vendors.names.size(), {0.0, 0.0, 0.0});
 }
 
 void init_choice_and_scratch(State& s, const DiffusionParams& p) {
@@ -273,7 +274,7 @@ State init_state(const Env& env, const engine::ModelContext& ctx) {
       std::make_unique<Policy>(p.policy, s.world.table, resolve_events(s.world, p.policy, env, ctx), std::move(g2g));
   init_buyers(s, env, project);
   init_countries(s, p);
-  init_supply(s, p);
+  init_vendors(s, p);
   init_china(s, p);
   init_choice_and_scratch(s, p);
   s.gatekeepers = init_gatekeepers(s.world, p, ctx);

@@ -8,6 +8,7 @@
 #include "models/diffusion/china_supply.hpp"
 #include "models/diffusion/country_sums.hpp"
 #include "models/diffusion/phases.hpp"
+#include "models/diffusion/us_supply.hpp"
 
 namespace tiersim::models::diffusion {
 namespace {
@@ -74,6 +75,8 @@ void learn_chinese_quality(State& s, const DiffusionParams& p) {
 void learning_phase(State& s, const Env& env) {
   update_country_expectations(s, env.p.expectations.eta);
   update_scarcity(s);
+  learn_vendor_orders(s, env);
+  learn_cloud_requests(s, env);
   update_buyer_expectations(s, env);
   learn_chinese_quality(s, env.p);
   learn_chinese_demand(s, env);

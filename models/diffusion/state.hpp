@@ -23,17 +23,20 @@
 
 namespace tiersim::models::diffusion {
 
+inline constexpr std::size_t kNoBuyer = static_cast<std::size_t>(-1);
+
 /// Fixed facts about the world, set at initialisation.
 struct World {
   CountryTable table;
   std::size_t countries = 0;
-  std::vector<bool> china;           ///< CHN, HKG, MAC: served by domestic Chinese supply
-  std::vector<int> region_of;        ///< bloc (World Bank region) index per country
-  std::vector<std::string> regions;  ///< bloc names
-  std::vector<double> demand_share;  ///< share of world demand, per country
-  std::vector<bool> cn_cloud_host;   ///< hosts Chinese cloud AI capacity abroad (region, hosted tier)
-  std::size_t usa = 0;               ///< the US: home of remote US cloud
-  StanceWorld stance_world;          ///< the countries' fixed traits in the stance model
+  std::vector<bool> china;                 ///< CHN, HKG, MAC: served by domestic Chinese supply
+  std::vector<int> region_of;              ///< bloc (World Bank region) index per country
+  std::vector<std::string> regions;        ///< bloc names
+  std::vector<double> demand_share;        ///< share of world demand, per country
+  std::vector<bool> cn_cloud_host;         ///< hosts Chinese cloud AI capacity abroad (region, hosted tier)
+  std::size_t usa = 0;                     ///< the US: home of remote US cloud
+  std::vector<std::size_t> project_buyer;  ///< per country: its national project's buyer (kNoBuyer: none)
+  StanceWorld stance_world;                ///< the countries' fixed traits in the stance model
 
   bool tier2_2025(std::size_t c) const { return table.rows[c].tier_2025 == 2; }
 };
@@ -53,8 +56,14 @@ struct Countries {
   std::vector<double> a_us_sum;                           ///< sum over the country's buyers of expected US availability
 };
 
-/// US chip vendors: output and price this month, revenue by destination tier.
+/// US chip vendors: packaging capacity and its pipeline, output and price this month,
+/// revenue by destination tier.
 struct Vendors {
+  std::vector<double> capacity;                ///< per vendor, packaging capacity in use, H100e/year
+  std::vector<double> limit;                   ///< per vendor, the CoWoS ceiling this year, H100e/year
+  std::vector<std::vector<double>> pipeline;   ///< [vendor][month slot] capacity arriving, H100e/year
+  std::vector<double> investment;              ///< per vendor, capacity ordered this month, H100e/year
+  double expected_orders = 0.0;                ///< chip orders the vendors expect, H100e/month
   std::vector<double> output;                  ///< per vendor, H100e this month
   double price = 0.0;                          ///< price per H100e including the scarcity markup
   double base_price = 0.0;                     ///< price per H100e before the markup
@@ -124,6 +133,9 @@ struct Gatekeepers {
   std::vector<bool> uveu_feasible;                                 ///< the quarter's placement met every UVEU limit
   std::vector<double> cloud_signal;                                ///< US_cloud requests over the current quarter
   std::vector<double> cloud_signal_prev;                           ///< ... over the last complete quarter
+  double expected_requests = 0.0;                                  ///< expected US_cloud requests, H100e/month
+  std::vector<double> plan;   ///< per gatekeeper: the quarter's decided orders, H100e/month
+  std::vector<double> capex;  ///< per gatekeeper: this month's capex (orders x build cost), USD/month
 };
 
 /// This month's choice inputs per country: utilities, availability, nested-logit tables.
@@ -163,6 +175,7 @@ struct GlobalMonth {
   double cn_domestic_capacity = 0, cn_domestic_used = 0;
   double cn_cloud_capacity = 0, cn_cloud_used = 0;
   double us_cloud_remote_used = 0;
+  double vendor_revenue = 0;  ///< USD: shipped chips at the month's price (buyers and gatekeepers)
   double gatekeeper_orders = 0, gatekeeper_shipped = 0;
   double diversion_capacity = 0, diversion_used = 0;
 };

@@ -4,6 +4,7 @@
 
 #include "models/diffusion/china_supply.hpp"
 #include "models/diffusion/phases.hpp"
+#include "models/diffusion/us_supply.hpp"
 
 namespace tiersim::models::diffusion {
 
@@ -43,13 +44,7 @@ void supply_phase(State& s, const Env& env) {
   const auto& p = env.p;
   const int year = s.clock.now.year;
   s.demand.index = path_level(1.0, p.demand.growth_first, p.demand.growth_last, year);
-  auto& v = s.vendors;
-  for (std::size_t k = 0; k < v.output.size(); ++k) {
-    v.output[k] = path_level(p.vendors.output_2025[k], p.vendors.growth_first, p.vendors.growth_last, year) /
-                  time::kMonthsPerYear;
-  }
-  v.base_price = us_base_price(p.vendors, s.clock.now);
-  v.price = v.base_price * (1.0 + p.vendors.kappa * v.excess_share);
+  vendor_supply(s, env);
   china_supply(s, env);
 }
 

@@ -18,8 +18,9 @@ double vendor_orders(const State& s, const std::vector<RoundRequests>& requests,
   return orders;
 }
 
-/// US cloud: local free capacity first, then remote from the US's leftover (Tier 1 and 2
-/// countries, if remote service is allowed).
+/// US cloud: local free capacity first, to the requests that must stay in the country,
+/// then to the others; what the others still lack is served remotely from the US's
+/// leftover (Tier 1 and 2 countries, if remote service is allowed).
 void cloud_factors(const State& s, const Env& env, const std::vector<RoundRequests>& requests, RoundFactors& f) {
   const std::size_t n = requests.size();
   const std::size_t home = s.world.usa;
@@ -27,15 +28,21 @@ void cloud_factors(const State& s, const Env& env, const std::vector<RoundReques
   auto can_remote = [&](std::size_t c) {
     return c != home && env.p.gatekeepers.remote_allowed && s.policy->tier(c) != 3;
   };
+  auto others = [&](std::size_t c) { return requests[c].by_alt[kUsCloud] - requests[c].cloud_resident; };
+  auto local_used = [&](std::size_t c) {
+    return f.cloud_resident[c] * requests[c].cloud_resident + f.cloud_other_local[c] * others(c);
+  };
   double remote_req = 0;
   for (std::size_t c = 0; c < n; ++c) {
-    f.cloud_local[c] = safe_ratio(free[c], requests[c].by_alt[kUsCloud]);
-    if (can_remote(c)) remote_req += requests[c].by_alt[kUsCloud] * (1.0 - f.cloud_local[c]);
+    f.cloud_resident[c] = safe_ratio(free[c], requests[c].cloud_resident);
+    f.cloud_other_local[c] = safe_ratio(std::max(0.0, free[c] - requests[c].cloud_resident), others(c));
+    if (can_remote(c)) remote_req += others(c) * (1.0 - f.cloud_other_local[c]);
   }
-  const double remote_pool = std::max(0.0, free[home] - f.cloud_local[home] * requests[home].by_alt[kUsCloud]);
+  const double remote_pool = std::max(0.0, free[home] - local_used(home));
   const double remote = safe_ratio(remote_pool, remote_req);
   for (std::size_t c = 0; c < n; ++c) {
-    f.cloud[c] = f.cloud_local[c] + (can_remote(c) ? (1.0 - f.cloud_local[c]) * remote : 0.0);
+    const double l = f.cloud_other_local[c];
+    f.cloud_other[c] = l + (can_remote(c) ? (1.0 - l) * remote : 0.0);
   }
 }
 
@@ -88,8 +95,9 @@ RoundFactors make_factors(const State& s, const Env& env, const std::vector<Roun
   const std::size_t n = requests.size();
   RoundFactors f;
   f.per_buyer_cap = env.p.policy.rule.rationing == Rationing::random_order;
-  f.cloud.assign(n, 1.0);
-  f.cloud_local.assign(n, 1.0);
+  f.cloud_resident.assign(n, 1.0);
+  f.cloud_other.assign(n, 1.0);
+  f.cloud_other_local.assign(n, 1.0);
   double diverted_req = 0;
   for (std::size_t c = 0; c < n; ++c) {
     if (us_barred(*s.policy, s.world.china, c)) diverted_req += requests[c].direct.free_;
@@ -109,10 +117,11 @@ void consume(State& s, const RoundFactors& f, const std::vector<RoundRequests>& 
   auto& g = s.month.global;
   double remote_used = 0;
   for (std::size_t c = 0; c < requests.size(); ++c) {
-    const double local = f.cloud_local[c] * requests[c].by_alt[kUsCloud];
+    const double rest = requests[c].by_alt[kUsCloud] - requests[c].cloud_resident;
+    const double local = f.cloud_resident[c] * requests[c].cloud_resident + f.cloud_other_local[c] * rest;
     s.gatekeepers.cloud_free[c] -= local;
     s.month.cloud_local_used[c] += local;
-    remote_used += (f.cloud[c] - f.cloud_local[c]) * requests[c].by_alt[kUsCloud];
+    remote_used += (f.cloud_other[c] - f.cloud_other_local[c]) * rest;
   }
   s.gatekeepers.cloud_free[s.world.usa] -= remote_used;
   g.us_cloud_remote_used += remote_used;

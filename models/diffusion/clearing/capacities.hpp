@@ -23,12 +23,14 @@ struct Capacities {
 
 /// The shares of a round's requests that are served.
 struct RoundFactors {
-  std::vector<double> cap;          ///< pro rata: share of each country's cap requests granted
-  bool per_buyer_cap = false;       ///< random-order rationing: grants are per buyer (scratch.cap_grant)
-  double vendor = 1.0;              ///< share of all US chip orders vendors can ship
-  double vendor_orders = 0.0;       ///< the round's US chip orders that the rules let through, H100e
-  std::vector<double> cloud;        ///< share of US_cloud requests served per country (local + remote)
-  std::vector<double> cloud_local;  ///< ... served by capacity in the country
+  std::vector<double> cap;     ///< pro rata: share of each country's cap requests granted
+  bool per_buyer_cap = false;  ///< random-order rationing: grants are per buyer (scratch.cap_grant)
+  double vendor = 1.0;         ///< share of all US chip orders vendors can ship
+  double vendor_orders = 0.0;  ///< the round's US chip orders that the rules let through, H100e
+  /// US_cloud per country: the share served of the requests that must stay in the country
+  /// (local capacity only, served first), and of the others (local, then remote) and the
+  /// local part of that.
+  std::vector<double> cloud_resident, cloud_other, cloud_other_local;
   double cn_export = 1.0, cn_domestic = 1.0, cn_cloud = 1.0;
   double diversion = 1.0;  ///< share of Tier 3 US_direct requests that diversion can serve
 };
@@ -50,16 +52,16 @@ void consume(State& s, const RoundFactors& f, const std::vector<RoundRequests>& 
 
 /// Served part of a request r for alternative k by buyer b in a round with factors f.
 /// `sp` is the buyer's US_direct split (only for k == US_direct); `grant` its cap grant under
-/// random-order rationing.
+/// random-order rationing; `residency` the share of its US_cloud request that must stay in c.
 inline double served_of(const RoundFactors& f, const Policy& policy, const std::vector<bool>& china, std::size_t c,
-                        int k, double r, const DirectSplit& sp, double grant) {
+                        int k, double r, const DirectSplit& sp, double grant, double residency) {
   switch (k) {
     case kUsDirect: {
       const double cap_granted = f.per_buyer_cap ? std::min(grant, sp.cap) : f.cap[c] * sp.cap;
       const double free_part = us_barred(policy, china, c) ? sp.free_ * f.diversion : sp.free_;
       return f.vendor * (sp.lpp + cap_granted + sp.nveu + free_part);
     }
-    case kUsCloud: return r * f.cloud[c];
+    case kUsCloud: return r * (residency * f.cloud_resident[c] + (1.0 - residency) * f.cloud_other[c]);
     case kCnChip: return r * (china[c] ? f.cn_domestic : f.cn_export);
     case kCnCloud: return r * (china[c] ? f.cn_domestic : f.cn_cloud);
     default: return 0.0;

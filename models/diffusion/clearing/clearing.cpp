@@ -30,6 +30,9 @@ MonthRules month_rules(const State& s, const Env& env) {
   r.nveu_limit = nveu_allowance(env.p.policy.rule, s.clock.now);
   r.demand_index = s.demand.index;
   r.step = static_cast<std::uint64_t>(s.clock.step);
+  r.project_buyer = &s.world.project_buyer;
+  r.residency_buyers = env.p.demand.residency.buyers;
+  r.residency_projects = env.p.demand.residency.projects;
   return r;
 }
 
@@ -120,7 +123,8 @@ BuyerService serve_buyer(const Pass& p, const RoundFactors& f, std::size_t b, co
     const auto uk = static_cast<std::size_t>(k);
     if (r[uk] <= 0) continue;
     const DirectSplit sp = k == kUsDirect ? split_direct(p.rules, p.policy, p.buyers, b, r[uk]) : DirectSplit{};
-    const double served = std::min(r[uk], served_of(f, p.policy, p.china, c, k, r[uk], sp, grant));
+    const double res = k == kUsCloud ? p.rules.residency(p.buyers, b) : 0.0;
+    const double served = std::min(r[uk], served_of(f, p.policy, p.china, c, k, r[uk], sp, grant, res));
     out.served[uk] = served;
     if (k == kUsDirect) {
       out.lpp = f.vendor * sp.lpp;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <vector>
 
 #include "models/diffusion/state.hpp"
 
@@ -23,6 +24,14 @@ struct MonthRules {
   double nveu_limit = 0;      ///< NVEU cumulative allowance by this month, H100e
   double demand_index = 1;    ///< world demand this year relative to 2025
   std::uint64_t step = 0;
+  const std::vector<std::size_t>* project_buyer = nullptr;  ///< per country: the national project's buyer
+  double residency_buyers = 0;    ///< share of an ordinary buyer's US_cloud demand that must stay in country
+  double residency_projects = 0;  ///< ... of a national project's
+
+  /// Share of buyer b's US_cloud demand that must be served in its own country.
+  double residency(const Buyers& buyers, std::size_t b) const {
+    return project_buyer != nullptr && (*project_buyer)[buyers.country[b]] == b ? residency_projects : residency_buyers;
+  }
 };
 
 /// How a US_direct request of one buyer clears, H100e.
@@ -54,7 +63,8 @@ inline DirectSplit split_direct(const MonthRules& rules, const Policy& policy, c
 /// Requests of one round of a country (or a buyer), H100e/month.
 struct RoundRequests {
   std::array<double, kNumAlts> by_alt{};
-  DirectSplit direct;  ///< the US_direct requests by how they clear
+  DirectSplit direct;         ///< the US_direct requests by how they clear
+  double cloud_resident = 0;  ///< the part of the US_cloud requests that must be served in the country
 
   RoundRequests& operator+=(const RoundRequests& o) {
     for (std::size_t k = 0; k < kNumAlts; ++k) by_alt[k] += o.by_alt[k];
@@ -62,12 +72,14 @@ struct RoundRequests {
     direct.lpp += o.direct.lpp;
     direct.nveu += o.direct.nveu;
     direct.free_ += o.direct.free_;
+    cloud_resident += o.cloud_resident;
     return *this;
   }
 
   /// Add buyer b's request r for alternative k; returns the split of a US_direct request.
   DirectSplit add(const MonthRules& rules, const Policy& policy, const Buyers& buyers, std::size_t b, int k, double r) {
     by_alt[static_cast<std::size_t>(k)] += r;
+    if (k == kUsCloud) cloud_resident += r * rules.residency(buyers, b);
     if (k != kUsDirect) return {};
     const DirectSplit sp = split_direct(rules, policy, buyers, b, r);
     direct.cap += sp.cap;

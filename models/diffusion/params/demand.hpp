@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "models/diffusion/params/us_supply.hpp"
 #include "sim/config/schema.hpp"
 
 namespace tiersim::models::diffusion {
@@ -54,9 +55,11 @@ struct DemandParams {
   double training_beta_a = 2.0;
   double training_beta_b = 3.0;
   double abandon_rate = 0.05;
+  ResidencyParams residency;
 
   template <class V>
   void visit(V& v) {
+    v.section("residency", residency, "demand that must be served in the buyer's own country");
     v.field("world_2025", world_2025,
             {.unit = "H100e/year",
              .doc = "world new AI-compute demand in 2025 (W_2025)",

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "models/diffusion/params/us_supply.hpp"
 #include "sim/config/schema.hpp"
 
 namespace tiersim::models::diffusion {
@@ -38,13 +39,15 @@ struct GatekeeperParams {
   double cloud_markup = 0.3;
   double uveu_surcharge = 0.03;
   bool remote_allowed = true;
+  GatekeeperCapexParams capex;
 
   template <class V>
   void visit(V& v) {
+    v.section("capex", capex, "capex: the decision rule and the announced plans");
     v.list("firms", firms, "gatekeepers: Microsoft, Google, AWS, Oracle");
     v.field("capex_growth", capex_growth,
             {.unit = "1/year",
-             .doc = "yearly growth of capex after 2025",
+             .doc = "reference path (frozen capex): yearly growth of capex after 2025",
              .source = "assumption (cal. s3: 2024->2025 capex grew ~1.5x)",
              .min = 0.5,
              .max = 5.0});

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "models/diffusion/params/us_supply.hpp"
 #include "sim/config/schema.hpp"
 #include "sim/core/error.hpp"
 
@@ -17,9 +18,11 @@ struct VendorParams {
   double price_change = -0.25;
   double kappa = 0.5;
   double facility_overhead = 1.0;
+  VendorCapacityParams capacity;
 
   template <class V>
   void visit(V& v) {
+    v.section("capacity", capacity, "packaging capacity: decisions and the dated CoWoS ceiling");
     v.field("names", names, {.doc = "US chip vendors", .source = "cal. s3"});
     v.field("output_2025", output_2025,
             {.unit = "H100e/year",
@@ -28,13 +31,13 @@ struct VendorParams {
              .min = 0.0});
     v.field("growth_first", growth_first,
             {.unit = "1/year",
-             .doc = "output growth 2025->2026",
+             .doc = "reference path (frozen capacity): output growth 2025->2026",
              .source = "cal. s8/s9 (x2.2, sweep 1.8-2.6)",
              .min = 0.5,
              .max = 5.0});
     v.field("growth_last", growth_last,
             {.unit = "1/year",
-             .doc = "output growth 2029->2030 (linear in between)",
+             .doc = "reference path (frozen capacity): output growth 2029->2030 (linear in between)",
              .source = "assumption",
              .min = 0.5,
              .max = 5.0});
@@ -63,6 +66,14 @@ struct VendorParams {
     if (names.empty() || names.size() != output_2025.size()) {
       throw InputError(where.origin().describe() + ": key '" + prefix +
                        ".output_2025': needs one value per vendor in '" + prefix + ".names'");
+    }
+    if (capacity.cowos_share.size() != names.size()) {
+      throw InputError(where.origin().describe() + ": key '" + prefix +
+                       ".capacity.cowos_share': needs one value per vendor in '" + prefix + ".names'");
+    }
+    if (capacity.cowos_wpm.empty()) {
+      throw InputError(where.origin().describe() + ": key '" + prefix +
+                       ".capacity.cowos_wpm': needs at least one year");
     }
   }
 };
