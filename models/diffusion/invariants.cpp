@@ -74,6 +74,29 @@ std::string global_violation(const State& s) {
   return {};
 }
 
+/// The US vendors: money in equals money out (revenue by tier and by destination country
+/// both equal the price times the chips shipped), and output within the CoWoS ceiling when
+/// capacity is decided.
+std::string us_vendor_violation(const State& s, const DiffusionParams& p) {
+  const auto& v = s.vendors;
+  const std::string when = s.clock.now.to_string() + ": ";
+  const double money = s.month.global.vendor_revenue;
+  double by_tier = 0;
+  for (const auto& r : v.revenue) by_tier += r[0] + r[1] + r[2];
+  const double by_country = std::accumulate(v.revenue_by_country.begin(), v.revenue_by_country.end(), 0.0);
+  const auto same = [money](double x) { return std::fabs(x - money) <= kTol * std::max(1.0, money); };
+  if (!same(by_tier)) return when + "US vendor revenue by tier differs from price x chips shipped";
+  if (!same(by_country)) return when + "US vendor revenue by destination differs from price x chips shipped";
+  if (p.vendors.capacity.behaviour == Behaviour::adaptive) {
+    for (std::size_t k = 0; k < v.output.size(); ++k) {
+      const double yearly = v.output[k] * time::kMonthsPerYear;
+      if (!within(yearly, v.limit[k])) return when + "a US vendor's output beyond its CoWoS ceiling";
+      if (!within(yearly, v.capacity[k])) return when + "a US vendor's output beyond its capacity";
+    }
+  }
+  return {};
+}
+
 std::string buyer_violation(const State& s, const DiffusionParams& p) {
   const auto& b = s.buyers;
   const double lpp = p.policy.rule.lpp_h100e_per_year;
@@ -117,6 +140,7 @@ std::string first_violation(const State& s, const DiffusionParams& p) {
     if (auto v = country_violation(s, p, c); !v.empty()) return v;
   }
   if (auto v = global_violation(s); !v.empty()) return v;
+  if (auto v = us_vendor_violation(s, p); !v.empty()) return v;
   if (auto v = china_violation(s, p); !v.empty()) return v;
   if (auto v = buyer_violation(s, p); !v.empty()) return v;
   return uveu_violation(s, p);

@@ -450,6 +450,9 @@ RunTally::RunTally(std::size_t countries, const time::Calendar& calendar) : cale
   t2_cn_chip_by_year_.assign(static_cast<std::size_t>(years), 0.0);
   first_firm_output_by_year_.assign(static_cast<std::size_t>(years), 0.0);
   cloud_abroad_at_dec_.assign(static_cast<std::size_t>(years), kNaN);
+  us_revenue_by_year_.assign(static_cast<std::size_t>(years), 0.0);
+  t2_backlog_at_dec_.assign(static_cast<std::size_t>(years), kNaN);
+  t2_routes_by_year_.assign(static_cast<std::size_t>(years), std::array<double, kNumT2Routes>{});
 }
 
 int RunTally::year_index(int year) const {
@@ -483,6 +486,7 @@ void RunTally::record(const State& s) {
     for (const auto& cl : s.china.clouds) placed += std::accumulate(cl.placed.begin(), cl.placed.end(), 0.0);
     cloud_abroad_at_dec_[y] = placed;
   }
+  record_us(s, y);
 }
 
 void declare_outputs(engine::Registry& reg, const State& s, const DiffusionParams& p, const RunTally& tally) {
@@ -492,6 +496,7 @@ void declare_outputs(engine::Registry& reg, const State& s, const DiffusionParam
   declare_policy_and_expectations(reg, s);
   declare_suppliers(reg, s);
   declare_chinese_suppliers(reg, s, p);
+  declare_us_suppliers(reg, s, tally);
   declare_summaries(reg, s, p, tally);
 }
 

@@ -12,6 +12,12 @@ namespace tiersim::models::diffusion {
 
 /// Accumulators for the per-run summaries, updated once a month in the record phase
 /// (before the engine's recorders).
+/// Where Tier 2 demand went: US chips bought, US cloud rented in the country or abroad,
+/// the Chinese stack (chips or cloud), or nowhere (abandoned).
+enum T2Route : std::size_t { kT2UsDirect, kT2UsCloudLocal, kT2UsCloudRemote, kT2Cn, kT2Unmet, kNumT2Routes };
+inline constexpr std::array<const char*, kNumT2Routes> kT2RouteNames{"us_direct", "us_cloud_local", "us_cloud_remote",
+                                                                     "cn", "unmet"};
+
 class RunTally {
  public:
   RunTally(std::size_t countries, const time::Calendar& calendar);
@@ -30,6 +36,13 @@ class RunTally {
   const std::vector<double>& t2_cn_chip_by_year() const { return t2_cn_chip_by_year_; }
   const std::vector<double>& first_firm_output_by_year() const { return first_firm_output_by_year_; }
   const std::vector<double>& cloud_abroad_at_dec() const { return cloud_abroad_at_dec_; }
+  /// Per year: US vendor revenue from every destination, USD.
+  const std::vector<double>& us_revenue_by_year() const { return us_revenue_by_year_; }
+  /// Per year: where (January 2025) Tier 2 demand went, H100e, by T2Route; kT2Unmet counts
+  /// the demand abandoned during the year.
+  const std::vector<std::array<double, kNumT2Routes>>& t2_routes_by_year() const { return t2_routes_by_year_; }
+  /// Per year: Tier 2 backlog at its end, H100e (NaN until December).
+  const std::vector<double>& t2_backlog_at_dec() const { return t2_backlog_at_dec_; }
 
  private:
   const time::Calendar& calendar_;
@@ -38,10 +51,16 @@ class RunTally {
   std::vector<double> abandoned_total_;
   double t2_us_revenue_ = 0.0;
   std::vector<double> t2_cn_chip_by_year_, first_firm_output_by_year_, cloud_abroad_at_dec_;
+  std::vector<double> us_revenue_by_year_, t2_backlog_at_dec_;
+  std::vector<std::array<double, kNumT2Routes>> t2_routes_by_year_;
+  void record_us(const State& s, std::size_t year);  // outputs_us.cpp
 };
 
 /// The Chinese suppliers' dimensions and observables (outputs_china.cpp).
 void declare_chinese_suppliers(engine::Registry& reg, const State& s, const DiffusionParams& p);
+
+/// The US vendors' and gatekeepers' observables and summaries (outputs_us.cpp).
+void declare_us_suppliers(engine::Registry& reg, const State& s, const RunTally& tally);
 
 /// Register the model's dimensions, groupings, observables and summaries.
 void declare_outputs(engine::Registry& reg, const State& s, const DiffusionParams& p, const RunTally& tally);

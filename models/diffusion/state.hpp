@@ -70,6 +70,7 @@ struct Vendors {
   double excess_share = 0.0;                   ///< last month's excess demand share (orders beyond output)
   double last_t2_direct_shipped = 0.0;         ///< US chips shipped to Tier 2 last month (diversion base)
   std::vector<std::array<double, 3>> revenue;  ///< [vendor][tier - 1], USD this month
+  std::vector<double> revenue_by_country;      ///< [c] all vendors, USD this month (chips and builds there)
 };
 
 /// One Chinese chip firm: capacity, decisions and this month's outcome. Capacity and

@@ -65,6 +65,7 @@ void init_vendors(State& s, const DiffusionParams& p) {
   auto& v = s.vendors;
   v.output.assign(n, 0.0);
   v.revenue.assign(n, {0.0, 0.0, 0.0});
+  v.revenue_by_country.assign(s.world.countries, 0.0);
   v.capacity = p.vendors.output_2025;
   v.limit.assign(n, 0.0);
   v.investment.assign(n, 0.0);

@@ -25,6 +25,13 @@ void vendor_revenue(State& s) {
     const double share = out_total > 0 ? v.output[k] / out_total : 0.0;
     for (std::size_t t = 0; t < 3; ++t) v.revenue[k][t] = shipped_by_tier[t] * share * v.price;
   }
+  // The same money by destination country (the tier sums above keep their own order).
+  for (std::size_t c = 0; c < s.world.countries; ++c) {
+    double here = s.month.country[c].served[kUsDirect];
+    for (std::size_t k = 0; k < gk.shipped.size(); ++k) here += gk.shipped[k] * gk.share[k][c];
+    v.revenue_by_country[c] = here * v.price;
+  }
+  s.month.global.vendor_revenue = v.price * s.month.global.vendor_shipped;
 }
 
 }  // namespace tiersim::models::diffusion
