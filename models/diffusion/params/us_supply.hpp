@@ -14,12 +14,12 @@ namespace tiersim::models::diffusion {
 /// The vendors' packaging capacity: what they decide and the ceiling the dated CoWoS
 /// supply puts on it.
 struct VendorCapacityParams {
-  Behaviour behaviour = Behaviour::frozen;
+  Behaviour behaviour = Behaviour::adaptive;
   std::vector<double> cowos_wpm{56.5e3, 86.5e3, 107.5e3};
   double cowos_growth_after = 1.2;
-  std::vector<double> cowos_share{0.6, 0.1};
+  std::vector<double> cowos_share{0.63, 0.06};
   double cowos_scale = 1.0;
-  double h100e_per_wafer = 22.0;
+  double h100e_per_wafer = 22.5;
   double h100e_per_wafer_growth = 1.5;
   int build_lag_months = 9;
   double reserve = 0.1;
@@ -45,7 +45,7 @@ struct VendorCapacityParams {
     v.field("cowos_share", cowos_share,
             {.unit = "1",
              .doc = "each vendor's share of CoWoS capacity",
-             .source = "cal. s3 [S26] (Nvidia ~60-63%); AMD: assumption",
+             .source = "cal. s3 [S26] (Nvidia ~60-63%: 0.63); AMD: assumption (0.06: its 2025 output relative to Nvidia's, 0.8M vs 9.6M H100e, x 0.63, rounded up)",
              .min = 0.0,
              .max = 1.0});
     v.field("cowos_scale", cowos_scale,
@@ -57,7 +57,8 @@ struct VendorCapacityParams {
     v.field("h100e_per_wafer", h100e_per_wafer,
             {.unit = "H100e/wafer",
              .doc = "compute per CoWoS wafer in 2025",
-             .source = "derived: the 2025 supply (10.4M H100e, `vendors.output_2025`) over 70% of 56.5k wpm x 12",
+             .source = "derived: the 2025 supply (10.4M H100e, `vendors.output_2025`) over the vendors' 69% of 56.5k wpm x 12 "
+                       "(22.2), rounded up so that 2025 output is supply-limited only at the margin",
              .min = 0.0});
     v.field("h100e_per_wafer_growth", h100e_per_wafer_growth,
             {.unit = "1/year",
@@ -95,7 +96,7 @@ struct VendorCapacityParams {
 /// The gatekeepers' capex rule: order capacity to serve the expected requests for US cloud
 /// with a buffer, counting what is free and what is being built.
 struct GatekeeperCapexParams {
-  Behaviour behaviour = Behaviour::frozen;
+  Behaviour behaviour = Behaviour::adaptive;
   int committed_months = 12;
   double buffer_months = 1.0;
   double request_memory = 0.3;
@@ -136,8 +137,8 @@ struct GatekeeperCapexParams {
 /// Demand that must be served in the buyer's own country (data residency, sovereignty,
 /// latency-critical inference): it cannot go to remote US cloud.
 struct ResidencyParams {
-  double buyers = 0.0;
-  double projects = 0.0;
+  double buyers = 0.3;
+  double projects = 0.8;
 
   template <class V>
   void visit(V& v) {

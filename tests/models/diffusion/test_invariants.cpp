@@ -251,8 +251,9 @@ TEST_CASE("the vendors' scarcity signal counts the orders they were asked to shi
           "[diffusion]") {
   // Month 0 of the rule with a tiny cap and no exemptions: the caps refuse Tier 2 requests.
   // With output just above the orders that cleared, vendors see no scarcity.
+  // Output is set directly, so capacity follows the given path (frozen), not the packaging ceiling.
   const std::vector<std::string> tight{"params.policy.rule.cap_h100e=10", "params.policy.rule.lpp_h100e_per_year=0",
-                                       "params.policy.rule.nveu=false"};
+                                       "params.policy.rule.nveu=false", "params.vendors.capacity.behaviour=frozen"};
   auto abundant = tight;  // vendors ship every cleared order: the flows do not depend on output
   abundant.push_back("params.vendors.output_2025=[1e12, 0]");
   Harness probe("diffusion_rule", abundant, 1);
