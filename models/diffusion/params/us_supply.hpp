@@ -45,7 +45,8 @@ struct VendorCapacityParams {
     v.field("cowos_share", cowos_share,
             {.unit = "1",
              .doc = "each vendor's share of CoWoS capacity",
-             .source = "cal. s3 [S26] (Nvidia ~60-63%: 0.63); AMD: assumption (0.06: its 2025 output relative to Nvidia's, 0.8M vs 9.6M H100e, x 0.63, rounded up)",
+             .source = "cal. s3 [S26] (Nvidia ~60-63%: 0.63); AMD: assumption (0.06: its 2025 output relative to "
+                       "Nvidia's, 0.8M vs 9.6M H100e, x 0.63, rounded up)",
              .min = 0.0,
              .max = 1.0});
     v.field("cowos_scale", cowos_scale,
@@ -54,12 +55,14 @@ struct VendorCapacityParams {
              .source = "cal. s9 (CoWoS/HBM constraints -20%/+30%)",
              .min = 0.0,
              .max = 100.0});
-    v.field("h100e_per_wafer", h100e_per_wafer,
-            {.unit = "H100e/wafer",
-             .doc = "compute per CoWoS wafer in 2025",
-             .source = "derived: the 2025 supply (10.4M H100e, `vendors.output_2025`) over the vendors' 69% of 56.5k wpm x 12 "
-                       "(22.2), rounded up so that 2025 output is supply-limited only at the margin",
-             .min = 0.0});
+    v.field(
+        "h100e_per_wafer", h100e_per_wafer,
+        {.unit = "H100e/wafer",
+         .doc = "compute per CoWoS wafer in 2025",
+         .source =
+             "derived: the 2025 supply (10.4M H100e, `vendors.output_2025`) over the vendors' 69% of 56.5k wpm x 12 "
+             "(22.2), rounded up so that 2025 output is supply-limited only at the margin",
+         .min = 0.0});
     v.field("h100e_per_wafer_growth", h100e_per_wafer_growth,
             {.unit = "1/year",
              .doc = "yearly growth of compute per CoWoS wafer (denser chips and packages)",
