@@ -93,3 +93,37 @@ def test_sobol_of_the_effect_uses_replicate_means_and_reports_seed_noise():
     assert first == pytest.approx([0.8, 0.2], abs=0.1)       # 4 / (4 + 1), 1 / (4 + 1) for U(0,1) inputs
     total_var = 5 / 12 + noise**2
     assert share == pytest.approx(noise**2 / total_var, rel=0.3)
+
+
+def test_knockouts_report_the_us_outcomes_in_their_units_with_intervals():
+    """Two knock-out points with known paired effects on US vendor revenue (USD) and Tier 2
+    unmet demand (H100e): the table gives them in USD bn and M H100e, with intervals that
+    contain the mean, and the words name the frozen behaviour."""
+    import xarray as xr
+
+    run = []
+    for p, behaviour in enumerate(("adaptive", "frozen")):
+        for r in range(4):
+            for scen in ("diffusion_rule", "no_controls"):
+                run.append((p, r, scen, behaviour))
+    treated = np.array([s == "diffusion_rule" for _, _, s, _ in run])
+    point = np.array([p for p, _, _, _ in run])
+    noise = np.array([0.1 * (r - 1.5) for _, r, _, _ in run])
+    revenue = 3e12 + treated * np.where(point == 0, 10e9, -20e9) * (1 + noise)
+    unmet = 1e6 + treated * 2.5e6 * (1 + noise)
+    ds = xr.Dataset({"run_status": ("run", np.ones(len(run), np.int8)), "point": ("run", point),
+                     "replicate": ("run", np.array([r for _, r, _, _ in run])),
+                     "scenario": ("run", np.array([s for _, _, s, _ in run])),
+                     "params_vendors_capacity_behaviour": ("run", np.array([b for *_, b in run])),
+                     "cn_share_new_t2_2027": ("run", np.zeros(len(run))),
+                     "cn_share_new_t2_2030": ("run", np.zeros(len(run))),
+                     "us_vendor_revenue_to_2030": ("run", revenue), "t2_unmet_to_2030": ("run", unmet)},
+                    attrs={"design_kind": "zip", "design_variables": ["params_vendors_capacity_behaviour"],
+                           "design_parameters": ["params.vendors.capacity.behaviour"]})
+    ko = surface.knockouts(ds)
+    assert ko.effect_us_revenue.to_numpy() == pytest.approx([10.0, -20.0])
+    assert ko.effect_t2_unmet.to_numpy() == pytest.approx([2.5, 2.5])
+    assert (ko.low_us_revenue < ko.effect_us_revenue).all() and (ko.effect_us_revenue < ko.high_us_revenue).all()
+    assert "effect_t2_cn" not in ko  # outcomes the file lacks are left out, not invented
+    text = surface.knockouts_in_words(ko)
+    assert "us_vendors=frozen" in text and "us_revenue -20.00" in text and "USD bn" in text

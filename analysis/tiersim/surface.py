@@ -10,7 +10,8 @@ Chinese share of Tier 2 new compute (2027, 2030) with a 90% interval over replic
 CHECKS_2025 passes in at least 80% of its history runs). Prints the surface in words: where
 the interval's lower bound exceeds 1 pp and 5 pp, and the 2025-consistent region.
 
-With --knockouts, the effect with each Chinese behaviour frozen to its reference path; with
+With --knockouts, the effect with each behaviour (Chinese and US) frozen to its reference
+path, on the Chinese share and on the US side's outcomes 2025-30; with
 --sobol, variance-based indices of the effect (replicate means) and the share of the
 effect's variance that is seed noise.
 """
@@ -144,9 +145,64 @@ def in_words(table: pd.DataFrame, axes) -> str:
     return "\n".join(lines)
 
 
+# The US side's outcomes of the knock-out table (docs/ODD.md s.7.8): summary, column, scale, unit.
+US_OUTCOMES = [
+    ("us_vendor_revenue_to_2030", "us_revenue", 1e-9, "USD bn"),
+    ("t2_unmet_to_2030", "t2_unmet", 1e-6, "M H100e"),
+    ("t2_us_direct_to_2030", "t2_us_direct", 1e-6, "M H100e"),
+    ("t2_us_cloud_local_to_2030", "t2_us_cloud_local", 1e-6, "M H100e"),
+    ("t2_us_cloud_remote_to_2030", "t2_us_cloud_remote", 1e-6, "M H100e"),
+    ("t2_cn_to_2030", "t2_cn", 1e-6, "M H100e"),
+]
+
+
 def knockouts(ds) -> pd.DataFrame:
-    """The effect with each behaviour frozen: one row per design point of a knock-out sweep."""
-    return _effects_by_point(ds)[1]
+    """The effect with each behaviour frozen: one row per design point of a knock-out sweep,
+    the Chinese share (pp) and, where the file has them, the US side's outcomes 2025-30
+    (`US_OUTCOMES`: total US vendor revenue, Tier 2 demand unmet and by route), each with
+    its interval over replicates."""
+    frame, out = _effects_by_point(ds)
+    for outcome, col, scale, _ in US_OUTCOMES:
+        if outcome not in frame:
+            continue
+        eff = paired_effects(frame, outcome)
+        rows = {p: interval(scale * g.effect) for p, g in eff.groupby("point")}
+        for i, part in enumerate(("effect", "low", "high")):
+            out[f"{part}_{col}"] = [rows[p][i] for p in out.index]
+    return out
+
+
+def knockout_label(row, columns) -> str:
+    """'name=value' for every behaviour a knock-out point sets, with short names."""
+    short = {"params_china_behaviour_": "cn_", "params_vendors_capacity_behaviour": "us_vendors",
+             "params_gatekeepers_capex_behaviour": "gatekeepers", "params_demand_residency_": "residency_"}
+    parts = []
+    for a in columns:
+        if not a.startswith("params_"):
+            continue
+        name = a
+        for long, brief in short.items():
+            if a.startswith(long):
+                name = brief + a.removeprefix(long)
+                break
+        value = row[a]
+        parts.append(f"{name}={value:g}" if isinstance(value, (int, float, np.floating)) else f"{name}={value}")
+    return ", ".join(parts)
+
+
+def knockouts_in_words(ko: pd.DataFrame) -> str:
+    lines = ["Knock-outs (behaviours frozen to their reference paths), effect of the rule "
+             f"[{int(100 * LEVEL)}% interval]:"]
+    for _, r in ko.iterrows():
+        lines.append(f"  {knockout_label(r, ko.columns)}:")
+        lines.append(f"    Chinese share of Tier 2 new compute: 2027 {r.effect_2027_pp:+.3f} [{r.low_2027_pp:+.3f}, "
+                     f"{r.high_2027_pp:+.3f}] pp, 2030 {r.effect_2030_pp:+.3f} [{r.low_2030_pp:+.3f}, "
+                     f"{r.high_2030_pp:+.3f}] pp")
+        parts = [f"{col} {r[f'effect_{col}']:+.2f} [{r[f'low_{col}']:+.2f}, {r[f'high_{col}']:+.2f}] {unit}"
+                 for _, col, _, unit in US_OUTCOMES if f"effect_{col}" in ko]
+        if parts:
+            lines.append("    2025-30: " + "; ".join(parts))
+    return "\n".join(lines)
 
 
 def sobol_with_noise(ds, outcome) -> tuple[sensitivity.SobolResult, float]:
@@ -184,12 +240,7 @@ def main(argv=None):
         table.to_csv(args.out / "response_surface.csv")
     if args.knockouts:
         ko = knockouts(open_result(args.knockouts))
-        print("\nKnock-outs (behaviours frozen to their reference paths), effect in pp [90% interval]:")
-        for _, r in ko.iterrows():
-            what = ", ".join(f"{a.removeprefix('params_china_behaviour_')}={r[a]}" for a in ko.columns
-                             if a.startswith("params_"))
-            print(f"  {what}: 2027 {r.effect_2027_pp:+.3f} [{r.low_2027_pp:+.3f}, {r.high_2027_pp:+.3f}], "
-                  f"2030 {r.effect_2030_pp:+.3f} [{r.low_2030_pp:+.3f}, {r.high_2030_pp:+.3f}]")
+        print("\n" + knockouts_in_words(ko))
         if args.out:
             ko.to_csv(args.out / "knockouts.csv")
     if args.sobol:
