@@ -1,6 +1,6 @@
 #pragma once
 // Parameters of the regulator: the AI Diffusion rule and the dated events of a scenario
-// (docs/ODD.md s.7.3, s.7.8).
+// (docs/ODD.md s.7.3, s.7.9).
 #include <map>
 #include <string>
 #include <string_view>
