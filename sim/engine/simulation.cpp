@@ -59,7 +59,8 @@ Simulation::Simulation(const ResolvedConfig& cfg, std::uint32_t run_index, const
     : calendar_(cfg.run.calendar.start, cfg.run.calendar.months) {
   const ModelContext ctx{calendar_,      static_cast<std::uint64_t>(cfg.run.seed),
                          run_index,      executor,
-                         cfg.config_dir, cfg.source.find("params")};
+                         cfg.config_dir, cfg.source.find("params"),
+                         &cfg.source};
   model_ = cfg.type->create(cfg.params, ctx);
   model_->declare(registry_);
   recorders_ = std::make_unique<Recorders>(registry_, cfg.run.record, calendar_,

@@ -46,7 +46,13 @@ CONFIGS = {
     "table_negative_demand": ("negative_demand.csv:14", "params.data.countries",
                               "column 'notable_ai_demand_h100e': demand cannot be negative"),
     "table_missing": ("no_such_table.csv", "params.data.countries", "not found"),
+    # Located where the user wrote it: a list item by its index, a key below a `base:`, and
+    # a default (never written) in the config given to tiersim, not in its base.
     "unknown_iso3": ("unknown_iso3.yaml:4:24", "params.demand.ceiling_countries", "'XYZ' is not a country"),
+    "unknown_hq": ("unknown_hq.yaml:6:35", "params.gatekeepers.firms[1].hq", "'XYZ' (headquarters of Nowhere"),
+    "default_below_base": ("default_below_base.yaml:5:3", "params.demand.chn_share", "exceed 1"),
+    "null_value": ("null_value.yaml:4:5", "params.demand.usa_share",
+                   "null is not a value; delete the key to use the default"),
     "share_above_one": ("share_above_one.yaml:4:16", "params.demand.usa_share", "must be [0.0, 1.0]"),
     "share_below_zero": ("share_below_zero.yaml:3:35", "params.initial.cn_stack_share_other", "must be [0.0, 1.0]"),
     "shares_sum_above_one": ("shares_sum_above_one.yaml:5:16", "params.demand.chn_share", "exceed 1"),
