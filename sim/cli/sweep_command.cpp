@@ -161,10 +161,18 @@ int run_sweep_command(const SweepCommand& c, const GlobalOptions& g, const std::
     if (!g.quiet) std::printf("%s\n", s.c_str());
   };
   if (!g.quiet && root) print_start(c, plan, shard, out);
-  const sweep::SweepResult r = sweep::run_sweep(plan, o);
+  const std::string resume = resume_command(c, out, shard, mpi, program);
+  std::optional<sweep::SweepResult> r;
+  try {
+    r = sweep::run_sweep(plan, o);
+  } catch (const sweep::ResultsNotWritten& e) {
+    if (progress) progress->finish();
+    throw RuntimeFailure(std::string(e.what()) + ". When the cause is fixed (e.g. space freed on the disk), " +
+                         "continue the sweep with: " + resume);
+  }
   if (progress) progress->finish();
-  if (r.end == sweep::SweepEnd::worker) return kExitOk;
-  return sweep_outcome(r, out, resume_command(c, out, shard, mpi, program), program, g.quiet, report);
+  if (r->end == sweep::SweepEnd::worker) return kExitOk;
+  return sweep_outcome(*r, out, resume, program, g.quiet, report);
 }
 
 }  // namespace
