@@ -65,10 +65,19 @@ class Model {
   virtual void declare(Registry& registry) = 0;
 };
 
+/// What makes a run of a model large, for a message about running out of memory: e.g.
+/// {"50000000 buyers", "params.scale.buyers_total"}.
+struct SizeHint {
+  std::string what;     ///< the count and its unit
+  std::string setting;  ///< the dotted config key that sets it
+};
+
 /// A model type: decodes and validates its parameters, documents them, creates instances.
 struct ModelType {
   std::string name;
   std::string summary;
+  /// Optional: the size of a run from its resolved parameters (SizeHint).
+  std::function<SizeHint(const config::Node& params)> size;
   /// Decode `params` (InputError on bad input) and return the fully resolved parameters.
   std::function<config::Node(const config::Node& params)> resolve;
   std::function<std::vector<config::ParamRow>()> document;
