@@ -63,7 +63,7 @@ const CLI::Validator kThreadCount(
     "N");
 
 void add_config_options(CLI::App* cmd, CommonOptions& o) {
-  cmd->add_option("CONFIG", o.config, "run configuration (YAML)")->required();
+  cmd->add_option("CONFIG", o.config, "run configuration (YAML), or the name of one in configs/scenarios/")->required();
   cmd->add_option("--set", o.sets, "override a config value, e.g. --set params.p=0.05 (repeatable)")
       ->type_name("KEY=VALUE")
       ->allow_extra_args(false);
@@ -71,16 +71,16 @@ void add_config_options(CLI::App* cmd, CommonOptions& o) {
   cmd->add_flag("--print-config", o.print_config, "print the fully resolved configuration (YAML)");
 }
 
+/// The run config that `o.config` names (find_config), with --set and --seed applied.
 engine::ResolvedConfig load(const CommonOptions& o, const engine::ModelCatalog& catalog) {
   std::vector<std::string> overrides = o.sets;
-  if (!o.seed.empty()) {
-    // The run config's range, said here: `--set seed=` would name the wrong option.
-    if (o.seed.size() > 16 || std::stod(o.seed) > 9.0e15) {
-      throw InputError("--seed " + o.seed + ": out of range; must be an integer from 0 to 9000000000000000");
-    }
-    overrides.push_back("seed=" + o.seed);
+  if (!o.seed.empty()) overrides.push_back("seed=" + std::to_string(seed_option(o.seed)));
+  const std::string file = find_config(o.config, ConfigKind::run);
+  try {
+    return engine::load_run_config(file, overrides, catalog);
+  } catch (const InputError& e) {
+    rethrow_for_kind(e, file, ConfigKind::run);
   }
-  return engine::load_run_config(o.config, overrides, catalog);
 }
 
 std::string command_line(int argc, char** argv) {
@@ -283,7 +283,11 @@ void declare_runs(CLI::App& app, Commands& c) {
 
   c.sweep = app.add_subcommand("sweep", "run a parameter sweep (resumable; shards; MPI under mpirun)");
   SweepCommand& s = c.sweep_cmd;
-  c.sweep->add_option("SWEEP", s.sweep_file, "sweep file (YAML)")->required();
+  c.sweep->add_option("SWEEP", s.sweep_file, "sweep file (YAML), or the name of one in configs/sweeps/")->required();
+  c.sweep->add_option("--set", s.sets, "override a value of every run's config, e.g. --set params.p=0.05 (repeatable)")
+      ->type_name("KEY=VALUE")
+      ->allow_extra_args(false);
+  c.sweep->add_option("--seed", s.seed, "the sweep's seed (replaces its `seed:`)")->check(kWholeNumber);
   c.sweep->add_option("--output,-o", s.output, "result file (default: results/<sweep name>.h5)")->check(kOutputPath);
   c.sweep->add_flag("--resume", s.resume, "continue an interrupted sweep (or re-run its failed runs)");
   c.sweep->add_flag("--overwrite", s.overwrite, "discard existing results and start again");

@@ -76,12 +76,33 @@ void print_start(const SweepCommand& c, const sweep::Sweep& plan, const sweep::S
   std::fflush(stdout);
 }
 
+/// The sweep file (named as find_config resolves it) with --seed and --set applied: they
+/// become part of the sweep (its `sweep_yaml` and `sweep_hash`) as if the file said them.
+sweep::SweepConfig load_sweep(const SweepCommand& c) {
+  const std::string file = find_config(c.sweep_file, ConfigKind::sweep);
+  sweep::SweepConfig cfg;
+  try {
+    cfg = sweep::load_sweep_config(file);
+  } catch (const InputError& e) {
+    rethrow_for_kind(e, file, ConfigKind::sweep);
+  }
+  if (!c.seed.empty()) {
+    cfg.seed = seed_option(c.seed);
+    cfg.seed_origin = config::Origin{"<command line> --seed " + c.seed, 0, 0};
+  }
+  for (const auto& set : c.sets) sweep::add_override(cfg, set);
+  return cfg;
+}
+
 /// The command that continues this sweep, as the user would type it.
 std::string resume_command(const SweepCommand& c, const fs::path& out, const sweep::Shard& shard,
                            const sweep::MpiSession* mpi, const std::string& program) {
   const bool distributed = mpi != nullptr && mpi->size() > 1;
+  std::string options;  // the sweep is the same only with the same --seed and --set
+  if (!c.seed.empty()) options += " --seed " + c.seed;
+  for (const auto& set : c.sets) options += " --set " + shell_quote(set);
   return (distributed ? "mpirun -np " + std::to_string(mpi->size()) + " " : std::string()) + shell_quote(program) +
-         " sweep " + shell_quote(c.sweep_file) + " -o " + shell_quote(out.string()) +
+         " sweep " + shell_quote(c.sweep_file) + options + " -o " + shell_quote(out.string()) +
          (shard.active() ? " --shard " + shard.text() : "") + " --resume";
 }
 
@@ -134,7 +155,7 @@ int run_sweep_command(const SweepCommand& c, const GlobalOptions& g, const std::
   const bool root = mpi == nullptr || mpi->rank() == 0;
   const sweep::Shard shard = c.shard.empty() ? sweep::Shard{} : sweep::parse_shard(c.shard);
   const fs::path out = c.output.empty() ? default_output(c.sweep_file) : fs::path(c.output);
-  const sweep::Sweep plan = sweep::Sweep::build(sweep::load_sweep_config(c.sweep_file), catalog);
+  const sweep::Sweep plan = sweep::Sweep::build(load_sweep(c), catalog);
   if (c.dry_run) {
     if (root) print_plan(c, plan);
     return kExitOk;
