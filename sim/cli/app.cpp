@@ -246,10 +246,12 @@ struct Commands {
   CLI::App* info = nullptr;
   std::string info_path;
   bool info_config = false;
+  bool info_json = false;
   CLI::App* digest = nullptr;
   std::string digest_path;
   CLI::App* params = nullptr;
   std::string params_model;
+  bool params_json = false;
   CLI::App* models = nullptr;
   CLI::App* sweep = nullptr;
   SweepCommand sweep_cmd;
@@ -307,12 +309,14 @@ void declare_queries(CLI::App& app, Commands& c) {
   c.info = app.add_subcommand("info", "summarise a result file: provenance, dimensions, runs done");
   c.info->add_option("FILE", c.info_path, "result file")->required();
   c.info->add_flag("--config", c.info_config, "also print the stored configuration");
+  c.info->add_flag("--json", c.info_json, "print it as one JSON object");
 
   c.digest = app.add_subcommand("digest", "SHA-256 of a result file's data (provenance excluded)");
   c.digest->add_option("FILE", c.digest_path, "result file")->required();
 
   c.params = app.add_subcommand("params", "list a model's parameters: unit, default, range, source");
   c.params->add_option("MODEL", c.params_model, "model name")->required();
+  c.params->add_flag("--json", c.params_json, "print the rows as one JSON object");
 
   c.models = app.add_subcommand("models", "list the models this build provides");
 }
@@ -322,12 +326,12 @@ int dispatch(const Commands& c, int argc, char** argv, const engine::ModelCatalo
   engine::check_thread_count(g.threads);  // before any work, whatever the subcommand
   if (*c.run) return cmd_run(c.run_opts, c.out, g.threads, g.quiet, c.overwrite, command_line(argc, argv), catalog);
   if (*c.validate) return cmd_validate(c.val_opts, catalog);
-  if (*c.info) return cmd_info(c.info_path, c.info_config);
+  if (*c.info) return c.info_json ? cmd_info_json(c.info_path, c.info_config) : cmd_info(c.info_path, c.info_config);
   if (*c.digest) {
     std::printf("%s  %s\n", output::content_digest(c.digest_path).c_str(), c.digest_path.c_str());
     return kExitOk;
   }
-  if (*c.params) return cmd_params(c.params_model, catalog);
+  if (*c.params) return c.params_json ? cmd_params_json(c.params_model, catalog) : cmd_params(c.params_model, catalog);
   if (*c.sweep) return cmd_sweep(c.sweep_cmd, g, argv[0], command_line(argc, argv), catalog);
   if (*c.merge) return cmd_merge(c.merge_out, c.merge_shards, c.merge_overwrite, g.quiet);
   if (*c.models) {

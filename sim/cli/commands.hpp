@@ -56,6 +56,12 @@ struct SweepCommand {
 int cmd_sweep(const SweepCommand& c, const GlobalOptions& g, const std::string& program, const std::string& cmdline,
               const engine::ModelCatalog& catalog);
 
+/// `tiersim params MODEL --json`: the parameter rows as one JSON object.
+int cmd_params_json(const std::string& model, const engine::ModelCatalog& catalog);
+
+/// `tiersim info FILE --json`: what `info` shows, as one JSON object.
+int cmd_info_json(const std::string& path, bool show_config);
+
 /// `tiersim merge`: the shard files of a sweep into one file.
 int cmd_merge(const std::string& out, const std::vector<std::string>& shards, bool overwrite, bool quiet);
 

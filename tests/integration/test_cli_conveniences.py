@@ -1,5 +1,7 @@
 """The sweep's own --seed and --set, configs named without a path, a file given to the
-wrong subcommand (docs/cli.md)."""
+wrong subcommand, and JSON from `params` and `info` (docs/cli.md)."""
+import json
+
 import h5py
 import pytest
 
@@ -153,3 +155,44 @@ def test_an_unknown_name_lists_the_available_ones(tiersim, files):
     # A path is taken as a path: no lookup.
     one_error(tiersim("run", "diffusion_rule.yaml"), "diffusion_rule.yaml: file not found")
     assert not (files / "results").exists()
+
+
+# ---- JSON ---------------------------------------------------------------------------------
+
+def test_params_json_has_every_row_of_the_table(tiersim):
+    data = json.loads(tiersim("params", "diffusion", "--json", check=0).stdout)
+    table = tiersim("params", "diffusion", check=0).stdout
+    rows = [line for line in table.splitlines() if line.startswith("| `")]
+    assert data["model"] == "diffusion" and len(data["parameters"]) == len(rows) > 100
+    by_path = {p["path"]: p for p in data["parameters"]}
+    buyers = by_path["params.scale.buyers_total"]
+    assert buyers["kind"] == "integer" and f"| `params.scale.buyers_total` | integer | {buyers['default']} |" in table
+    assert set(buyers) == {"path", "type", "kind", "default", "unit", "range", "source", "doc"}
+
+
+def test_info_json_describes_a_sweep_file(tiersim, files):
+    tiersim("-q", "sweep", "sweep.yaml", "--seed", "11", "-o", "s.h5", check=0)
+    data = json.loads(tiersim("info", "s.h5", "--json", "--config", check=0).stdout)
+    assert data["file"] == "s.h5" and data["complete"] is True
+    assert data["provenance"]["model"] == "bass" and data["provenance"]["seed"] == 11
+    assert data["design"]["kind"] == "grid" and data["design"]["parameters"] == ["params.q"]
+    assert data["design"]["shard"] is None and "seed: 11" in data["design"]["sweep_yaml"]
+    assert data["runs"] == {"total": 4, "done": 4, "failed": 0, "pending": 0, "errors": []}
+    assert data["dimensions"]["run"] == 4
+    names = {v["name"]: v for v in data["variables"]}
+    assert names["adoption_share_world"]["dimensions"] == ["run", "time"]
+    assert data["config"].startswith("model: \"bass\"\n")
+    text = tiersim("info", "s.h5", check=0).stdout
+    assert all(v in text for v in names)
+
+
+def test_info_json_of_a_run_file_and_its_failed_runs(tiersim, files):
+    tiersim("-q", "run", "base.yaml", "-o", "r.h5", check=0)
+    data = json.loads(tiersim("info", "r.h5", "--json", check=0).stdout)
+    assert data["design"] is None and data["runs"]["done"] == 1 and "config" not in data
+    (files / "base.yaml").write_text(BASE.replace(", level: world", ""))
+    (files / "fails.yaml").write_text("config: base.yaml\nparameters:\n  params.markets: {values: [2, 3]}\n")
+    tiersim("-q", "sweep", "fails.yaml", "-o", "f.h5", check=1)
+    data = json.loads(tiersim("info", "f.h5", "--json", check=0).stdout)
+    assert data["runs"]["failed"] == 1 and data["runs"]["errors"][0]["run"] == 1
+    assert "does not fit" in data["runs"]["errors"][0]["message"]
