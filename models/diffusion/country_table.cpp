@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "sim/core/error.hpp"
+#include "sim/engine/model.hpp"
 
 namespace tiersim::models::diffusion {
 namespace {
@@ -144,14 +145,26 @@ int CountryTable::index_of(const std::string& iso3) const {
   return -1;
 }
 
+/// The header line without a UTF-8 byte-order mark; UTF-16 text (with or without its mark:
+/// then every other byte of ASCII text is 0) is refused.
+std::string header_text(const std::filesystem::path& path, std::string line) {
+  const bool utf16_mark = line.rfind("\xff\xfe", 0) == 0 || line.rfind("\xfe\xff", 0) == 0;
+  if (utf16_mark || line.find('\0') != std::string::npos) {
+    throw InputError(path.string() + ":1: the country table is UTF-16 text; save it as UTF-8 (CSV UTF-8)");
+  }
+  if (line.rfind("\xef\xbb\xbf", 0) == 0) line.erase(0, 3);
+  if (line.empty() || line == "\r") throw InputError(path.string() + ":1: country table is empty");
+  return line;
+}
+
 CountryTable load_country_table(const std::filesystem::path& path) {
-  std::ifstream in(path);
+  std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path.string() + ": country table not found or not readable");
   CountryTable table;
   table.path = path;
   std::string line;
   if (!std::getline(in, line) || line.empty()) throw InputError(path.string() + ":1: country table is empty");
-  const auto header = split_csv_line(line);
+  const auto header = split_csv_line(header_text(path, line));
   const auto col = parse_header(path, header);
   int line_no = 1;
   std::map<std::string, int> seen;
@@ -167,6 +180,19 @@ CountryTable load_country_table(const std::filesystem::path& path) {
   }
   if (table.rows.empty()) throw InputError(path.string() + ": country table has no rows");
   return table;
+}
+
+std::size_t need_country(const engine::ModelContext& ctx, const CountryTable& table, const std::string& iso,
+                         const std::string& key) {
+  const int i = table.index_of(iso);
+  if (i >= 0) return static_cast<std::size_t>(i);
+  if (!key.empty() && ctx.written(key)) {
+    throw InputError(ctx.where(key) + ": '" + iso + "' is not a country of " + table.path.string());
+  }
+  // Not the user's word: the table is what lacks something.
+  const std::string why = key.empty() ? "" : " (params." + key.substr(0, key.find('[')) + " names it by default)";
+  throw InputError(table.path.string() + ": the country table has no row for " + iso + ", which the model needs" + why +
+                   "; add the row (from " + ctx.where("data.countries") + ")");
 }
 
 }  // namespace tiersim::models::diffusion

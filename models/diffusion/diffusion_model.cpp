@@ -60,10 +60,17 @@ void DiffusionModel::declare(engine::Registry& reg) {
 }
 
 engine::ModelType model_type() {
-  return engine::make_model_type<DiffusionParams, DiffusionModel>(
+  auto t = engine::make_model_type<DiffusionParams, DiffusionModel>(
       "diffusion",
       "AI-chip diffusion under US export controls: countries, buyers, vendors, gatekeepers, "
       "Chinese suppliers, regulator");
+  // The buyers are what grows: every other table is per country, vendor or gatekeeper.
+  t.size = [](const config::Node& params) {
+    const config::Node* buyers = params.find_path("scale.buyers_total");
+    return engine::SizeHint{(buyers != nullptr ? buyers->text() : std::string("?")) + " buyers",
+                            "params.scale.buyers_total"};
+  };
+  return t;
 }
 
 }  // namespace tiersim::models::diffusion

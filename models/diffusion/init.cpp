@@ -17,14 +17,6 @@ namespace {
 constexpr std::uint32_t kStanceInitPurpose = rng::purpose_id("diffusion.stance.init");
 constexpr std::uint32_t kG2gPurpose = rng::purpose_id("diffusion.g2g");
 
-/// Index of a country the parameters name, or an InputError at the key that names it.
-std::size_t need_country(const engine::ModelContext& ctx, const CountryTable& table, const std::string& iso,
-                         const std::string& key) {
-  const int i = table.index_of(iso);
-  if (i < 0) throw InputError(ctx.where(key) + ": '" + iso + "' is not a country of " + table.path.string());
-  return static_cast<std::size_t>(i);
-}
-
 void load_world_table(World& w, const DiffusionParams& p, const engine::ModelContext& ctx) {
   const auto table_path = ctx.data_file("data.countries", p.data.countries);
   try {
@@ -34,8 +26,11 @@ void load_world_table(World& w, const DiffusionParams& p, const engine::ModelCon
   }
   w.countries = w.table.rows.size();
   w.china.assign(w.countries, false);
-  for (const auto& iso : p.demand.china_group) w.china[need_country(ctx, w.table, iso, "demand.china_group")] = true;
-  w.usa = need_country(ctx, w.table, "USA", "data.countries");
+  const auto& china = p.demand.china_group;
+  for (std::size_t k = 0; k < china.size(); ++k) {
+    w.china[need_country(ctx, w.table, china[k], "demand.china_group[" + std::to_string(k) + "]")] = true;
+  }
+  w.usa = need_country(ctx, w.table, "USA", "");
   if (w.china[w.usa]) throw InputError(ctx.where("demand.china_group") + ": USA cannot be part of China");
   // Regions are the blocs of the stance model.
   for (const auto& r : w.table.rows) {
@@ -56,8 +51,10 @@ std::vector<double> init_demand_shares(World& w, const DemandParams& d, const en
     throw InputError(ctx.where("demand.chn_share") + ": usa_share + chn_share exceed 1");
   }
   std::vector<bool> ceiling(w.countries, false);
-  for (const auto& iso : d.ceiling_countries)
-    ceiling[need_country(ctx, w.table, iso, "demand.ceiling_countries")] = true;
+  for (std::size_t k = 0; k < d.ceiling_countries.size(); ++k) {
+    const std::string key = "demand.ceiling_countries[" + std::to_string(k) + "]";
+    ceiling[need_country(ctx, w.table, d.ceiling_countries[k], key)] = true;
+  }
   w.demand_share.assign(w.countries, 0.0);
   double china_gdp = 0, other_gdp = 0, notable = 0;
   std::vector<double> project(w.countries, 0.0);
@@ -177,17 +174,13 @@ std::vector<Event> resolve_events(const World& w, const PolicyParams& policy, co
     const std::int64_t diff = time::month_of(e.date).linear() - env.calendar.start().linear();
     ev.step = static_cast<int>(std::clamp<std::int64_t>(diff, -1, env.calendar.steps()));
     if (ev.step < 0) ev.step = -1;
-    for (const auto& iso : e.countries) {
-      const int c = w.table.index_of(iso);
-      if (c < 0) {
-        throw InputError(ctx.where("policy.events") + ": " + key + ".countries: '" + iso + "' is not a country of " +
-                         w.table.path.string());
-      }
-      ev.countries.push_back(c);
+    for (std::size_t k = 0; k < e.countries.size(); ++k) {
+      const std::string country_key = key + ".countries[" + std::to_string(k) + "]";
+      ev.countries.push_back(static_cast<int>(need_country(ctx, w.table, e.countries[k], country_key)));
     }
     if ((ev.action == EventAction::g2g || ev.action == EventAction::tier) && ev.countries.empty()) {
-      throw InputError(ctx.where("policy.events") + ": " + key + ": action '" +
-                       std::string(event_action_name(e.action)) + "' needs a list of countries");
+      throw InputError(ctx.where(key) + ": action '" + std::string(event_action_name(e.action)) +
+                       "' needs a list of countries");
     }
     ev.tier = e.tier;
     out.push_back(std::move(ev));

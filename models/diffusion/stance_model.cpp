@@ -39,12 +39,9 @@ void StanceModel::init_world(const engine::ModelContext& ctx) {
   }
   world_.blocs = regions.size();
   world_.finish();
-  for (const auto& iso : p_.china_group) {
-    const int c = table_.index_of(iso);
-    if (c < 0) {
-      throw InputError(ctx.where("china_group") + ": '" + iso + "' is not a country of " + table_.path.string());
-    }
-    world_.fixed[static_cast<std::size_t>(c)] = true;
+  for (std::size_t k = 0; k < p_.china_group.size(); ++k) {
+    const std::string key = "china_group[" + std::to_string(k) + "]";
+    world_.fixed[need_country(ctx, table_, p_.china_group[k], key)] = true;
   }
 }
 

@@ -3,9 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
-#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <functional>
@@ -14,6 +12,7 @@
 #include <optional>
 #include <sstream>
 
+#include "sim/cli/commands.hpp"
 #include "sim/cli/progress.hpp"
 #include "sim/core/error.hpp"
 #include "sim/core/version.hpp"
@@ -24,7 +23,6 @@
 #include "sim/output/result_file.hpp"
 #include "sim/output/result_reader.hpp"
 #include "sim/sweep/file_lock.hpp"
-#include "sim/sweep/merge.hpp"
 #include "sim/sweep/runner.hpp"
 #include "sim/sweep/sweep.hpp"
 
@@ -32,16 +30,6 @@ namespace tiersim::cli {
 namespace {
 
 namespace fs = std::filesystem;
-
-constexpr const char* kOutOfMemory =
-    "out of memory (std::bad_alloc): the model does not fit in the memory available; make it smaller (its "
-    "number of agents, e.g. buyers or markets) or run fewer runs side by side (--threads)";
-
-/// Options of the app itself, for every subcommand.
-struct GlobalOptions {
-  int threads = 0;
-  bool quiet = false;
-};
 
 struct CommonOptions {
   std::string config;
@@ -75,7 +63,7 @@ const CLI::Validator kThreadCount(
     "N");
 
 void add_config_options(CLI::App* cmd, CommonOptions& o) {
-  cmd->add_option("CONFIG", o.config, "run configuration (YAML)")->required();
+  cmd->add_option("CONFIG", o.config, "run configuration (YAML), or the name of one in configs/scenarios/")->required();
   cmd->add_option("--set", o.sets, "override a config value, e.g. --set params.p=0.05 (repeatable)")
       ->type_name("KEY=VALUE")
       ->allow_extra_args(false);
@@ -83,26 +71,22 @@ void add_config_options(CLI::App* cmd, CommonOptions& o) {
   cmd->add_flag("--print-config", o.print_config, "print the fully resolved configuration (YAML)");
 }
 
+/// The run config that `o.config` names (find_config), with --set and --seed applied.
 engine::ResolvedConfig load(const CommonOptions& o, const engine::ModelCatalog& catalog) {
   std::vector<std::string> overrides = o.sets;
-  if (!o.seed.empty()) {
-    // The run config's range, said here: `--set seed=` would name the wrong option.
-    if (o.seed.size() > 16 || std::stod(o.seed) > 9.0e15) {
-      throw InputError("--seed " + o.seed + ": out of range; must be an integer from 0 to 9000000000000000");
-    }
-    overrides.push_back("seed=" + o.seed);
+  if (!o.seed.empty()) overrides.push_back("seed=" + std::to_string(seed_option(o.seed)));
+  const std::string file = find_config(o.config, ConfigKind::run);
+  try {
+    return engine::load_run_config(file, overrides, catalog);
+  } catch (const InputError& e) {
+    rethrow_for_kind(e, file, ConfigKind::run);
   }
-  return engine::load_run_config(o.config, overrides, catalog);
 }
 
 std::string command_line(int argc, char** argv) {
   std::string s;
   for (int i = 0; i < argc; ++i) s += (i ? " " : "") + std::string(argv[i]);
   return s;
-}
-
-fs::path default_output(const std::string& config) {
-  return fs::path("results") / (fs::path(config).stem().string() + ".h5");
 }
 
 void print_summaries(const engine::Layout& layout, const engine::RunData& data) {
@@ -250,212 +234,6 @@ int cmd_params(const std::string& model, const engine::ModelCatalog& catalog) {
   return kExitOk;
 }
 
-// ---- sweeps ------------------------------------------------------------------------------
-
-// Set by SIGINT/SIGTERM; polled between runs. A lock-free atomic is async-signal-safe.
-std::atomic<bool> g_stop_requested{false};
-
-extern "C" void on_stop_signal(int) { g_stop_requested.store(true); }
-
-/// Catch SIGINT/SIGTERM while a sweep runs. SA_RESETHAND: a second Ctrl-C kills at once
-/// (the in-progress file stays resumable).
-class StopSignals {
- public:
-  StopSignals() {
-    struct sigaction sa {};
-    sa.sa_handler = on_stop_signal;
-    sigemptyset(&sa.sa_mask);
-    sa.sa_flags = static_cast<int>(SA_RESETHAND);  // glibc defines it as 0x80000000u
-    sigaction(SIGINT, &sa, &old_int_);
-    sigaction(SIGTERM, &sa, &old_term_);
-  }
-  ~StopSignals() {
-    sigaction(SIGINT, &old_int_, nullptr);
-    sigaction(SIGTERM, &old_term_, nullptr);
-  }
-  StopSignals(const StopSignals&) = delete;
-  StopSignals& operator=(const StopSignals&) = delete;
-
- private:
-  struct sigaction old_int_ {};
-  struct sigaction old_term_ {};
-};
-
-std::string shell_quote(const std::string& s) {
-  if (!s.empty() && s.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./=:+,") ==
-                        std::string::npos) {
-    return s;
-  }
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-struct SweepCommand {
-  std::string sweep_file;
-  std::string output;
-  bool resume = false;
-  bool overwrite = false;
-  std::string shard;
-  bool dry_run = false;
-};
-
-/// Prints (MPI rank 0 only) "tiersim: KIND: MESSAGE" and returns `code`.
-using Report = std::function<int(int code, const std::string& message, const char* kind)>;
-
-void print_plan(const SweepCommand& c, const sweep::Sweep& plan) {
-  std::printf("%s: valid: %zu runs (%zu points x %d replicates x %zu scenarios), design %s\nsweep_hash %s\n",
-              c.sweep_file.c_str(), plan.runs().size(), plan.points(), plan.config().replicates,
-              plan.scenario_names().size(), std::string(sweep::kind_name(plan.config().kind)).c_str(),
-              plan.hash().c_str());
-}
-
-void print_start(const SweepCommand& c, const sweep::Sweep& plan, const sweep::Shard& shard, const fs::path& out) {
-  std::printf("sweep %s: %zu runs (%zu points x %d replicates x %zu scenarios)%s%s -> %s\n", c.sweep_file.c_str(),
-              plan.runs().size(), plan.points(), plan.config().replicates, plan.scenario_names().size(),
-              shard.active() ? ", shard " : "", shard.active() ? shard.text().c_str() : "", out.string().c_str());
-  std::fflush(stdout);
-}
-
-/// The command that continues this sweep, as the user would type it.
-std::string resume_command(const SweepCommand& c, const fs::path& out, const sweep::Shard& shard,
-                           const sweep::MpiSession* mpi, const std::string& program) {
-  const bool distributed = mpi != nullptr && mpi->size() > 1;
-  return (distributed ? "mpirun -np " + std::to_string(mpi->size()) + " " : std::string()) + shell_quote(program) +
-         " sweep " + shell_quote(c.sweep_file) + " -o " + shell_quote(out.string()) +
-         (shard.active() ? " --shard " + shard.text() : "") + " --resume";
-}
-
-/// The first failed runs' messages, one per line.
-std::string failed_runs(const sweep::SweepResult& r) {
-  std::string errors;
-  for (const auto& [run, message] : r.errors) errors += "\n  run " + std::to_string(run) + ": " + message;
-  if (r.failed > r.errors.size()) errors += "\n  ... (" + std::to_string(r.failed - r.errors.size()) + " more)";
-  return errors;
-}
-
-/// How a sweep that ran on this process ends: its exit code, and what it says.
-int sweep_outcome(const sweep::SweepResult& r, const fs::path& out, const std::string& resume,
-                  const std::string& program, bool quiet, const Report& report) {
-  switch (r.end) {
-    case sweep::SweepEnd::already_complete:
-      if (!quiet) std::printf("%s is already complete (%zu runs done); nothing to do\n", out.string().c_str(), r.done);
-      return kExitOk;
-    case sweep::SweepEnd::complete:
-      if (!quiet) std::printf("wrote %s (%zu runs, %zu run now)\n", out.string().c_str(), r.runs, r.ran);
-      return kExitOk;
-    case sweep::SweepEnd::finished_with_failures:
-      return report(kExitFailure,
-                    std::to_string(r.failed) + " of " + std::to_string(r.runs) +
-                        " runs failed; the other runs are in " + out.string() +
-                        " (run_status 2 marks the failed ones, run_error has their messages; see `" +
-                        shell_quote(program) + " info " + shell_quote(out.string()) +
-                        "`). After fixing the cause, re-run only them with: " + resume + failed_runs(r),
-                    "error");
-    case sweep::SweepEnd::stopped_on_failure:
-      return report(kExitFailure,
-                    "stopped after a failed run (on_failure: stop): " + std::to_string(r.done) + " done, " +
-                        std::to_string(r.failed) + " failed, " + std::to_string(r.pending) +
-                        " not run; results so far are in " + r.file.string() + ". Continue with: " + resume +
-                        failed_runs(r),
-                    "error");
-    case sweep::SweepEnd::interrupted:
-      return report(kExitInterrupted,
-                    std::to_string(r.done) + " of " + std::to_string(r.runs) + " runs done, results so far in " +
-                        r.file.string() + "; resume with: " + resume,
-                    "interrupted");
-    case sweep::SweepEnd::worker: break;
-  }
-  return kExitOk;
-}
-
-int run_sweep_command(const SweepCommand& c, const GlobalOptions& g, const std::string& program,
-                      const std::string& cmdline, const engine::ModelCatalog& catalog, const sweep::MpiSession* mpi,
-                      const Report& report) {
-  const bool root = mpi == nullptr || mpi->rank() == 0;
-  const sweep::Shard shard = c.shard.empty() ? sweep::Shard{} : sweep::parse_shard(c.shard);
-  const fs::path out = c.output.empty() ? default_output(c.sweep_file) : fs::path(c.output);
-  const sweep::Sweep plan = sweep::Sweep::build(sweep::load_sweep_config(c.sweep_file), catalog);
-  if (c.dry_run) {
-    if (root) print_plan(c, plan);
-    return kExitOk;
-  }
-  if (c.output.empty() && root) fs::create_directories(out.parent_path());
-
-  const StopSignals signals;
-  g_stop_requested = false;
-  std::optional<Progress> progress;  // sized when the runner knows what is left to do
-  sweep::SweepOptions o;
-  o.output = out;
-  o.resume = c.resume;
-  o.overwrite = c.overwrite;
-  o.shard = shard;
-  o.threads = g.threads;
-  o.command = cmdline;
-  o.mpi = mpi;
-  o.stop_requested = [] { return g_stop_requested.load(); };
-  o.on_progress = [&](std::size_t done, std::size_t todo) {
-    if (!progress) progress.emplace("sweep", static_cast<long>(todo), !g.quiet && root);
-    progress->update(static_cast<long>(done));
-  };
-  o.note = [&](const std::string& s) {
-    if (!g.quiet) std::printf("%s\n", s.c_str());
-  };
-  if (!g.quiet && root) print_start(c, plan, shard, out);
-  const sweep::SweepResult r = sweep::run_sweep(plan, o);
-  if (progress) progress->finish();
-  if (r.end == sweep::SweepEnd::worker) return kExitOk;
-  return sweep_outcome(r, out, resume_command(c, out, shard, mpi, program), program, g.quiet, report);
-}
-
-int cmd_sweep(const SweepCommand& c, const GlobalOptions& g, const std::string& program, const std::string& cmdline,
-              const engine::ModelCatalog& catalog) {
-  if (!sweep::mpi_available() && sweep::launcher_rank() > 0) {
-    // Started by mpirun, but this build has no MPI: rank 0 runs the whole sweep alone.
-    return kExitOk;
-  }
-  const auto mpi = sweep::MpiSession::start_if_launched();
-  const bool root = mpi == nullptr || mpi->rank() == 0;
-  const bool distributed = mpi != nullptr && mpi->size() > 1;
-  const Report report = [root](int code, const std::string& message, const char* kind) -> int {
-    if (root) std::fprintf(stderr, "tiersim: %s: %s\n", kind, message.c_str());
-    return code;
-  };
-  // An exception on one rank leaves the others waiting for it forever: end them all.
-  auto fail = [&](int code, const std::string& message, const char* kind) -> int {
-    report(code, message, kind);
-    if (distributed) {
-      std::fflush(stderr);
-      mpi->abort(code);
-    }
-    return code;
-  };
-  try {
-    return run_sweep_command(c, g, program, cmdline, catalog, mpi.get(), report);
-  } catch (const InputError& e) {
-    return fail(kExitBadInput, e.what(), "error");
-  } catch (const std::bad_alloc&) {
-    return fail(kExitFailure, kOutOfMemory, "failure");
-  } catch (const std::exception& e) {
-    return fail(kExitFailure, e.what(), "failure");
-  }
-}
-
-int cmd_merge(const std::string& out, const std::vector<std::string>& shards, bool overwrite, bool quiet) {
-  std::vector<fs::path> paths(shards.begin(), shards.end());
-  const auto r = sweep::merge_shards(out, paths, overwrite);
-  if (!quiet) {
-    std::printf("wrote %s (%zu runs from %zu shards: %zu done, %zu failed)\n", out.c_str(), r.runs, shards.size(),
-                r.done, r.failed);
-  }
-  if (r.failed == 0) return kExitOk;
-  std::fprintf(stderr,
-               "tiersim: error: %zu of %zu runs failed in the shards; their messages are in run_error (see "
-               "`tiersim info %s`)\n",
-               r.failed, r.runs, out.c_str());
-  return kExitFailure;
-}
-
 /// Every subcommand with the options it was given.
 struct Commands {
   GlobalOptions global;
@@ -468,10 +246,12 @@ struct Commands {
   CLI::App* info = nullptr;
   std::string info_path;
   bool info_config = false;
+  bool info_json = false;
   CLI::App* digest = nullptr;
   std::string digest_path;
   CLI::App* params = nullptr;
   std::string params_model;
+  bool params_json = false;
   CLI::App* models = nullptr;
   CLI::App* sweep = nullptr;
   SweepCommand sweep_cmd;
@@ -505,7 +285,11 @@ void declare_runs(CLI::App& app, Commands& c) {
 
   c.sweep = app.add_subcommand("sweep", "run a parameter sweep (resumable; shards; MPI under mpirun)");
   SweepCommand& s = c.sweep_cmd;
-  c.sweep->add_option("SWEEP", s.sweep_file, "sweep file (YAML)")->required();
+  c.sweep->add_option("SWEEP", s.sweep_file, "sweep file (YAML), or the name of one in configs/sweeps/")->required();
+  c.sweep->add_option("--set", s.sets, "override a value of every run's config, e.g. --set params.p=0.05 (repeatable)")
+      ->type_name("KEY=VALUE")
+      ->allow_extra_args(false);
+  c.sweep->add_option("--seed", s.seed, "the sweep's seed (replaces its `seed:`)")->check(kWholeNumber);
   c.sweep->add_option("--output,-o", s.output, "result file (default: results/<sweep name>.h5)")->check(kOutputPath);
   c.sweep->add_flag("--resume", s.resume, "continue an interrupted sweep (or re-run its failed runs)");
   c.sweep->add_flag("--overwrite", s.overwrite, "discard existing results and start again");
@@ -525,12 +309,14 @@ void declare_queries(CLI::App& app, Commands& c) {
   c.info = app.add_subcommand("info", "summarise a result file: provenance, dimensions, runs done");
   c.info->add_option("FILE", c.info_path, "result file")->required();
   c.info->add_flag("--config", c.info_config, "also print the stored configuration");
+  c.info->add_flag("--json", c.info_json, "print it as one JSON object");
 
   c.digest = app.add_subcommand("digest", "SHA-256 of a result file's data (provenance excluded)");
   c.digest->add_option("FILE", c.digest_path, "result file")->required();
 
   c.params = app.add_subcommand("params", "list a model's parameters: unit, default, range, source");
   c.params->add_option("MODEL", c.params_model, "model name")->required();
+  c.params->add_flag("--json", c.params_json, "print the rows as one JSON object");
 
   c.models = app.add_subcommand("models", "list the models this build provides");
 }
@@ -540,12 +326,12 @@ int dispatch(const Commands& c, int argc, char** argv, const engine::ModelCatalo
   engine::check_thread_count(g.threads);  // before any work, whatever the subcommand
   if (*c.run) return cmd_run(c.run_opts, c.out, g.threads, g.quiet, c.overwrite, command_line(argc, argv), catalog);
   if (*c.validate) return cmd_validate(c.val_opts, catalog);
-  if (*c.info) return cmd_info(c.info_path, c.info_config);
+  if (*c.info) return c.info_json ? cmd_info_json(c.info_path, c.info_config) : cmd_info(c.info_path, c.info_config);
   if (*c.digest) {
     std::printf("%s  %s\n", output::content_digest(c.digest_path).c_str(), c.digest_path.c_str());
     return kExitOk;
   }
-  if (*c.params) return cmd_params(c.params_model, catalog);
+  if (*c.params) return c.params_json ? cmd_params_json(c.params_model, catalog) : cmd_params(c.params_model, catalog);
   if (*c.sweep) return cmd_sweep(c.sweep_cmd, g, argv[0], command_line(argc, argv), catalog);
   if (*c.merge) return cmd_merge(c.merge_out, c.merge_shards, c.merge_overwrite, g.quiet);
   if (*c.models) {
@@ -556,6 +342,10 @@ int dispatch(const Commands& c, int argc, char** argv, const engine::ModelCatalo
 }
 
 }  // namespace
+
+fs::path default_output(const std::string& config) {
+  return fs::path("results") / (fs::path(config).stem().string() + ".h5");
+}
 
 int run_app(int argc, char** argv, const engine::ModelCatalog& catalog) {
   CLI::App app{

@@ -1,6 +1,7 @@
 #include "sim/config/node.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <sstream>
 
 namespace tiersim::config {
@@ -100,28 +101,56 @@ std::vector<std::string_view> path_keys(std::string_view path) {
   }
 }
 
+/// Follows one key of a path from `n`: a map key, possibly ending in list indices
+/// ("firms[1]", "grid[0][2]"). Appends every node reached to `out`; false if it stopped
+/// before the end of `key`. A map key that itself contains brackets is found as written.
+bool follow(const Node& n, std::string_view key, std::vector<const Node*>& out) {
+  if (!n.is_map()) return false;
+  if (const Node* hit = n.find(key)) {
+    out.push_back(hit);
+    return true;
+  }
+  const std::size_t bracket = key.find('[');
+  if (bracket == 0 || bracket == std::string_view::npos) return false;
+  const Node* cur = n.find(key.substr(0, bracket));
+  if (cur == nullptr) return false;
+  out.push_back(cur);
+  for (std::string_view rest = key.substr(bracket); !rest.empty();) {
+    const std::size_t close = rest.find(']');
+    if (rest.front() != '[' || close == std::string_view::npos || close == 1) return false;
+    std::size_t index = 0;
+    const auto [end, ec] = std::from_chars(rest.data() + 1, rest.data() + close, index);
+    if (ec != std::errc{} || end != rest.data() + close || !cur->is_seq() || index >= cur->items().size()) {
+      return false;
+    }
+    cur = &cur->items()[index];
+    out.push_back(cur);
+    rest.remove_prefix(close + 1);
+  }
+  return true;
+}
+
 }  // namespace
 
 const Node* Node::find_path(std::string_view path) const {
-  const Node* n = this;
+  std::vector<const Node*> nodes{this};
   for (const std::string_view key : path_keys(path)) {
-    n = n->is_map() ? n->find(key) : nullptr;
-    if (n == nullptr) return nullptr;
+    if (!follow(*nodes.back(), key, nodes)) return nullptr;
   }
-  return n;
+  return nodes.back();
 }
 
 Node* Node::find_path(std::string_view path) { return const_cast<Node*>(std::as_const(*this).find_path(path)); }
 
-const Origin& Node::origin_of(std::string_view path) const {
-  const Node* deepest = this;
+std::vector<const Node*> Node::trail(std::string_view path) const {
+  std::vector<const Node*> nodes{this};
   for (const std::string_view key : path_keys(path)) {
-    const Node* next = deepest->is_map() ? deepest->find(key) : nullptr;
-    if (next == nullptr) break;
-    deepest = next;
+    if (!follow(*nodes.back(), key, nodes)) break;
   }
-  return deepest->origin();
+  return nodes;
 }
+
+const Origin& Node::origin_of(std::string_view path) const { return trail(path).back()->origin(); }
 
 Node& Node::set_path(std::string_view path, Node value, const Origin& key_origin) {
   if (path.empty()) throw InputError(key_origin.describe() + ": empty key");
@@ -161,11 +190,8 @@ void merge_into(Node& base, const Node& top) {
     base = top;
     return;
   }
+  base.set_origin(top.origin());
   for (const auto& e : top.entries()) {
-    if (e.value.is_null()) {
-      base.erase(e.key);
-      continue;
-    }
     Node* existing = base.find(e.key);
     if (existing != nullptr && existing->is_map() && e.value.is_map()) {
       merge_into(*existing, e.value);

@@ -44,6 +44,9 @@ class Node {
   std::string kind_name() const;
   /// Give this node and everything below it a new origin (for command-line overrides).
   void relocate(const Origin& origin);
+  /// Give this node alone a new origin (merge_into: a map merged into another is then
+  /// located in the file merged on top, the one the user gave).
+  void set_origin(Origin origin) { origin_ = std::move(origin); }
 
   // Map access (insertion order is preserved).
   const std::vector<Entry>& entries() const { return entries_; }
@@ -53,10 +56,16 @@ class Node {
   Node& set(const std::string& key, Node value, Origin key_origin);
   bool erase(const std::string& key);
 
-  // Dotted paths: "a.b.c" names key c of the map under key b of the map under key a.
-  /// The node at `path`, or null if a key is missing or a node on the way is not a map.
+  // Dotted paths: "a.b.c" names key c of the map under key b of the map under key a. For
+  // reading, a key may end in list indices: "firms[1].hq" is key hq of the second item of
+  // the list under key firms.
+  /// The node at `path`, or null if a key is missing or a node on the way is not a map (or,
+  /// for an index, not a list long enough).
   const Node* find_path(std::string_view path) const;
   Node* find_path(std::string_view path);
+  /// The nodes along `path` that exist, outermost first: this node, then one per key or
+  /// index reached. The last one is the node at `path` if find_path finds it.
+  std::vector<const Node*> trail(std::string_view path) const;
   /// Where the value at `path` was written: the origin of the deepest node along `path`
   /// that exists (this node's own origin if the first key is already missing).
   const Origin& origin_of(std::string_view path) const;
@@ -106,7 +115,8 @@ class PathBlocked : public InputError {
 };
 
 /// Overlay `top` onto `base`: maps merge key by key (recursively), anything else in `top`
-/// replaces what `base` had. A null value in `top` removes the key.
+/// replaces what `base` had. A null value in `top` replaces too (decoding then refuses it:
+/// a null is no value, so it cannot mean "the default" or "remove the inherited key").
 void merge_into(Node& base, const Node& top);
 
 /// Render a node as YAML text (block style, keys in stored order).

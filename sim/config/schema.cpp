@@ -184,8 +184,18 @@ Decoder::Decoder(const Node* node, std::string prefix)
 
 const Node* Decoder::lookup(std::string_view key) const {
   if (node_ == nullptr) return nullptr;
-  const Node* n = node_->find(std::string(key));
-  return (n == nullptr || n->is_null()) ? nullptr : n;
+  for (const auto& e : node_->entries()) {
+    if (e.key != key) continue;
+    // `key: ~` (or `key:` with nothing after it) is refused rather than read as "the
+    // default": a value meant but not given would pass silently. Located at the key (an
+    // empty value has no place of its own).
+    if (e.value.is_null()) {
+      throw InputError(e.key_origin.describe() + ": key '" + join_path(prefix_, key) +
+                       "': null is not a value; delete the key to use the default");
+    }
+    return &e.value;
+  }
+  return nullptr;
 }
 
 std::string Decoder::decode_choice(const Node& n, const std::string& path,

@@ -240,21 +240,25 @@ Node load_config_file(const fs::path& path, std::vector<fs::path>* files) {
   return load_with_bases(path, chain, files);
 }
 
-void apply_override(Node& root, const std::string& assignment) {
+Override parse_override(const std::string& assignment) {
   const Origin cli{"<command line> --set " + assignment, 0, 0};
   const auto eq = assignment.find('=');
   if (eq == std::string::npos || eq == 0) {
     throw InputError(cli.describe() + ": expected KEY=VALUE, e.g. --set seed=7");
   }
-  const std::string path = assignment.substr(0, eq);
   const std::string value_text = assignment.substr(eq + 1);
   Node value = parse_yaml(value_text.empty() ? "\"\"" : value_text, cli.file);
   value.relocate(cli);  // errors point at the command line, not "<line 1>"
+  return Override{assignment.substr(0, eq), std::move(value), cli};
+}
+
+void apply_override(Node& root, const std::string& assignment) {
+  Override o = parse_override(assignment);
   try {
-    root.set_path(path, std::move(value), cli);
+    root.set_path(o.path, std::move(o.value), o.origin);
   } catch (const PathBlocked& e) {
-    throw InputError(cli.describe() + ": key '" + e.key() + "' holds " + e.holds() + " (set at " +
-                     e.holder_origin().describe() + "), cannot set '" + path + "'");
+    throw InputError(o.origin.describe() + ": key '" + e.key() + "' holds " + e.holds() + " (set at " +
+                     e.holder_origin().describe() + "), cannot set '" + o.path + "'");
   }
 }
 

@@ -22,6 +22,16 @@ Node load_yaml_file(const std::filesystem::path& path);
 /// (the config, then its bases) is appended to it.
 Node load_config_file(const std::filesystem::path& path, std::vector<std::filesystem::path>* files = nullptr);
 
+/// One `--set a.b.c=value`, parsed: the dotted key, the value (parsed as for
+/// apply_override) and "<command line> --set a.b.c=value" as the origin of both.
+struct Override {
+  std::string path;
+  Node value;
+  Origin origin;
+};
+/// InputError if there is no '=' or the value is not YAML.
+Override parse_override(const std::string& assignment);
+
 /// Apply one `--set a.b.c=value` override. The value is parsed as a YAML scalar or flow
 /// collection ("[1, 2]"). Intermediate maps are created; an override that would descend
 /// into a non-map is an InputError.

@@ -19,4 +19,11 @@ class RuntimeFailure : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// Memory ran out (std::bad_alloc) while a run was built or ran; the message says what was
+/// large and what to make smaller (engine::Simulation).
+class OutOfMemory : public RuntimeFailure {
+ public:
+  using RuntimeFailure::RuntimeFailure;
+};
+
 }  // namespace tiersim

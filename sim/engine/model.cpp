@@ -5,9 +5,28 @@
 
 namespace tiersim::engine {
 
+namespace {
+
+/// Written in the config file the user gave (`root`'s file) or on the command line.
+bool in_users_config(const config::Origin& at, const config::Node& root) {
+  return at.file == root.origin().file || at.file.rfind("<command line>", 0) == 0;
+}
+
+}  // namespace
+
 std::string ModelContext::where(std::string_view key) const {
-  const std::string at = params_node != nullptr ? params_node->origin_of(key).describe() : "<defaults>";
-  return at + ": key 'params." + std::string(key) + "'";
+  const std::string path = ": key 'params." + std::string(key) + "'";
+  if (params_node == nullptr) return (config_root != nullptr ? config_root->origin().describe() : "<defaults>") + path;
+  const std::vector<const config::Node*> trail = params_node->trail(key);
+  if (written(key) || config_root == nullptr) return trail.back()->origin().describe() + path;
+  for (auto it = trail.rbegin(); it != trail.rend(); ++it) {
+    if (in_users_config((*it)->origin(), *config_root)) return (*it)->origin().describe() + path;
+  }
+  return config_root->origin().describe() + path;
+}
+
+bool ModelContext::written(std::string_view key) const {
+  return params_node != nullptr && params_node->find_path(key) != nullptr;
 }
 
 std::filesystem::path ModelContext::data_file(std::string_view key, const std::string& value) const {

@@ -28,13 +28,21 @@ struct ModelContext {
   /// The `params:` subtree as written (with file/line origins), for messages and for
   /// resolving relative paths against the file that wrote them; null if absent.
   const config::Node* params_node = nullptr;
+  /// The whole config as written (its `base:` files merged, `--set` applied), or null. Its
+  /// origin is the config file the user gave.
+  const config::Node* config_root = nullptr;
 
-  /// The start of an error message about parameter `key` (dotted, below `params:`, e.g.
-  /// "data.countries"): "FILE:LINE:COL: key 'params.KEY'". The location is that of the
-  /// deepest part of `params.KEY` that was written (config::Node::origin_of): the value
-  /// itself, else the nearest enclosing map that was written, else the `params:` map; it is
-  /// "<defaults>" when the config has no `params:` at all.
+  /// The start of an error message about parameter `key` (dotted, below `params:`, list
+  /// items as `firms[1].hq`): "FILE:LINE:COL: key 'params.KEY'", located where the user
+  /// wrote it. A value that was written (in the config, one of its `base:` files, a sweep
+  /// file or on the command line) is located at the value itself. A default (not written
+  /// anywhere) is located in the config the user gave: at the deepest enclosing map written
+  /// there (or on the command line), else at that file's first key; never in a `base:` file
+  /// that did not write it. "<defaults>" when there is no config at all.
   std::string where(std::string_view key) const;
+
+  /// True if `key` (as for where()) was written, false if it has its default.
+  bool written(std::string_view key) const;
 
   /// The data file that parameter `key` (dotted, below `params:`) names with `value`:
   /// an absolute `value` as it is; a relative one resolved against the directory of the file
@@ -57,10 +65,19 @@ class Model {
   virtual void declare(Registry& registry) = 0;
 };
 
+/// What makes a run of a model large, for a message about running out of memory: e.g.
+/// {"50000000 buyers", "params.scale.buyers_total"}.
+struct SizeHint {
+  std::string what;     ///< the count and its unit
+  std::string setting;  ///< the dotted config key that sets it
+};
+
 /// A model type: decodes and validates its parameters, documents them, creates instances.
 struct ModelType {
   std::string name;
   std::string summary;
+  /// Optional: the size of a run from its resolved parameters (SizeHint).
+  std::function<SizeHint(const config::Node& params)> size;
   /// Decode `params` (InputError on bad input) and return the fully resolved parameters.
   std::function<config::Node(const config::Node& params)> resolve;
   std::function<std::vector<config::ParamRow>()> document;

@@ -1,5 +1,7 @@
 #include "sim/engine/simulation.hpp"
 
+#include <new>
+
 #include "sim/config/yaml_loader.hpp"
 #include "sim/core/error.hpp"
 
@@ -55,11 +57,40 @@ ResolvedConfig load_run_config(const std::filesystem::path& file, const std::vec
   return out;
 }
 
+namespace {
+
+/// "out of memory ...: make SETTING smaller", with what the model says makes it large.
+std::string out_of_memory_message(const ResolvedConfig& cfg) {
+  std::string m = "out of memory (std::bad_alloc)";
+  if (cfg.type == nullptr || !cfg.type->size) {
+    return m +
+           ": the model does not fit in the memory available; make it smaller (its number of agents) or run "
+           "fewer runs side by side (--threads)";
+  }
+  const SizeHint size = cfg.type->size(cfg.params);
+  const config::Node* written = cfg.source.find_path(size.setting);
+  return m + " building or running a model of " + size.what + " (" + size.setting +
+         (written != nullptr ? ", set at " + written->origin().describe() : std::string(", its default")) +
+         "): lower " + size.setting + " (e.g. --set " + size.setting + "=N with a smaller N), or run fewer runs " +
+         "side by side (--threads)";
+}
+
+}  // namespace
+
 Simulation::Simulation(const ResolvedConfig& cfg, std::uint32_t run_index, const Executor& executor)
-    : calendar_(cfg.run.calendar.start, cfg.run.calendar.months) {
+    : calendar_(cfg.run.calendar.start, cfg.run.calendar.months), out_of_memory_(out_of_memory_message(cfg)) {
+  try {
+    build(cfg, run_index, executor);
+  } catch (const std::bad_alloc&) {
+    throw OutOfMemory(out_of_memory_);
+  }
+}
+
+void Simulation::build(const ResolvedConfig& cfg, std::uint32_t run_index, const Executor& executor) {
   const ModelContext ctx{calendar_,      static_cast<std::uint64_t>(cfg.run.seed),
                          run_index,      executor,
-                         cfg.config_dir, cfg.source.find("params")};
+                         cfg.config_dir, cfg.source.find("params"),
+                         &cfg.source};
   model_ = cfg.type->create(cfg.params, ctx);
   model_->declare(registry_);
   recorders_ = std::make_unique<Recorders>(registry_, cfg.run.record, calendar_,
@@ -73,12 +104,16 @@ Simulation::~Simulation() = default;
 const Layout& Simulation::layout() const { return recorders_->layout(); }
 
 RunData Simulation::run(const std::function<void(int, int)>& on_step) {
-  for (int step = 0; step < calendar_.steps(); ++step) {
-    const StepContext ctx{step, calendar_.month_at(step), &calendar_};
-    registry_.schedule().run_step(ctx);
-    if (on_step) on_step(step + 1, calendar_.steps());
+  try {
+    for (int step = 0; step < calendar_.steps(); ++step) {
+      const StepContext ctx{step, calendar_.month_at(step), &calendar_};
+      registry_.schedule().run_step(ctx);
+      if (on_step) on_step(step + 1, calendar_.steps());
+    }
+    return recorders_->finish();
+  } catch (const std::bad_alloc&) {
+    throw OutOfMemory(out_of_memory_);
   }
-  return recorders_->finish();
 }
 
 }  // namespace tiersim::engine

@@ -46,6 +46,7 @@ ResolvedConfig load_run_config(const std::filesystem::path& file, const std::vec
 class Simulation {
  public:
   /// Builds the model and its recorders (InputError if the record specs do not fit the model).
+  /// Here and in run(), std::bad_alloc becomes OutOfMemory naming the model's size (SizeHint).
   Simulation(const ResolvedConfig& cfg, std::uint32_t run_index, const Executor& executor);
   ~Simulation();
   Simulation(const Simulation&) = delete;
@@ -57,10 +58,13 @@ class Simulation {
   RunData run(const std::function<void(int, int)>& on_step = {});
 
  private:
+  void build(const ResolvedConfig& cfg, std::uint32_t run_index, const Executor& executor);
+
   time::Calendar calendar_;
   Registry registry_;
   std::unique_ptr<Model> model_;
   std::unique_ptr<Recorders> recorders_;
+  std::string out_of_memory_;  ///< the message if memory runs out
 };
 
 }  // namespace tiersim::engine

@@ -277,6 +277,24 @@ std::vector<std::pair<std::size_t, std::string>> first_errors(const fs::path& in
   return list;
 }
 
+/// Runs `write`, which writes into `file`: an I/O error becomes ResultsNotWritten saying
+/// "cannot write WHAT: why; KEPT". Bad input and lack of memory pass as they are.
+template <class F>
+auto guard_writes(const fs::path& file, const std::string& what, const std::string& kept, F&& write) {
+  try {
+    return write();
+  } catch (const InputError&) {
+    throw;
+  } catch (const std::bad_alloc&) {
+    throw;
+  } catch (const std::exception& e) {
+    std::string why = e.what();
+    const std::string named = quoted(file) + ": ";  // the I/O layer's messages start so
+    if (why.rfind(named, 0) == 0) why.erase(0, named.size());
+    throw ResultsNotWritten("cannot write " + what + ": " + why + "; " + kept);
+  }
+}
+
 }  // namespace
 
 Shard parse_shard(const std::string& text) {
@@ -348,7 +366,9 @@ SweepResult run_sweep(const Sweep& sweep, const SweepOptions& options) {
     note("resuming: " + std::to_string(mine.size() - todo.size()) + " of " + std::to_string(mine.size()) +
          " runs already done");
   }
-  const SessionRuns session = run_pending(sweep, file, todo, layout, exec, options);
+  const SessionRuns session = guard_writes(incomplete, "the results of " + quoted(out) + " into " + quoted(incomplete),
+                                           "the runs done before are kept there",
+                                           [&] { return run_pending(sweep, file, todo, layout, exec, options); });
   result.ran = session.ran;
 
   const auto after = file.statuses();
@@ -364,7 +384,10 @@ SweepResult run_sweep(const Sweep& sweep, const SweepOptions& options) {
     result.file = incomplete;
     return result;
   }
-  output::ResultFile::compact(incomplete, out, start.replace_out);
+  guard_writes(out, quoted(out), "every run is done and kept in " + quoted(incomplete), [&] {
+    output::ResultFile::compact(incomplete, out, start.replace_out);
+    return 0;
+  });
   result.file = out;
   result.end = result.failed > 0 ? SweepEnd::finished_with_failures : SweepEnd::complete;
   return result;

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "sim/core/error.hpp"
 #include "sim/sweep/mpi_session.hpp"
 #include "sim/sweep/sweep.hpp"
 
@@ -63,12 +64,22 @@ struct SweepResult {
   std::vector<std::pair<std::size_t, std::string>> errors;  ///< (run, message) of failed runs, first few
 };
 
+/// Writing results failed once `<output>.incomplete` held the sweep: the disk filled up (or
+/// another I/O error) while a run's results or the compacted `<output>` were written. The
+/// runs done before are kept in `<output>.incomplete`, and `--resume` continues from there.
+/// what() names the file that could not be written and where the runs are kept.
+class ResultsNotWritten : public RuntimeFailure {
+ public:
+  using RuntimeFailure::RuntimeFailure;
+};
+
 /// `<output>.incomplete` and `<output>.lock`.
 std::filesystem::path incomplete_path(const std::filesystem::path& output);
 std::filesystem::path lock_path(const std::filesystem::path& output);
 
 /// Run (or resume) a sweep. InputError for refused outputs (exists, locked, foreign file,
-/// a different sweep); runtime errors of single runs are recorded in the file, not thrown.
+/// a different sweep); runtime errors of single runs are recorded in the file, not thrown;
+/// ResultsNotWritten when results cannot be written.
 SweepResult run_sweep(const Sweep& sweep, const SweepOptions& options);
 
 /// Check that a file holds this sweep: a tiersim file with the same `sweep_hash` and shard.

@@ -375,6 +375,13 @@ double ParameterSpec::from_unit(double u) const {
   return lo + u * (hi - lo);
 }
 
+void add_override(SweepConfig& cfg, const std::string& assignment) {
+  config::Override o = config::parse_override(assignment);
+  if (!cfg.set.is_map()) cfg.set = Node::map(o.origin);
+  cfg.set.erase(o.path);
+  cfg.set.set(o.path, std::move(o.value), o.origin);
+}
+
 void apply_set(Node& root, const Node& set) {
   if (!set.is_map()) return;
   for (const auto& e : set.entries()) root.set_path(e.key, e.value, e.key_origin);

@@ -75,6 +75,10 @@ struct SweepConfig {
 /// Read and check a sweep file. InputError (file:line:col, key) on any problem.
 SweepConfig load_sweep_config(const std::filesystem::path& file);
 
+/// Add one `--set KEY=VALUE` (config::parse_override) to the sweep's `set:`, after what the
+/// sweep file sets (replacing its entry of the same key): applied to every run's config.
+void add_override(SweepConfig& cfg, const std::string& assignment);
+
 /// Apply every entry of a `set:` map (dotted keys -> values) to `root` (Node::set_path: the
 /// keys' origins in the sweep file become the origins of what they create).
 void apply_set(config::Node& root, const config::Node& set);

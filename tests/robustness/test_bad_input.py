@@ -46,7 +46,16 @@ CONFIGS = {
     "table_negative_demand": ("negative_demand.csv:14", "params.data.countries",
                               "column 'notable_ai_demand_h100e': demand cannot be negative"),
     "table_missing": ("no_such_table.csv", "params.data.countries", "not found"),
-    "unknown_iso3": ("unknown_iso3.yaml:4:24", "params.demand.ceiling_countries", "'XYZ' is not a country"),
+    "table_no_chn": ("no_chn.csv", "params.data.countries", "the country table has no row for CHN"),
+    "table_no_usa": ("no_usa.csv", "params.data.countries", "the country table has no row for USA"),
+    "table_utf16": ("utf16.csv:1", "params.data.countries", "is UTF-16 text; save it as UTF-8"),
+    # Located where the user wrote it: a list item by its index, a key below a `base:`, and
+    # a default (never written) in the config given to tiersim, not in its base.
+    "unknown_iso3": ("unknown_iso3.yaml:4:30", "params.demand.ceiling_countries[1]", "'XYZ' is not a country"),
+    "unknown_hq": ("unknown_hq.yaml:6:35", "params.gatekeepers.firms[1].hq", "'XYZ' (headquarters of Nowhere"),
+    "default_below_base": ("default_below_base.yaml:5:3", "params.demand.chn_share", "exceed 1"),
+    "null_value": ("null_value.yaml:4:5", "params.demand.usa_share",
+                   "null is not a value; delete the key to use the default"),
     "share_above_one": ("share_above_one.yaml:4:16", "params.demand.usa_share", "must be [0.0, 1.0]"),
     "share_below_zero": ("share_below_zero.yaml:3:35", "params.initial.cn_stack_share_other", "must be [0.0, 1.0]"),
     "shares_sum_above_one": ("shares_sum_above_one.yaml:5:16", "params.demand.chn_share", "exceed 1"),
@@ -182,3 +191,9 @@ def test_the_valid_inputs_next_to_the_bad_ones_are_valid(tiersim, tmp_path):
                    .replace("../tables/duplicate_iso3.csv", str(small_table)))
     tiersim("-q", "run", cfg, *SMALL, "-o", "ok.h5", check=0)
     assert (tmp_path / "ok.h5").exists()
+    # The same table saved with a UTF-8 byte-order mark (as spreadsheet programs do) is
+    # read as the same table: the same results.
+    small_table.write_bytes(b"\xef\xbb\xbf" + small_table.read_bytes())
+    tiersim("-q", "run", cfg, *SMALL, "-o", "bom.h5", check=0)
+    digests = {tiersim("digest", name, check=0).stdout.split()[0] for name in ("ok.h5", "bom.h5")}
+    assert len(digests) == 1

@@ -59,6 +59,7 @@ def test_more_threads_than_cores_give_the_same_results_without_warnings(tiersim,
 
 @pytest.mark.parametrize("args, parts", [
     (["-j", "-1", "models"], ["--threads", "not a whole number"]),
+    (["run", "base.yaml", "--seed", "18446744073709551617"], ["--seed", "out of range"]),  # 2^64 + 1
     (["-j", "two", "models"], ["--threads", "not a whole number"]),
     (["run", "base.yaml", "--seed", "-5"], ["--seed", "not a whole number"]),
     (["run", "base.yaml", "--seed", "99999999999999999999"], ["--seed", "out of range"]),
@@ -92,7 +93,8 @@ def test_a_state_that_stops_being_finite_fails_the_run_naming_the_month(tiersim,
 
 def test_running_out_of_memory_is_one_line_about_memory(tiersim_bin, tmp_path):
     """std::bad_alloc (here: a 600 MB address-space limit and 5e7 buyers) is a failure that
-    says what ran out and what to make smaller, not the exception's bare name."""
+    says what ran out, how large the model was (the buyer count, where it was set) and which
+    setting to lower, not the exception's bare name."""
     import os
     import resource
     import subprocess
@@ -111,5 +113,7 @@ def test_running_out_of_memory_is_one_line_about_memory(tiersim_bin, tmp_path):
                           text=True, timeout=600, preexec_fn=limit)
     assert proc.returncode == 1, proc.stderr
     lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1 and "out of memory" in lines[0] and "smaller" in lines[0], proc.stderr
+    assert len(lines) == 1 and lines[0].startswith("tiersim: failure: out of memory"), proc.stderr
+    assert "50000000 buyers (params.scale.buyers_total, set at run.yaml:3:32)" in lines[0], lines[0]
+    assert "lower params.scale.buyers_total" in lines[0], lines[0]
     assert not (tmp_path / "r.h5").exists()

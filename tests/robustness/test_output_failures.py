@@ -152,6 +152,36 @@ def test_sweep_on_a_full_disk_fails_clearly_and_resumes(tiersim_bin, tiersim, tm
         assert tiersim("digest", "s.h5", check=0).stdout.split()[0] == reference
 
 
+def test_a_full_disk_during_compaction_names_the_output_and_says_how_to_resume(tiersim_bin, tiersim, tmp_path):
+    """The in-progress file is larger than the result, so a limit on file size cannot let
+    the runs through and stop the compaction. Instead the sweep is made to find all its
+    runs done: the finished file without its `complete` mark serves as `<out>.incomplete`.
+    `--resume` then only compacts, and the limit makes that fail."""
+    (tmp_path / "base.yaml").write_text(BASS)
+    (tmp_path / "sweep.yaml").write_text(SWEEP)
+    tiersim("-q", "sweep", "sweep.yaml", "-o", "ref.h5", check=0)
+    reference = tiersim("digest", "ref.h5", check=0).stdout.split()[0]
+    size = (tmp_path / "ref.h5").stat().st_size
+    # (At 0 bytes HDF5 cannot even open the in-progress file for update.)
+    for limit in (4096, 16384, size // 2, size - 1):
+        incomplete = tmp_path / "s.h5.incomplete"
+        incomplete.write_bytes((tmp_path / "ref.h5").read_bytes())
+        with h5py.File(incomplete, "r+") as f:
+            del f.attrs["complete"]
+        proc = run_limited(tiersim_bin, tmp_path, ["-q", "sweep", "sweep.yaml", "-o", "s.h5", "--resume"], limit)
+        line = one_clear_line(proc, "cannot write 's.h5': ")
+        assert proc.returncode == 1, line
+        assert "File too large" in line and "kept in 's.h5.incomplete'" in line, line
+        assert line.endswith("continue the sweep with: " + tiersim_bin + " sweep sweep.yaml -o s.h5 --resume"), line
+        for name in ("s.h5", "s.h5.partial", "s.h5.lock"):
+            assert not (tmp_path / name).exists(), f"limit {limit}: {name} left behind"
+        # The command it names continues the sweep to the data of an uninterrupted one.
+        tiersim("-q", "sweep", "sweep.yaml", "-o", "s.h5", "--resume", check=0)
+        assert tiersim("digest", "s.h5", check=0).stdout.split()[0] == reference
+        assert not incomplete.exists()
+        (tmp_path / "s.h5").unlink()
+
+
 def test_merge_on_a_full_disk_fails_clearly_and_leaves_nothing(tiersim_bin, tiersim, tmp_path):
     (tmp_path / "base.yaml").write_text(BASS)
     (tmp_path / "sweep.yaml").write_text(SWEEP)

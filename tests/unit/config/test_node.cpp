@@ -39,6 +39,26 @@ TEST_CASE("origin_of names the deepest key along the path that was written", "[c
   CHECK(n.origin_of("nope.x").describe() == n.origin().describe());
 }
 
+TEST_CASE("paths reach list items by index, for reading", "[config][node]") {
+  const auto n = config::parse_yaml(
+      "g:\n  firms:\n    - {name: a, hq: USA}\n    - {name: b, hq: XYZ}\n"
+      "  grid: [[1, 2], [3, 4]]\n  odd[1]: 5\n",
+      "f.yaml");
+  REQUIRE(n.find_path("g.firms[1].hq") != nullptr);
+  CHECK(n.find_path("g.firms[1].hq")->text() == "XYZ");
+  CHECK(n.origin_of("g.firms[1].hq").describe() == "f.yaml:4:21");
+  CHECK(n.find_path("g.grid[1][0]")->text() == "3");
+  CHECK(n.find_path("g.odd[1]")->text() == "5");  // a key with brackets is found as written
+  // Out of range, not a list, malformed: not found; origin_of stops at the deepest part.
+  CHECK(n.find_path("g.firms[2].hq") == nullptr);
+  CHECK(n.origin_of("g.firms[2].hq").describe() == "f.yaml:3:5");  // the list
+  CHECK(n.find_path("g.firms[x]") == nullptr);
+  CHECK(n.find_path("g.firms[]") == nullptr);
+  CHECK(n.find_path("g.firms[0") == nullptr);
+  CHECK(n.find_path("g.firms[0].hq[0]") == nullptr);
+  CHECK(n.trail("g.firms[1].nope").size() == 4);  // the root, g, firms, firms[1]
+}
+
 TEST_CASE("set_path creates maps, replaces values and merges maps", "[config][node]") {
   auto n = tree();
   n.set_path("params.q", config::Node::scalar("0.7", {}), kSet);

@@ -105,6 +105,16 @@ TEST_CASE("wrong types are rejected with the key and what was found", "[config]"
   CHECK_THROWS_WITH(decode_text("mode: discreet\n"), Contains("did you mean 'discrete'"));
 }
 
+TEST_CASE("an explicit null is refused at its location, not read as the default", "[config]") {
+  CHECK_THROWS_WITH(decode_text("count: ~\n"), Contains("t.yaml:1:1") && Contains("key 'count'") &&
+                                                   Contains("null is not a value; delete the key to use the default"));
+  CHECK_THROWS_WITH(decode_text("flag: true\ninner:\n  rate:\n"),
+                    Contains("t.yaml:3:3") && Contains("'inner.rate'") && Contains("null is not a value"));
+  CHECK_THROWS_WITH(decode_text("inner: null\n"), Contains("'inner'") && Contains("null is not a value"));
+  CHECK_THROWS_WITH(decode_text("items:\n  - {name: a, weight: ~}\n"),
+                    Contains("t.yaml:2:15") && Contains("'items[0].weight'") && Contains("null is not a value"));
+}
+
 TEST_CASE("out-of-range, NaN, infinite and huge values are rejected", "[config]") {
   CHECK_THROWS_WITH(decode_text("count: -3\n"), Contains("out of range") && Contains(">= 1"));
   CHECK_THROWS_WITH(decode_text("inner: {rate: 1.5}\n"), Contains("'inner.rate'") && Contains("[0.0, 1.0]"));

@@ -52,6 +52,29 @@ TEST_CASE("base: inheritance merges maps and lets the child win", "[config]") {
   CHECK(n.find("params")->find("q")->origin().file == child.string());
 }
 
+TEST_CASE("a map both files write is located in the child, a map only the base writes in the base", "[config]") {
+  test::TempDir dir;
+  dir.write("sub/base.yaml", "seed: 1\nparams:\n  data: {countries: t.csv}\n  demand: {q: 0.2}\n");
+  const auto child = dir.write("sub/child.yaml", "# a comment\nbase: base.yaml\nparams:\n  demand: {p: 0.5}\n");
+  const auto n = config::load_config_file(child);
+  const std::string c = child.string();
+  CHECK(n.origin().describe() == c + ":2:1");                       // the root: the file the user gave
+  CHECK(n.find_path("params")->origin().describe() == c + ":4:3");  // written in both
+  CHECK(n.find_path("params.demand")->origin().describe() == c + ":4:11");
+  CHECK(n.find_path("params.data")->origin().file == (dir / "sub/base.yaml").string());  // the base alone
+  CHECK(n.find_path("params.demand.q")->origin().file == (dir / "sub/base.yaml").string());
+}
+
+TEST_CASE("a null in a child replaces the inherited value instead of removing it", "[config]") {
+  test::TempDir dir;
+  dir.write("base.yaml", "seed: 4\nparams: {q: 0.2}\n");
+  const auto child = dir.write("child.yaml", "base: base.yaml\nseed: ~\n");
+  const auto n = config::load_config_file(child);
+  REQUIRE(n.find("seed") != nullptr);  // kept, so that decoding refuses it at child.yaml:2:7
+  CHECK(n.find("seed")->is_null());
+  CHECK(n.find("seed")->origin().describe() == child.string() + ":2:7");
+}
+
 TEST_CASE("cyclic and missing bases are refused", "[config]") {
   test::TempDir dir;
   dir.write("a.yaml", "base: b.yaml\n");

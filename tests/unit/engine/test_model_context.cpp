@@ -31,6 +31,37 @@ TEST_CASE("where names the deepest written part of params.KEY", "[engine][model]
   CHECK(c.at(nullptr).where("demand.chn_share") == "<defaults>: key 'params.demand.chn_share'");
 }
 
+TEST_CASE("where locates a default in the config the user gave, not in a base", "[engine][model]") {
+  const Context c;
+  test::TempDir dir;
+  dir.write("base.yaml", "params:\n  data:\n    countries: t.csv\n  demand:\n    q: 1\n");
+  const auto child = dir.write("child.yaml",
+                               "base: base.yaml\nparams:\n  g:\n    firms:\n      - {hq: USA}\n"
+                               "      - {hq: XYZ}\n");
+  const auto bare = dir.write("bare.yaml", "# nothing but the base\nbase: base.yaml\n");
+  const std::string ch = child.string();
+  for (const bool with_set : {false, true}) {
+    auto root = config::load_config_file(child);
+    if (with_set) config::apply_override(root, "params.extra.x=1");
+    auto ctx = c.at(root.find("params"));
+    ctx.config_root = &root;
+    // Written: at the value, wherever it was written (a list item by its index).
+    CHECK(ctx.where("g.firms[1].hq") == ch + ":6:14: key 'params.g.firms[1].hq'");
+    CHECK(ctx.where("data.countries").find("base.yaml:3:16: key 'params.data.countries'") != std::string::npos);
+    CHECK(ctx.written("g.firms[1].hq"));
+    CHECK_FALSE(ctx.written("demand.r"));
+    // Defaults: in child.yaml, never in base.yaml (which wrote `demand:` and `data:`).
+    CHECK(ctx.where("demand.r") == ch + ":3:3: key 'params.demand.r'");  // the child's params map
+    CHECK(ctx.where("g.capex") == ch + ":4:5: key 'params.g.capex'");    // the child's g map
+  }
+  auto root = config::load_config_file(bare);
+  auto ctx = c.at(root.find("params"));
+  ctx.config_root = &root;
+  CHECK(ctx.where("demand.r") == bare.string() + ":2:1: key 'params.demand.r'");  // its first key
+  config::apply_override(root, "params.demand.s=2");
+  CHECK(ctx.where("demand.s") == "<command line> --set params.demand.s=2: key 'params.demand.s'");
+}
+
 TEST_CASE("data_file resolves against the file that wrote the key", "[engine][model]") {
   const Context c;
   test::TempDir dir;
