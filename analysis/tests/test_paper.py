@@ -63,6 +63,16 @@ def test_pipeline_writes_every_table_figure_and_provenance(small_sweep, tmp_path
     assert "Share of Chinese output exported" in stex and "params" not in stex
     assert "PRIM box" in (tmp_path / "discovery.txt").read_text()
     assert (tmp_path / "skipped.txt").read_text() == "nothing\n"
+    # The US side: every outcome with an interval around its mean; Tier 2 demand is the
+    # same in both arms, so the routes and unmet demand move by amounts that cancel.
+    us = pd.read_csv(tmp_path / "us_side.csv").set_index("variable")
+    assert list(us.index) == [key for key, *_ in paper.US_OUTCOMES]
+    assert ((us.low <= us["mean"] + 1e-9) & (us["mean"] <= us.high + 1e-9)).all()
+    routes = us.drop(index="us_vendor_revenue_to_2030")
+    assert abs(routes["mean"].sum()) <= 1e-9 * routes.treated_mean.abs().sum()
+    assert routes.loc["t2_us_direct_to_2030", "mean"] < 0  # the caps cut Tier 2 imports of US chips
+    assert r"\toprule" in (tmp_path / "us_side.tex").read_text()
+    assert "US vendor revenue" in printed
 
 
 def test_any_scenario_pair_and_the_sign_of_the_effect(small_sweep, tmp_path, capsys):

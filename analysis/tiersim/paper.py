@@ -6,7 +6,9 @@
 Compares any two scenarios the sweep pairs (`pair_with`; default: the January 2025 rule,
 `diffusion_rule`, against `no_controls`, as in configs/sweeps/headline.yaml). Writes into
 --out: claim.csv/.tex (effect on the Chinese share of Tier 2 compute), tipping.csv,
-countries.csv/.tex (the countries Microsoft named), discovery.txt (where the effect is
+countries.csv/.tex (the countries Microsoft named), us_side.csv/.tex (effect on total US
+vendor revenue and on where Tier 2 demand goes: US chips, US cloud in the country or remote,
+Chinese, unmet), discovery.txt (where the effect is
 large), sensitivity.csv/.tex, figures fig*.png and fig*.pdf in one style with readable
 names and 95% intervals on every estimate, skipped.txt (what was left out, and why) and
 provenance.json (sweep hash, tiersim version and git SHA for every file). Intervals of
@@ -38,6 +40,16 @@ OUTCOMES = [
     ("cn_share_installed_t2_2030", "Chinese share of Tier 2 installed compute, end 2030"),
 ]
 HEADLINE = "cn_share_new_t2_2030"
+#: The US side (docs/ODD.md s.7.8): summary, label, scale, unit. Where capped Tier 2 demand
+#: goes: the routes add up, with unmet, to the change in Tier 2 demand.
+US_OUTCOMES = [
+    ("us_vendor_revenue_to_2030", "US vendor revenue, all destinations, 2025-30", 1e-9, "USD bn"),
+    ("t2_unmet_to_2030", "Tier 2 demand unmet (abandoned + backlog), 2025-30", 1e-6, "M H100e"),
+    ("t2_us_direct_to_2030", "Tier 2 demand served by US chips, 2025-30", 1e-6, "M H100e"),
+    ("t2_us_cloud_local_to_2030", "... by US cloud in the country", 1e-6, "M H100e"),
+    ("t2_us_cloud_remote_to_2030", "... by US cloud remotely", 1e-6, "M H100e"),
+    ("t2_cn_to_2030", "... by Chinese chips or cloud", 1e-6, "M H100e"),
+]
 
 #: Names for readers; scenarios not listed keep their config name.
 SCENARIO_LABELS = {
@@ -111,6 +123,24 @@ def claim_table(frame, report):
         s = claim.summarise_effect(pairs["diff"].to_numpy(), key)
         rows.append({"outcome": label, "variable": key, **{k: v for k, v in s.row().items() if k != "outcome"},
                      "treated_mean_pct": 100 * pairs["treated"].mean(), "control_mean_pct": 100 * pairs["control"].mean()})
+    return pd.DataFrame(rows)
+
+
+def us_side_table(frame, report):
+    """The rule's effect on the US side (`US_OUTCOMES`) in their own units: mean paired
+    difference with a 95% BCa bootstrap interval, and both arms' means."""
+    rows = []
+    for key, label, scale, unit in US_OUTCOMES:
+        if key not in frame:
+            report.skip(f"US-side outcome {key}", "not recorded in this sweep (a summary of the diffusion model)")
+            continue
+        pairs = claim.paired(frame, key, report.treated, report.control)
+        d = pairs["diff"].to_numpy() * scale
+        low, high = claim.bootstrap_ci(d)
+        rows.append({"outcome": label, "variable": key, "unit": unit, "n": int(np.isfinite(d).sum()),
+                     "mean": float(np.nanmean(d)), "low": low, "high": high,
+                     "treated_mean": float(pairs["treated"].mean() * scale),
+                     "control_mean": float(pairs["control"].mean() * scale)})
     return pd.DataFrame(rows)
 
 
@@ -383,6 +413,22 @@ def figures(ds, frame, countries, sens, out: Path, prov: Provenance, report: Rep
     return made
 
 
+def write_us_side(us, out, prov, report):
+    if us.empty:
+        return
+    pair = f"{scenario_label(report.treated)} minus {scenario_label(report.control)}"
+    us.to_csv(out / "us_side.csv", index=False)
+    rows = [[r.outcome, r.unit, f"{r.n:d}", _num(r.mean), _ci(r.low, r.high), _num(r.treated_mean),
+             _num(r.control_mean)] for r in us.itertuples()]
+    (out / "us_side.tex").write_text(latex_table(
+        rows, ["Outcome", "Unit", "Pairs", "Mean effect", "95% CI", scenario_label(report.treated),
+               scenario_label(report.control)],
+        f"Effect on US vendor revenue and on where Tier 2 demand goes ({pair}, paired runs); "
+        "95% BCa bootstrap intervals", label="tab:us_side"))
+    prov.add(out / "us_side.csv", "US side")
+    prov.add(out / "us_side.tex", "US side")
+
+
 def write_tables(table, countries, sens, ds, out, prov, report):
     pair = f"{scenario_label(report.treated)} minus {scenario_label(report.control)}"
     table.to_csv(out / "claim.csv", index=False)
@@ -442,6 +488,7 @@ def run(args):
     prov = Provenance(ds, src)
 
     table = claim_table(frame, report)
+    us = us_side_table(frame, report)
     tip_rows = []
     for year in (2027, 2030):
         key = f"tipped_t2_{year}"
@@ -478,6 +525,7 @@ def run(args):
     (out / "discovery.txt").write_text("\n".join(lines) + "\n")
     prov.add(out / "discovery.txt", "scenario discovery")
     write_tables(table, countries, sens, ds, out, prov, report)
+    write_us_side(us, out, prov, report)
 
     made = figures(ds, frame, countries, sens, out, prov, report)
     (out / "skipped.txt").write_text("".join(f"{s}\n" for s in report.skipped) or "nothing\n")
@@ -494,6 +542,8 @@ def run(args):
     for _, r in table.iterrows():
         print(f"{r.outcome:52} {r.mean_pp:10.3f} [{r.mean_low_pp:7.3f}, {r.mean_high_pp:7.3f}] "
               f"{r.p_gt_1pp:8.2f} {r.p_gt_5pp:8.2f}")
+    for r in us.itertuples():
+        print(f"{r.outcome:52} {r.mean:+10.3f} [{r.low:+8.3f}, {r.high:+8.3f}] {r.unit}")
     for r in tip_rows:
         print(f"P(any Tier 2 country tips) {r['year']}: {report.treated} {r['p_any_treated']:.2f}, "
               f"{report.control} {r['p_any_control']:.2f}")
