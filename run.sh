@@ -10,7 +10,7 @@
 #   ./run.sh CONFIG [ARGS]   one run of any config; extra arguments go to `tiersim run`
 set -euo pipefail
 cd "$(dirname "$0")"
-scripts/setup.sh
+scripts/setup.sh run
 jobs=$(nproc 2>/dev/null || echo 2)
 cmake --preset release >/dev/null
 cmake --build --preset release -j "$jobs"

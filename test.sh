@@ -5,7 +5,7 @@
 # only the normal suite: `TIERSIM_ROBUSTNESS=0 ./test.sh`.
 set -euo pipefail
 cd "$(dirname "$0")"
-scripts/setup.sh
+scripts/setup.sh test
 jobs=$(nproc 2>/dev/null || echo 2)
 cmake --preset ci >/dev/null
 cmake --build --preset ci -j "$jobs"

@@ -1,19 +1,49 @@
 #!/usr/bin/env bash
-# Install what tiersim needs on Debian 12, if it is missing. As root it runs apt-get;
-# otherwise it prints the exact command to run and fails.
+# Install the Debian 12 packages that a command needs, if they are missing. As root it runs
+# apt-get; otherwise it prints the exact command to run and fails.
+#   scripts/setup.sh run     what ./run.sh needs: build the Release binary, run the
+#                            experiment and its analysis
+#   scripts/setup.sh test    what ./test.sh needs: the above plus the test suite, the
+#                            code-shape check and the robustness jobs
+#   scripts/setup.sh [all]   everything (the default)
+#   scripts/setup.sh --print run|test|all   list the packages, one a line, and install nothing
 set -euo pipefail
 
-packages=(
-  cmake ninja-build g++ pkg-config git
-  libeigen3-dev libtbb-dev libyaml-cpp-dev libhdf5-dev catch2 librandom123-dev libcli11-dev
-  libopenmpi-dev openmpi-bin
+# ./run.sh: build the Release binary, run sweeps, analyse them (analysis/).
+run_packages=(
+  cmake ninja-build g++ pkg-config git  # git: the version's git SHA (cmake/WriteVersion.cmake)
+  libeigen3-dev libtbb-dev libyaml-cpp-dev libhdf5-dev librandom123-dev libcli11-dev
   python3 python3-numpy python3-pandas python3-xarray python3-h5py python3-netcdf4
-  python3-scipy python3-matplotlib python3-pytest python3-venv
+  python3-scipy python3-matplotlib
+)
+# ./test.sh, in addition to the above.
+test_packages=(
+  catch2                             # the C++ unit tests (tests/CMakeLists.txt)
+  libopenmpi-dev openmpi-bin         # the `ci` preset builds with MPI; the mpirun test
+  python3-pytest python3-venv        # pytest suites; the editable install test (analysis/tests)
   python3-ipykernel python3-nbclient python3-nbformat  # Jupyter kernel; notebooks run by the tests
   udunits-bin  # udunits2, for the CF check of result files (docs/output-format.md)
   clang libclang-rt-14-dev  # libFuzzer and sanitizer runtimes for the fuzz targets (docs/robustness.md)
-  clang-tidy                # function length and complexity checks (scripts/check_code_shape.sh)
+  clang-tidy clang-format   # function length, complexity and formatting (scripts/check_code_shape.sh)
 )
+
+print=0
+if [ "${1:-}" = "--print" ]; then
+  print=1
+  shift
+fi
+case "${1:-all}" in
+  run) packages=("${run_packages[@]}") ;;
+  test | all) packages=("${run_packages[@]}" "${test_packages[@]}") ;;
+  *)
+    echo "setup: unknown command '$1' (expected run, test or all)" >&2
+    exit 2
+    ;;
+esac
+if [ "$print" -eq 1 ]; then
+  printf '%s\n' "${packages[@]}"
+  exit 0
+fi
 
 missing=()
 for p in "${packages[@]}"; do
