@@ -200,9 +200,10 @@ int run_sweep_command(const SweepCommand& c, const GlobalOptions& g, const std::
 
 int cmd_sweep(const SweepCommand& c, const GlobalOptions& g, const std::string& program, const std::string& cmdline,
               const engine::ModelCatalog& catalog) {
-  if (!sweep::mpi_available() && sweep::launcher_rank() > 0) {
-    // Started by mpirun, but this build has no MPI: rank 0 runs the whole sweep alone.
-    return kExitOk;
+  if (const auto why = sweep::launched_without_mpi(sweep::mpi_available(), sweep::launcher_size()); !why.empty()) {
+    // Every process refuses; one says why.
+    if (sweep::launcher_rank() == 0) std::fprintf(stderr, "tiersim: error: %s\n", why.c_str());
+    return kExitBadInput;
   }
   const auto mpi = sweep::MpiSession::start_if_launched();
   const bool root = mpi == nullptr || mpi->rank() == 0;

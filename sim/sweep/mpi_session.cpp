@@ -1,5 +1,6 @@
 #include "sim/sweep/mpi_session.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "sim/core/error.hpp"
@@ -23,6 +24,22 @@ int launcher_rank() {
     if (const char* v = std::getenv(name)) return std::atoi(v);
   }
   return 0;
+}
+
+int launcher_size() {
+  for (const char* name : {"OMPI_COMM_WORLD_SIZE", "PMIX_SIZE", "PMI_SIZE"}) {
+    if (const char* v = std::getenv(name)) return std::max(1, std::atoi(v));
+  }
+  return 1;
+}
+
+std::string launched_without_mpi(bool mpi_available, int launcher_size) {
+  if (mpi_available || launcher_size <= 1) return {};
+  return "started by an MPI launcher with " + std::to_string(launcher_size) +
+         " processes, but this tiersim was built without MPI, so each would run the whole sweep; "
+         "install Open MPI (libopenmpi-dev) and rebuild (the release preset enables MPI when CMake finds it, "
+         "or configure with -DTIERSIM_WITH_MPI=ON), or run the sweep without mpirun (or with --shard i/N per "
+         "process, then `tiersim merge`)";
 }
 
 std::unique_ptr<MpiSession> MpiSession::start_if_launched() {

@@ -3,6 +3,7 @@
 // several ranks. Rank 0 owns the output file and hands out run indices on request; the
 // other ranks compute runs and send their data back (mpi_ensemble.hpp).
 #include <memory>
+#include <string>
 
 namespace tiersim::sweep {
 
@@ -32,5 +33,12 @@ bool mpi_available();
 /// This process's rank as told by an MPI launcher's environment (0 if not launched by one).
 /// A build without MPI started with `mpirun -np N` uses it to leave the sweep to rank 0.
 int launcher_rank();
+/// The number of processes an MPI launcher started, as told by its environment (1 if not
+/// launched by one).
+int launcher_size();
+/// Why a sweep must not start: this build has no MPI (`mpi_available`) yet a launcher
+/// started `launcher_size` > 1 processes, each of which would run the whole sweep. Empty
+/// if it may start.
+std::string launched_without_mpi(bool mpi_available, int launcher_size);
 
 }  // namespace tiersim::sweep
