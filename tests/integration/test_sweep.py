@@ -298,9 +298,12 @@ def test_mpirun_gives_the_file_of_one_process(tiersim_bin, tiersim, tmp_path):
     cmd = [mpirun, "--allow-run-as-root", "--oversubscribe", "-np", "2", tiersim_bin, "-q", "-j", "1", "sweep",
            "sweep.yaml", "-o", "mpi.h5"]
     proc = subprocess.run(cmd, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    if "[mpi]" not in tiersim("--version", check=0).stdout:
+        # A build without MPI refuses: each process would run the whole sweep.
+        assert proc.returncode != 0 and "built without MPI" in proc.stderr and "TIERSIM_WITH_MPI=ON" in proc.stderr
+        assert not (tmp_path / "mpi.h5").exists()
+        return
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert digest(tiersim, tmp_path / "mpi.h5") == digest(tiersim, tmp_path / "one.h5")
-    has_mpi = "[mpi]" in tiersim("--version", check=0).stdout
     with h5py.File(tmp_path / "mpi.h5", "r") as f:
-        # With MPI, rank 0 wrote the file and rank 1 computed; without, rank 0 ran alone.
-        assert f.attrs["processes"] == (2 if has_mpi else 1)
+        assert f.attrs["processes"] == 2  # rank 0 wrote the file and rank 1 computed
