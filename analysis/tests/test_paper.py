@@ -66,7 +66,7 @@ def test_pipeline_writes_every_table_figure_and_provenance(small_sweep, tmp_path
     # The US side: every outcome with an interval around its mean; Tier 2 demand is the
     # same in both arms, so the routes and unmet demand move by amounts that cancel.
     us = pd.read_csv(tmp_path / "us_side.csv").set_index("variable")
-    assert list(us.index) == [key for key, *_ in paper.US_OUTCOMES]
+    assert list(us.index) == [key for key, *_ in paper.claim.US_OUTCOMES]
     assert ((us.low <= us["mean"] + 1e-9) & (us["mean"] <= us.high + 1e-9)).all()
     routes = us.drop(index="us_vendor_revenue_to_2030")
     assert abs(routes["mean"].sum()) <= 1e-9 * routes.treated_mean.abs().sum()

@@ -63,6 +63,19 @@ def bootstrap_ci(values, stat=np.mean, n_boot=2000, level=0.95, seed=0):
     return (float(res.confidence_interval.low), float(res.confidence_interval.high))
 
 
+#: The US side's outcomes (docs/ODD.md s.7.8): summary, short column name, label for readers,
+#: scale to the unit, unit. Tier 2 demand by route and unmet add up to the same total in
+#: every scenario, so their effects cancel.
+US_OUTCOMES = [
+    ("us_vendor_revenue_to_2030", "us_revenue", "US vendor revenue, all destinations, 2025-30", 1e-9, "USD bn"),
+    ("t2_unmet_to_2030", "t2_unmet", "Tier 2 demand unmet (abandoned + backlog), 2025-30", 1e-6, "M H100e"),
+    ("t2_us_direct_to_2030", "t2_us_direct", "Tier 2 demand served by US chips, 2025-30", 1e-6, "M H100e"),
+    ("t2_us_cloud_local_to_2030", "t2_us_cloud_local", "... by US cloud in the country", 1e-6, "M H100e"),
+    ("t2_us_cloud_remote_to_2030", "t2_us_cloud_remote", "... by US cloud remotely", 1e-6, "M H100e"),
+    ("t2_cn_to_2030", "t2_cn", "... by Chinese chips or cloud", 1e-6, "M H100e"),
+]
+
+
 def summarise_effect(diff, outcome="effect", thresholds_pp=THRESHOLDS_PP, n_boot=2000, seed=0) -> EffectSummary:
     """Mean and median paired difference (shares, not percent) with BCa bootstrap CIs, and the
     probability that the effect exceeds each threshold (in percentage points)."""

@@ -40,16 +40,6 @@ OUTCOMES = [
     ("cn_share_installed_t2_2030", "Chinese share of Tier 2 installed compute, end 2030"),
 ]
 HEADLINE = "cn_share_new_t2_2030"
-#: The US side (docs/ODD.md s.7.8): summary, label, scale, unit. Where capped Tier 2 demand
-#: goes: the routes add up, with unmet, to the change in Tier 2 demand.
-US_OUTCOMES = [
-    ("us_vendor_revenue_to_2030", "US vendor revenue, all destinations, 2025-30", 1e-9, "USD bn"),
-    ("t2_unmet_to_2030", "Tier 2 demand unmet (abandoned + backlog), 2025-30", 1e-6, "M H100e"),
-    ("t2_us_direct_to_2030", "Tier 2 demand served by US chips, 2025-30", 1e-6, "M H100e"),
-    ("t2_us_cloud_local_to_2030", "... by US cloud in the country", 1e-6, "M H100e"),
-    ("t2_us_cloud_remote_to_2030", "... by US cloud remotely", 1e-6, "M H100e"),
-    ("t2_cn_to_2030", "... by Chinese chips or cloud", 1e-6, "M H100e"),
-]
 
 #: Names for readers; scenarios not listed keep their config name.
 SCENARIO_LABELS = {
@@ -127,10 +117,10 @@ def claim_table(frame, report):
 
 
 def us_side_table(frame, report):
-    """The rule's effect on the US side (`US_OUTCOMES`) in their own units: mean paired
+    """The rule's effect on the US side (`claim.US_OUTCOMES`) in their own units: mean paired
     difference with a 95% BCa bootstrap interval, and both arms' means."""
     rows = []
-    for key, label, scale, unit in US_OUTCOMES:
+    for key, _, label, scale, unit in claim.US_OUTCOMES:
         if key not in frame:
             report.skip(f"US-side outcome {key}", "not recorded in this sweep (a summary of the diffusion model)")
             continue

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from . import sensitivity
+from . import claim, sensitivity
 from .io import open as open_result
 from .io import parameter_variables
 
@@ -145,24 +145,13 @@ def in_words(table: pd.DataFrame, axes) -> str:
     return "\n".join(lines)
 
 
-# The US side's outcomes of the knock-out table (docs/ODD.md s.7.8): summary, column, scale, unit.
-US_OUTCOMES = [
-    ("us_vendor_revenue_to_2030", "us_revenue", 1e-9, "USD bn"),
-    ("t2_unmet_to_2030", "t2_unmet", 1e-6, "M H100e"),
-    ("t2_us_direct_to_2030", "t2_us_direct", 1e-6, "M H100e"),
-    ("t2_us_cloud_local_to_2030", "t2_us_cloud_local", 1e-6, "M H100e"),
-    ("t2_us_cloud_remote_to_2030", "t2_us_cloud_remote", 1e-6, "M H100e"),
-    ("t2_cn_to_2030", "t2_cn", 1e-6, "M H100e"),
-]
-
-
 def knockouts(ds) -> pd.DataFrame:
     """The effect with each behaviour frozen: one row per design point of a knock-out sweep,
     the Chinese share (pp) and, where the file has them, the US side's outcomes 2025-30
-    (`US_OUTCOMES`: total US vendor revenue, Tier 2 demand unmet and by route), each with
+    (`claim.US_OUTCOMES`: total US vendor revenue, Tier 2 demand unmet and by route), each with
     its interval over replicates."""
     frame, out = _effects_by_point(ds)
-    for outcome, col, scale, _ in US_OUTCOMES:
+    for outcome, col, _, scale, _ in claim.US_OUTCOMES:
         if outcome not in frame:
             continue
         eff = paired_effects(frame, outcome)
@@ -199,7 +188,7 @@ def knockouts_in_words(ko: pd.DataFrame) -> str:
                      f"{r.high_2027_pp:+.3f}] pp, 2030 {r.effect_2030_pp:+.3f} [{r.low_2030_pp:+.3f}, "
                      f"{r.high_2030_pp:+.3f}] pp")
         parts = [f"{col} {r[f'effect_{col}']:+.2f} [{r[f'low_{col}']:+.2f}, {r[f'high_{col}']:+.2f}] {unit}"
-                 for _, col, _, unit in US_OUTCOMES if f"effect_{col}" in ko]
+                 for _, col, _, _, unit in claim.US_OUTCOMES if f"effect_{col}" in ko]
         if parts:
             lines.append("    2025-30: " + "; ".join(parts))
     return "\n".join(lines)
