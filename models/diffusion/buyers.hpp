@@ -17,12 +17,13 @@ struct Buyers {
   std::vector<float> training;         ///< training share of the workload, in [0, 1]
   std::vector<std::uint8_t> nveu;      ///< 1 if a National VEU (own allowance, outside the country cap)
   // State.
-  std::vector<double> backlog;    ///< unserved demand carried over, H100e
-  std::vector<float> a_us;        ///< expected availability of US compute, (0, 1]
-  std::vector<double> lpp_used;   ///< LPP exemption used this calendar year, H100e
-  std::vector<double> nveu_used;  ///< NVEU allowance used (cumulative), H100e
-  std::vector<double> ib_us;      ///< installed base on the US stack, H100e
-  std::vector<double> ib_cn;      ///< installed base on the Chinese stack, H100e
+  std::vector<double> backlog;        ///< unserved demand carried over, H100e
+  std::vector<float> a_us;            ///< expected availability of US compute, (0, 1]
+  std::vector<double> lpp_used;       ///< LPP exemption used this calendar year, H100e
+  std::vector<double> lpp_requested;  ///< US_direct requests under LPP/licence this calendar year, H100e
+  std::vector<double> nveu_used;      ///< NVEU allowance used (cumulative), H100e
+  std::vector<double> ib_us;          ///< installed base on the US stack, H100e
+  std::vector<double> ib_cn;          ///< installed base on the Chinese stack, H100e
   // Per-step scratch (discrete choice mode): chosen alternative in round 1 and 2.
   std::vector<std::uint8_t> alt1, alt2;
 
@@ -37,21 +38,53 @@ struct BuyerIndex {
 };
 
 struct BuyerInit {
-  std::vector<double> monthly_demand_2025;  ///< per country, H100e/month
-  std::vector<double> installed;            ///< per country, H100e at the start
-  std::vector<double> cn_stack_share;       ///< per country, share of the installed base on CN
-  std::vector<bool> nveu_eligible_country;  ///< Tier 2 under the rule's table tiers
-  std::vector<double> project_share;        ///< per country: demand share of its first buyer, the
-                                            ///< national project (0: none, all buyers Pareto)
+  std::vector<double> monthly_demand_2025;   ///< per country, H100e/month
+  std::vector<double> installed;             ///< per country, H100e at the start
+  std::vector<double> cn_stack_share;        ///< per country, share of the installed base on CN
+  std::vector<bool> nveu_eligible_country;   ///< Tier 2 under the rule's table tiers
+  std::vector<double> project_share;         ///< per country: demand share of its first buyer, the
+                                             ///< national project (0: none, all buyers Pareto)
+  std::vector<double> consignees_per_buyer;  ///< per country: consignees an ordinary buyer stands for
 };
 
 /// Number of buyers per country: max(n_min, round(N_total * demand share)).
 std::vector<std::size_t> buyers_per_country(const std::vector<double>& demand, int total, int min_per_country);
 
+/// Real consignees (the rule's unit: LPP exemption, NVEU allowance) that each ordinary
+/// buyer agent of a country stands for: (K_c - P_c) / (N_c - P_c), where K_c =
+/// max(K_min, round(K_total * demand share)) are the country's consignees, N_c its buyer
+/// agents and P_c = 1 where its first buyer is a national project (one consignee), else 0.
+std::vector<double> consignees_per_buyer(const std::vector<double>& demand, int total, int min_per_country,
+                                         const BuyerIndex& index, const std::vector<bool>& has_project);
+
 /// Draw sizes (Pareto), training shares (Beta), initial stacks; sizes normalised so each
 /// country's buyers add up to its demand. Deterministic in (seed, run) for any thread count.
 Buyers make_buyers(const DiffusionParams& p, const BuyerInit& init, const BuyerIndex& index, std::uint64_t seed,
                    std::uint32_t run, const engine::Executor& executor);
+
+/// Mean of Pareto(alpha, x_min = 1) over its j-th of m equal-probability strata (alpha > 1);
+/// the m means average to alpha / (alpha - 1).
+double pareto_stratum_mean(std::size_t j, std::size_t m, double alpha);
+
+/// E[min(t X, limit) | X in the j-th of m equal-probability strata of Pareto(alpha, x_min =
+/// 1)]: what the LPP exemption `limit` exempts, on average, of the yearly demand of a
+/// consignee of that stratum when a unit of X is `t` of yearly demand.
+double pareto_stratum_capped_mean(std::size_t j, std::size_t m, double alpha, double t, double limit);
+
+/// The consignees behind the buyers: an ordinary buyer of country c stands for per_buyer[c]
+/// consignees whose sizes are the Pareto stratum of its rank among the country's ordinary
+/// buyers (from first[c]); a national project is one consignee.
+struct ConsigneeSizes {
+  std::vector<double> per_buyer;   ///< per country, consignees an ordinary buyer stands for
+  std::vector<std::size_t> first;  ///< per country, its first ordinary (Pareto) buyer
+  std::vector<std::size_t> end;    ///< per country, one past its last buyer
+  double alpha = 1.2;              ///< Pareto tail index
+
+  /// LPP-exempt part of a US_direct request r of buyer b (country c) that has requested
+  /// `before` this year: each of its consignees asks for its share of the requests in
+  /// proportion to its size, and is exempt up to `limit` a year (docs/ODD.md s.7.3).
+  double lpp_exempt(std::size_t b, std::size_t c, double before, double r, double limit) const;
+};
 
 /// Beta(a, b) draw from gamma draws (Marsaglia-Tsang), using the cursor's uniforms/normals.
 double beta_draw(rng::Stream::Cursor& c, double a, double b);

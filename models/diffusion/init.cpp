@@ -202,12 +202,25 @@ void init_buyers(State& s, const Env& env, const std::vector<double>& project) {
   const auto counts = buyers_per_country(w.demand_share, p.scale.buyers_total, p.scale.buyers_min_per_country);
   s.index.begin.assign(w.countries + 1, 0);
   for (std::size_t c = 0; c < w.countries; ++c) s.index.begin[c + 1] = s.index.begin[c] + counts[c];
-  s.buyers = make_buyers(p, init, s.index, env.seed, env.run, env.executor);
   // The national project is a country's first buyer (buyers.cpp), where it has one.
   s.world.project_buyer.assign(w.countries, kNoBuyer);
+  std::vector<bool> has_project(w.countries, false);
   for (std::size_t c = 0; c < w.countries; ++c) {
-    if (project[c] > 0 && s.index.count(c) > 1) s.world.project_buyer[c] = s.index.begin[c];
+    if (project[c] > 0 && s.index.count(c) > 1) {
+      s.world.project_buyer[c] = s.index.begin[c];
+      has_project[c] = true;
+    }
   }
+  auto& sizes = s.world.consignee_sizes;
+  sizes.per_buyer = consignees_per_buyer(w.demand_share, p.scale.consignees_total, p.scale.consignees_min_per_country,
+                                         s.index, has_project);
+  sizes.alpha = p.demand.pareto_alpha;
+  for (std::size_t c = 0; c < w.countries; ++c) {
+    sizes.first.push_back(s.index.begin[c] + (has_project[c] ? 1 : 0));
+    sizes.end.push_back(s.index.begin[c + 1]);
+  }
+  init.consignees_per_buyer = sizes.per_buyer;
+  s.buyers = make_buyers(p, init, s.index, env.seed, env.run, env.executor);
 }
 
 void init_countries(State& s, const DiffusionParams& p) {

@@ -102,8 +102,9 @@ std::string buyer_violation(const State& s, const DiffusionParams& p) {
   const double lpp = p.policy.rule.lpp_h100e_per_year;
   const double nveu = nveu_allowance(p.policy.rule, s.clock.now);
   for (std::size_t i = 0; i < b.size(); ++i) {
-    if (!within(b.lpp_used[i], lpp)) return at(s, b.country[i], "a buyer's LPP exemption exceeded");
-    if (!within(b.nveu_used[i], nveu)) return at(s, b.country[i], "a buyer's NVEU allowance exceeded");
+    const double consignees = s.world.consignees(i, b.country[i]);
+    if (!within(b.lpp_used[i], lpp * consignees)) return at(s, b.country[i], "a buyer's LPP exemption exceeded");
+    if (!within(b.nveu_used[i], nveu * consignees)) return at(s, b.country[i], "a buyer's NVEU allowance exceeded");
   }
   return {};
 }

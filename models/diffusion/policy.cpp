@@ -109,7 +109,11 @@ void Policy::ledger_draw(std::size_t c, double amount) { used_[c] += amount; }
 void policy_phase(State& s, const Env& env) {
   const bool switched_on = s.policy->apply(s.clock.step);
   auto& b = s.buyers;
-  if (s.clock.now.month == 1) std::fill(b.lpp_used.begin(), b.lpp_used.end(), 0.0);
+  if (s.clock.now.month == 1) {
+    // A new calendar year: every consignee's LPP exemption is whole again.
+    std::fill(b.lpp_used.begin(), b.lpp_used.end(), 0.0);
+    std::fill(b.lpp_requested.begin(), b.lpp_requested.end(), 0.0);
+  }
   if (switched_on && s.policy->caps_active() && env.p.expectations.announce_shock > 0) {
     // Microsoft's "customer confidence" channel: Tier 2 buyers expect less US supply at once.
     const auto keep = static_cast<float>(1.0 - env.p.expectations.announce_shock);

@@ -36,9 +36,14 @@ struct World {
   std::vector<bool> cn_cloud_host;         ///< hosts Chinese cloud AI capacity abroad (region, hosted tier)
   std::size_t usa = 0;                     ///< the US: home of remote US cloud
   std::vector<std::size_t> project_buyer;  ///< per country: its national project's buyer (kNoBuyer: none)
+  ConsigneeSizes consignee_sizes;          ///< the real consignees behind the buyers
   StanceWorld stance_world;                ///< the countries' fixed traits in the stance model
 
   bool tier2_2025(std::size_t c) const { return table.rows[c].tier_2025 == 2; }
+  /// Consignees buyer b of country c stands for: one for a national project.
+  double consignees(std::size_t b, std::size_t c) const {
+    return project_buyer[c] == b ? 1.0 : consignee_sizes.per_buyer[c];
+  }
 };
 
 /// World demand this year.

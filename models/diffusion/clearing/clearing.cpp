@@ -26,11 +26,12 @@ MonthRules month_rules(const State& s, const Env& env) {
   r.discrete = env.p.choice.mode == ChoiceMode::discrete;
   r.caps = s.policy->caps_active();
   r.random_order = env.p.policy.rule.rationing == Rationing::random_order;
-  r.lpp_limit = env.p.policy.rule.lpp_h100e_per_year;
   r.nveu_limit = nveu_allowance(env.p.policy.rule, s.clock.now);
   r.demand_index = s.demand.index;
   r.step = static_cast<std::uint64_t>(s.clock.step);
   r.project_buyer = &s.world.project_buyer;
+  r.consignee_sizes = &s.world.consignee_sizes;
+  r.lpp_limit = env.p.policy.rule.lpp_h100e_per_year;
   r.residency_buyers = env.p.demand.residency.buyers;
   r.residency_projects = env.p.demand.residency.projects;
   return r;
@@ -131,6 +132,7 @@ BuyerService serve_buyer(const Pass& p, const RoundFactors& f, std::size_t b, co
       out.nveu = f.vendor * sp.nveu;
       p.buyers.lpp_used[b] += out.lpp;
       p.buyers.nveu_used[b] += out.nveu;
+      p.buyers.lpp_requested[b] += sp.lpp + sp.cap;
     }
     (stack_of(k) == kStackUs ? p.buyers.ib_us : p.buyers.ib_cn)[b] += served;
   }

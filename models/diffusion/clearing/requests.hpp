@@ -20,17 +20,26 @@ struct MonthRules {
   bool discrete = true;       ///< one draw per buyer for its whole demand
   bool caps = false;          ///< Tier 2 caps in force
   bool random_order = false;  ///< random-order rationing of short ledgers (else pro rata)
-  double lpp_limit = 0;       ///< LPP exemption per buyer and calendar year, H100e
-  double nveu_limit = 0;      ///< NVEU cumulative allowance by this month, H100e
+  double lpp_limit = 0;       ///< LPP exemption per consignee and calendar year, H100e
+  double nveu_limit = 0;      ///< NVEU cumulative allowance per consignee by this month, H100e
   double demand_index = 1;    ///< world demand this year relative to 2025
   std::uint64_t step = 0;
   const std::vector<std::size_t>* project_buyer = nullptr;  ///< per country: the national project's buyer
+  const ConsigneeSizes* consignee_sizes = nullptr;          ///< the consignees behind buyers (nullptr: one each)
   double residency_buyers = 0;    ///< share of an ordinary buyer's US_cloud demand that must stay in country
   double residency_projects = 0;  ///< ... of a national project's
 
+  bool is_project(const Buyers& buyers, std::size_t b) const {
+    return project_buyer != nullptr && (*project_buyer)[buyers.country[b]] == b;
+  }
   /// Share of buyer b's US_cloud demand that must be served in its own country.
   double residency(const Buyers& buyers, std::size_t b) const {
-    return project_buyer != nullptr && (*project_buyer)[buyers.country[b]] == b ? residency_projects : residency_buyers;
+    return is_project(buyers, b) ? residency_projects : residency_buyers;
+  }
+  /// Consignees buyer b stands for: one for a national project (World::consignees).
+  double consignees(const Buyers& buyers, std::size_t b) const {
+    if (consignee_sizes == nullptr || is_project(buyers, b)) return 1.0;
+    return consignee_sizes->per_buyer[buyers.country[b]];
   }
 };
 
@@ -45,6 +54,8 @@ struct DirectSplit {
 /// A US_direct request of buyer b under the rule: a National VEU first uses its own
 /// allowance; every Tier 2 consignee (an NVEU beyond its allowance too) then its LPP
 /// exemption; the rest needs a licence under the country's allocation (the cap ledger).
+/// NVEU allowances are per consignee, times the consignees the buyer stands for; the LPP
+/// exemption applies to each consignee's share of the import (ConsigneeSizes::lpp_exempt).
 inline DirectSplit split_direct(const MonthRules& rules, const Policy& policy, const Buyers& buyers, std::size_t b,
                                 double r) {
   DirectSplit sp;
@@ -53,9 +64,12 @@ inline DirectSplit split_direct(const MonthRules& rules, const Policy& policy, c
     sp.free_ = r;
     return sp;
   }
-  if (buyers.nveu[b]) sp.nveu = std::min(r, std::max(0.0, rules.nveu_limit - buyers.nveu_used[b]));
+  const double consignees = rules.consignees(buyers, b);
+  if (buyers.nveu[b]) sp.nveu = std::min(r, std::max(0.0, rules.nveu_limit * consignees - buyers.nveu_used[b]));
   const double rest = r - sp.nveu;
-  sp.lpp = std::min(rest, std::max(0.0, rules.lpp_limit - buyers.lpp_used[b]));
+  sp.lpp = rules.consignee_sizes == nullptr
+               ? std::min(rest, std::max(0.0, rules.lpp_limit - buyers.lpp_used[b]))
+               : rules.consignee_sizes->lpp_exempt(b, c, buyers.lpp_requested[b], rest, rules.lpp_limit);
   sp.cap = rest - sp.lpp;
   return sp;
 }

@@ -22,6 +22,8 @@ struct DataParams {
 struct ScaleParams {
   int buyers_total = 100000;
   int buyers_min_per_country = 3;
+  int consignees_total = 100000;
+  int consignees_min_per_country = 3;
 
   template <class V>
   void visit(V& v) {
@@ -36,6 +38,20 @@ struct ScaleParams {
              .doc = "minimum buyers per country (n_min)",
              .source = "assumption",
              .min = 1.0,
+             .max = 1.0e5});
+    v.field("consignees_total", consignees_total,
+            {.unit = "consignees",
+             .doc = "real buyers (ultimate consignees) in the world, spread by demand share (K_total); "
+                    "each buyer agent stands for K_c/N_c of its country's, so the LPP exemption and NVEU "
+                    "allowances do not depend on the number of agents",
+             .source = "assumption (no published count; range 1e4..1e6, docs/validation.md)",
+             .min = 1.0,
+             .max = 1.0e9});
+    v.field("consignees_min_per_country", consignees_min_per_country,
+            {.unit = "consignees",
+             .doc = "minimum consignees per country (K_min): the national project and at least one other",
+             .source = "assumption",
+             .min = 2.0,
              .max = 1.0e5});
   }
 };
@@ -113,9 +129,12 @@ struct DemandParams {
     v.field("china_group", china_group,
             {.doc = "countries that make up 'China' (share chn_share; served by domestic Chinese supply)",
              .source = "cal. s1 (Hong Kong treated as China under the EAR)"});
-    v.field(
-        "pareto_alpha", pareto_alpha,
-        {.unit = "1", .doc = "tail index of buyer sizes", .source = "assumption (MODEL s.1)", .min = 0.5, .max = 10.0});
+    v.field("pareto_alpha", pareto_alpha,
+            {.unit = "1",
+             .doc = "tail index of consignee sizes (above 1: a finite mean)",
+             .source = "assumption (MODEL s.1)",
+             .min = 1.05,
+             .max = 10.0});
     v.field("training_beta_a", training_beta_a,
             {.unit = "1",
              .doc = "Beta(a, b) of a buyer's training share: a",

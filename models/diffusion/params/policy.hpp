@@ -76,8 +76,8 @@ struct RuleParams {
     v.table("g2g_probability_by_country", g2g_probability_by_country, "per-country G2G probability (ISO3)",
             {.unit = "1", .source = "cal. s9 (0.9 for ARE/SAU)", .min = 0.0, .max = 1.0});
     v.field("lpp_h100e_per_year", lpp_h100e_per_year,
-            {.unit = "H100e/(buyer year)",
-             .doc = "LPP exemption per buyer per calendar year",
+            {.unit = "H100e/(consignee year)",
+             .doc = "LPP exemption per ultimate consignee per calendar year",
              .source = "cal. s2 [S5]",
              .min = 0.0});
     v.choice("rationing", rationing, {{"pro_rata", Rationing::pro_rata}, {"random_order", Rationing::random_order}},
@@ -103,7 +103,7 @@ struct RuleParams {
     v.field("nveu", nveu, {.doc = "large buyers may hold National VEU allowances", .source = "cal. s2 [S11]"});
     v.field("nveu_min_demand", nveu_min_demand,
             {.unit = "H100e/year",
-             .doc = "yearly demand above which a Tier 2 buyer is an NVEU",
+             .doc = "yearly demand of one consignee above which a Tier 2 buyer is an NVEU",
              .source = "assumption",
              .min = 0.0});
     v.field("nveu_cumulative", nveu_cumulative,

@@ -21,6 +21,7 @@ struct World {
     init.cn_stack_share.assign(monthly.size(), 0.25);
     init.nveu_eligible_country.assign(monthly.size(), true);
     init.project_share = std::move(project);
+    init.consignees_per_buyer.assign(monthly.size(), 1.0);
     index.begin.assign(counts.size() + 1, 0);
     for (std::size_t c = 0; c < counts.size(); ++c) index.begin[c + 1] = index.begin[c] + counts[c];
   }
@@ -31,6 +32,75 @@ struct World {
 TEST_CASE("buyer counts follow demand shares with a floor", "[diffusion][buyers]") {
   const auto n = buyers_per_country({0.75, 0.2, 0.0499, 0.0001}, 10000, 3);
   CHECK(n == std::vector<std::size_t>{7500, 2000, 499, 3});
+}
+
+TEST_CASE("an ordinary buyer stands for the consignees its country has beyond its national project",
+          "[diffusion][buyers]") {
+  BuyerIndex index;
+  index.begin = {0, 7500, 9500, 9999, 10002};
+  const std::vector<double> share{0.75, 0.2, 0.0499, 0.0001};
+  const std::vector<bool> project{false, true, false, true};
+  SECTION("as many consignees as buyers (the defaults): one each") {
+    const auto w = consignees_per_buyer(share, 10000, 3, index, project);
+    CHECK(w == std::vector<double>{1.0, 1.0, 1.0, 1.0});
+  }
+  SECTION("ten times as many consignees: about ten each, the project still one") {
+    const auto w = consignees_per_buyer(share, 100000, 3, index, project);
+    CHECK(w[0] == 75000.0 / 7500.0);
+    CHECK(w[1] == (20000.0 - 1.0) / (2000.0 - 1.0));
+    CHECK(w[2] == 4990.0 / 499.0);
+    CHECK(w[3] == (10.0 - 1.0) / (3.0 - 1.0));
+  }
+  SECTION("fewer consignees than buyers: a fraction of one each, at least K_min per country") {
+    const auto w = consignees_per_buyer(share, 1000, 2, index, project);
+    CHECK(w[0] == 750.0 / 7500.0);
+    CHECK(w[3] == (2.0 - 1.0) / (3.0 - 1.0));
+  }
+}
+
+TEST_CASE("Pareto strata means average to the mean and capped means follow their limits", "[diffusion][buyers]") {
+  const double alpha = 1.2;
+  for (const std::size_t m : {1UL, 7UL, 1000UL, 1000000UL}) {
+    double sum = 0;
+    for (std::size_t j = 0; j < m; ++j) sum += pareto_stratum_mean(j, m, alpha);
+    CHECK(sum / static_cast<double>(m) == Approx(alpha / (alpha - 1.0)).epsilon(1e-9));
+  }
+  // E[min(tX, L) | stratum] against a midpoint rule on F^-1(u) = (1 - u)^(-1/alpha).
+  const std::size_t m = 10;
+  for (std::size_t j = 0; j < m; ++j) {
+    for (const double t : {0.0, 10.0, 300.0, 1699.0, 5000.0}) {
+      const int steps = 200000;
+      double numeric = 0;
+      for (int k = 0; k < steps; ++k) {
+        const double u = (static_cast<double>(j) + (k + 0.5) / steps) / static_cast<double>(m);
+        numeric += std::min(t * std::pow(1.0 - u, -1.0 / alpha), 1699.0);
+      }
+      numeric /= steps;
+      CHECK(pareto_stratum_capped_mean(j, m, alpha, t, 1699.0) == Approx(numeric).epsilon(2e-3).margin(1e-9));
+    }
+  }
+  // No limit: nothing exempt; a tiny consignee: all of it.
+  CHECK(pareto_stratum_capped_mean(3, 10, alpha, 100.0, 0.0) == 0.0);
+  CHECK(pareto_stratum_capped_mean(0, 10, alpha, 1.0, 1699.0) == Approx(pareto_stratum_mean(0, 10, alpha)));
+}
+
+TEST_CASE("an NVEU is a buyer whose consignees each demand more than the threshold", "[diffusion][buyers]") {
+  // One country, 10 buyers, no project: yearly demands are Pareto draws of a 1.2e6 total.
+  World w({10}, {1.0e5}, {0.0});
+  w.p.policy.rule.nveu_min_demand = 1.0e5;
+  const engine::Executor ex(1);
+  const auto one = make_buyers(w.p, w.init, w.index, 5, 0, ex);
+  w.init.consignees_per_buyer = {4.0};
+  const auto four = make_buyers(w.p, w.init, w.index, 5, 0, ex);
+  int nveu_one = 0, nveu_four = 0;
+  for (std::size_t i = 0; i < one.size(); ++i) {
+    const double yearly = 12.0 * one.base_demand[i];
+    CHECK(one.nveu[i] == (yearly >= 1.0e5 ? 1 : 0));
+    CHECK(four.nveu[i] == (yearly >= 4.0e5 ? 1 : 0));
+    nveu_one += one.nveu[i];
+    nveu_four += four.nveu[i];
+  }
+  CHECK(nveu_one > nveu_four);  // the draw has buyers between the two thresholds
 }
 
 TEST_CASE("buyers' demand adds up to each country's demand and the national project holds its share",
@@ -88,7 +158,12 @@ TEST_CASE("buyers are identical for any thread count and differ across seeds", "
   const auto c = make_buyers(w.p, w.init, w.index, 4, 1, engine::Executor(2));
   CHECK(a.base_demand == b.base_demand);
   CHECK(a.training == b.training);
-  CHECK(a.base_demand != c.base_demand);
+  CHECK(a.ib_cn == b.ib_cn);
+  // Sizes are the strata of the size distribution, the same for every seed; training
+  // shares and stacks are draws.
+  CHECK(a.base_demand == c.base_demand);
+  CHECK(a.training != c.training);
+  CHECK(a.ib_cn != c.ib_cn);
 }
 
 TEST_CASE("only large buyers in eligible countries are National VEUs", "[diffusion][buyers]") {

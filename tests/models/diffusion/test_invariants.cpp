@@ -49,8 +49,11 @@ void check_month(const Harness& h, const std::string& label) {
   const auto& b = m.buyers;
   const double nveu_limit = nveu_allowance(rule, m.clock.now);
   for (std::size_t i = 0; i < b.size(); ++i) {
-    REQUIRE(b.lpp_used[i] <= rule.lpp_h100e_per_year * (1 + 1e-12));
-    REQUIRE(b.nveu_used[i] <= nveu_limit * (1 + 1e-12) + 1e-9);
+    // Per consignee: a buyer stands for m.world.consignees(i, c) of them.
+    const double consignees = m.world.consignees(i, b.country[i]);
+    REQUIRE(b.lpp_used[i] <= rule.lpp_h100e_per_year * consignees * (1 + 1e-12) + 1e-9);
+    REQUIRE(b.lpp_used[i] <= b.lpp_requested[i] * (1 + 1e-12) + 1e-9);
+    REQUIRE(b.nveu_used[i] <= nveu_limit * consignees * (1 + 1e-12) + 1e-9);
   }
   // Global capacities.
   const auto& g = m.month.global;
