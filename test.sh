@@ -27,11 +27,14 @@ phase "code shape"
 # Robustness (docs/robustness.md), after the normal suite; TIERSIM_ROBUSTNESS=0 skips it.
 if [ "${TIERSIM_ROBUSTNESS:-1}" != 0 ]; then
   # Unit, integration and hostile-input tests under AddressSanitizer + UBSan (the slow
-  # kill-at-random-moments tests, label `interruption`, only run in the normal suite).
+  # kill-at-random-moments tests, label `interruption`, only run in the normal suite; so do
+  # the suites that test Python code, the analysis package, the file-format readers and the
+  # documentation's commands, whose use of the binary the other suites cover).
   cmake --preset asan >/dev/null
   cmake --build --preset asan -j "$jobs"
   phase "build (asan)"
-  ctest --preset asan -j "$jobs" -L "unit|integration|robustness" -LE interruption
+  ctest --preset asan -j "$jobs" -L "unit|integration|robustness" -LE interruption \
+    -E "^(python_analysis|python_format|docs)$"
   phase "tests (asan)"
   # Everything that runs on several threads, under ThreadSanitizer.
   cmake --preset tsan >/dev/null
@@ -39,6 +42,6 @@ if [ "${TIERSIM_ROBUSTNESS:-1}" != 0 ]; then
   ctest --preset tsan -j "$jobs" -L parallel
   phase "build and tests (tsan)"
   # libFuzzer targets, a bounded time each (skipped with a message without clang).
-  fuzz/run.sh "${TIERSIM_FUZZ_SECONDS:-60}"
+  fuzz/run.sh "${TIERSIM_FUZZ_SECONDS:-30}"
   phase "fuzz"
 fi
