@@ -6,9 +6,9 @@ use and the rule's effect must agree between 1e4 and 1e5 agents within 2 standar
 over 20 seeds (paired arms, Dec 2027). With one consignee per agent, as when the exemption was
 per agent, cap use falls as agents are added: the comparison can fail.
 
-The parameter point makes the effect large for this model (strict caps, strong and cheap
-Chinese supply, no switching costs, an announcement shock, gatekeeper capex frozen, no UVEU
-room in Tier 2, most demand required in the country). Seeds are fixed: the outcome is
+The parameter point is the most open Chinese response of the response surface (input
+limits x10, foreign requests first; docs/ODD.md s.7.5), where the rule's effect on the
+Chinese share of Tier 2 new compute in 2027 is over 1 pp. Seeds are fixed: the outcome is
 deterministic (bit-identical for any thread count)."""
 import math
 import subprocess
@@ -27,30 +27,21 @@ SCENARIOS = REPO / "configs" / "scenarios"
 SCALES = (10000, 100000)
 REPLICATES = 20
 POINT = {
-    "params.china.output_scale": 2.0,
-    "params.china.export_share": 0.1,
-    "params.china.quality_0": 0.8,
-    "params.china.price_ratio": 0.6,
-    "params.choice.s_train": 0.0,
-    "params.choice.s_infer": 0.0,
-    "params.expectations.announce_shock": 0.5,
-    "params.gatekeepers.capex.behaviour": "frozen",
-    "params.demand.residency.buyers": 0.8,
-    "params.demand.residency.projects": 1.0,
-    "params.policy.rule.uveu_max_tier2_share": 0.0,
+    "params.china.chips.limit_scale": 10,
+    "params.china.chips.export_weight": 0.99,
 }
 
 
 def sweep(tiersim_bin, tmp_path, name, extra, scales=SCALES):
     sets = "\n".join(f"  {k}: {v}" for k, v in {**POINT, **extra}.items())
     (tmp_path / f"{name}.yaml").write_text(f"""\
-config: {SCENARIOS}/strict.yaml
+config: {SCENARIOS}/diffusion_rule.yaml
 seed: 7
 parameters:
   params.scale.buyers_total: {{values: {list(scales)}}}
 replicates: {REPLICATES}
 pair_with:
-  - {{name: strict}}
+  - {{name: diffusion_rule}}
   - {{name: no_controls, config: {SCENARIOS}/no_controls.yaml}}
 set:
   calendar.months: 36
@@ -86,7 +77,7 @@ def consignees(tiersim_bin, tmp_path_factory):
 
 
 def test_cap_use_does_not_depend_on_the_number_of_agents(consignees):
-    treated = consignees[consignees["scenario"] == "strict"]
+    treated = consignees[consignees["scenario"] == "diffusion_rule"]
     stats = by_scale(treated, "cap_used_t2")
     assert all(m > 0 for m, _ in stats.values()), stats  # the caps bind
     print("cap use, consignees fixed:", stats)
@@ -94,11 +85,11 @@ def test_cap_use_does_not_depend_on_the_number_of_agents(consignees):
 
 
 def test_the_effect_does_not_depend_on_the_number_of_agents(consignees):
-    effect = claim.paired(consignees, "cn_share_new_t2_2027", "strict", "no_controls")
+    effect = claim.paired(consignees, "cn_share_new_t2_2027", "diffusion_rule", "no_controls")
     effect = effect.join(consignees.groupby(["point", "replicate"])["params_scale_buyers_total"].first())
     stats = by_scale(effect, "diff")
     mean, se = stats[SCALES[1]]
-    assert mean > 2 * se, f"no effect at this point: {stats}"  # there is an effect to compare
+    assert mean >= 0.01 and mean > 2 * se, f"no effect of 1 pp at this point: {stats}"  # an effect to compare
     print("effect (share), consignees fixed:", stats)
     assert agree(stats), f"the effect on the Chinese share of Tier 2 new compute differs: {stats}"
 
@@ -108,7 +99,7 @@ def test_one_consignee_per_agent_makes_cap_use_depend_on_the_agent_count(tiersim
     stats = {}
     for agents in SCALES:
         runs = sweep(tiersim_bin, tmp_path, f"k{agents}", {"params.scale.consignees_total": agents}, (agents,))
-        treated = runs[(runs["scenario"] == "strict") & (runs["params_scale_buyers_total"] == agents)]
+        treated = runs[(runs["scenario"] == "diffusion_rule") & (runs["params_scale_buyers_total"] == agents)]
         stats[agents] = by_scale(treated, "cap_used_t2")[agents]
     print("cap use, one consignee per agent:", stats)
     assert stats[SCALES[0]][0] > stats[SCALES[1]][0] and not agree(stats), stats
