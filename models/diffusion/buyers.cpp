@@ -30,6 +30,22 @@ double gamma_draw(rng::Stream::Cursor& c, double shape) {
 
 }  // namespace
 
+std::vector<double> demand_shares(std::size_t n, std::size_t projects, double project_share, double alpha) {
+  // Stratified Pareto sizes: the k-th of m ordinary buyers holds the mean of the k-th of m
+  // equal-probability strata of Pareto(alpha), so the size distribution of the consignees
+  // it stands for does not depend on the number of buyers (the strata means add up to m
+  // times the mean, alpha/(alpha - 1)).
+  std::vector<double> shares(n, project_share);
+  const std::size_t m = n - projects;
+  double total = 0;
+  for (std::size_t k = 0; k < m; ++k) {
+    shares[projects + k] = pareto_stratum_mean(k, m, alpha);
+    total += shares[projects + k];
+  }
+  for (std::size_t k = 0; k < m; ++k) shares[projects + k] = (1.0 - project_share) * shares[projects + k] / total;
+  return shares;
+}
+
 double pareto_stratum_mean(std::size_t j, std::size_t m, double alpha) {
   // E[X | F(X) in [a, b)] for Pareto(alpha, x_min = 1), F^-1(u) = (1 - u)^(-1/alpha):
   // ((1 - a)^beta - (1 - b)^beta) / (beta (b - a)), beta = 1 - 1/alpha, written with
@@ -139,20 +155,10 @@ Buyers make_buyers(const DiffusionParams& p, const BuyerInit& init, const BuyerI
     // share the rest in proportion to their Pareto sizes.
     const double project = hi - lo > 1 ? init.project_share[c] : 0.0;
     const std::size_t first_pareto = project > 0 ? lo + 1 : lo;
-    // Stratified Pareto sizes: the k-th of m ordinary buyers holds the mean of the k-th of m
-    // equal-probability strata of Pareto(alpha), so the size distribution of the consignees
-    // it stands for does not depend on the number of buyers (the strata means add up to m
-    // times the mean, alpha/(alpha - 1)).
-    const std::size_t m = hi - first_pareto;
-    std::vector<double> raw(hi - lo, 0.0);
-    double total = 0;
-    for (std::size_t i = first_pareto; i < hi; ++i) {
-      raw[i - lo] = pareto_stratum_mean(i - first_pareto, m, p.demand.pareto_alpha);
-      total += raw[i - lo];
-    }
+    const std::vector<double> shares = demand_shares(hi - lo, first_pareto - lo, project, p.demand.pareto_alpha);
     for (std::size_t i = lo; i < hi; ++i) {
       b.country[i] = static_cast<std::uint32_t>(c);
-      const double share = i < first_pareto ? project : (1.0 - project) * raw[i - lo] / total;
+      const double share = shares[i - lo];
       b.base_demand[i] = init.monthly_demand_2025[c] * share;
       const bool cn = stack_stream.uniform(i, 0) < init.cn_stack_share[c];
       (cn ? b.ib_cn : b.ib_us)[i] = init.installed[c] * share;

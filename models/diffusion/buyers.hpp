@@ -62,6 +62,10 @@ std::vector<double> consignees_per_buyer(const std::vector<double>& demand, int 
 Buyers make_buyers(const DiffusionParams& p, const BuyerInit& init, const BuyerIndex& index, std::uint64_t seed,
                    std::uint32_t run, const engine::Executor& executor);
 
+/// Shares of a country's demand of its n buyers: the first `projects` (0 or 1, the national
+/// project) hold `project_share`, the others share the rest by stratified Pareto(alpha) sizes.
+std::vector<double> demand_shares(std::size_t n, std::size_t projects, double project_share, double alpha);
+
 /// Mean of Pareto(alpha, x_min = 1) over its j-th of m equal-probability strata (alpha > 1);
 /// the m means average to alpha / (alpha - 1).
 double pareto_stratum_mean(std::size_t j, std::size_t m, double alpha);
