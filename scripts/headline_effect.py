@@ -33,6 +33,7 @@ ROWS = [
     ("us_vendor_revenue", 1e-9, "USD bn", "US vendor revenue, all destinations"),
     ("us_vendor_revenue_to_2030", 1e-9, "USD bn", "US vendor revenue, all destinations, 2025-30"),
     ("t2_us_direct_to_2030", 1e-6, "M H100e", "Tier 2 demand served by US chips 2025-30"),
+    ("t2_us_compliant_to_2030", 1e-6, "M H100e", "Tier 2 demand served by US compliant chips 2025-30"),
     ("t2_us_cloud_local_to_2030", 1e-6, "M H100e", "Tier 2 demand served by US cloud in country 2025-30"),
     ("t2_us_cloud_remote_to_2030", 1e-6, "M H100e", "Tier 2 demand served by US cloud remotely 2025-30"),
     ("t2_cn_to_2030", 1e-6, "M H100e", "Tier 2 demand served by Chinese chips or cloud 2025-30"),

@@ -70,6 +70,7 @@ US_OUTCOMES = [
     ("us_vendor_revenue_to_2030", "us_revenue", "US vendor revenue, all destinations, 2025-30", 1e-9, "USD bn"),
     ("t2_unmet_to_2030", "t2_unmet", "Tier 2 demand unmet (abandoned + backlog), 2025-30", 1e-6, "M H100e"),
     ("t2_us_direct_to_2030", "t2_us_direct", "Tier 2 demand served by US chips, 2025-30", 1e-6, "M H100e"),
+    ("t2_us_compliant_to_2030", "t2_us_compliant", "... by US compliant chips outside the cap", 1e-6, "M H100e"),
     ("t2_us_cloud_local_to_2030", "t2_us_cloud_local", "... by US cloud in the country", 1e-6, "M H100e"),
     ("t2_us_cloud_remote_to_2030", "t2_us_cloud_remote", "... by US cloud remotely", 1e-6, "M H100e"),
     ("t2_cn_to_2030", "t2_cn", "... by Chinese chips or cloud", 1e-6, "M H100e"),

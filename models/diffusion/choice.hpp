@@ -32,4 +32,12 @@ inline std::array<double, kNumAlts> buyer_probabilities(const ChoiceParams& p, c
   return choice_probabilities(choice.tables[buyers.country[b]][static_cast<std::size_t>(removed + 1)], w.us, w.cn);
 }
 
+/// Re-choice probabilities of a Tier 2 buyer refused on the cap, US_direct being the
+/// compliant chip (ChoiceInputs::compliant).
+inline std::array<double, kNumAlts> compliant_probabilities(const ChoiceParams& p, const Buyers& buyers,
+                                                            const ChoiceInputs& choice, std::size_t b) {
+  const BuyerWeights w = buyer_weights(p, buyers, choice, b);
+  return choice_probabilities(choice.compliant[buyers.country[b]], w.us, w.cn);
+}
+
 }  // namespace tiersim::models::diffusion

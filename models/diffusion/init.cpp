@@ -227,6 +227,7 @@ void init_countries(State& s, const DiffusionParams& p) {
   const std::size_t n = s.world.countries;
   auto& k = s.countries;
   for (auto& a : k.a_cn) a.assign(n, p.initial.cn_availability);
+  k.a_compliant.assign(n, p.initial.compliant_availability);
   k.us_fill.assign(n, 1.0);
   for (auto& v : k.installed) v.assign(n, 0.0);
   const auto& b = s.buyers;
@@ -246,6 +247,7 @@ void init_choice_and_scratch(State& s, const DiffusionParams& p) {
   const std::size_t nb = s.buyers.size();
   s.choice.v.assign(n, {});
   s.choice.tables.assign(n, {});
+  s.choice.compliant.assign(n, {});
   s.choice.available.assign(n, kAllAlts);
   // The switching-cost factor exp(-S_b) is fixed for a buyer: computed once.
   s.choice.switching.resize(nb);
@@ -256,7 +258,10 @@ void init_choice_and_scratch(State& s, const DiffusionParams& p) {
   s.month.country.assign(n, CountryMonth{});
   s.month.cloud_free_before.assign(n, 0.0);
   s.month.cloud_local_used.assign(n, 0.0);
-  if (p.choice.mode == ChoiceMode::expected) s.scratch.request2.assign(nb, {});
+  if (p.choice.mode == ChoiceMode::expected) {
+    s.scratch.request2.assign(nb, {});
+    s.scratch.compliant2.assign(nb, 0.0);
+  }
   s.scratch.amount2.assign(nb, 0.0);
   s.scratch.own_us_fill.assign(nb, -1.0);
   if (p.policy.rule.rationing == Rationing::random_order) {

@@ -43,6 +43,12 @@ std::string country_violation(const State& s, const DiffusionParams& p, std::siz
   if (!within(s.month.cloud_local_used[c], s.month.cloud_free_before[c])) {
     return at(s, c, "gatekeeper capacity in the country over-used");
   }
+  if (m.compliant_served != 0.0 && !(policy.compliant_tier2() && policy.tier(c) == 2)) {
+    return at(s, c, "compliant chips served where they are not open");
+  }
+  if (!(m.compliant_served >= 0.0) || !within(m.compliant_served, m.served[kUsDirect])) {
+    return at(s, c, "compliant chips served beyond US_direct served");
+  }
   return {};
 }
 

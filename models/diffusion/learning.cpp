@@ -13,8 +13,8 @@
 namespace tiersim::models::diffusion {
 namespace {
 
-/// Countries' fill rates of US requests and their expected fill rates of Chinese chips and
-/// of Chinese cloud, each its own (adaptive, weight eta). The demand for the US stack is
+/// Countries' fill rates of US requests and their expected fill rates of Chinese chips, of
+/// Chinese cloud and of compliant US chips, each its own (adaptive, weight eta). The demand for the US stack is
 /// its round-1 requests plus the round-2 requests re-chosen from the other stack; the
 /// demand for one Chinese alternative is its requests of both rounds (a round-2 request
 /// for it always comes from another alternative). What is served counts both rounds.
@@ -30,6 +30,10 @@ void update_country_expectations(State& s, double eta) {
       const double req = m.demand[a] + m.demand2[a];
       auto& expected = k.a_cn[a - kCnChip][c];
       if (req > 0) expected = (1.0 - eta) * expected + eta * std::min(1.0, m.served[a] / req);
+    }
+    if (m.compliant_requested > 0) {
+      k.a_compliant[c] =
+          (1.0 - eta) * k.a_compliant[c] + eta * std::min(1.0, m.compliant_served / m.compliant_requested);
     }
   }
 }

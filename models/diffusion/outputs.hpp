@@ -12,11 +12,20 @@ namespace tiersim::models::diffusion {
 
 /// Accumulators for the per-run summaries, updated once a month in the record phase
 /// (before the engine's recorders).
-/// Where Tier 2 demand went: US chips bought, US cloud rented in the country or abroad,
-/// the Chinese stack (chips or cloud), or nowhere (abandoned).
-enum T2Route : std::size_t { kT2UsDirect, kT2UsCloudLocal, kT2UsCloudRemote, kT2Cn, kT2Unmet, kNumT2Routes };
-inline constexpr std::array<const char*, kNumT2Routes> kT2RouteNames{"us_direct", "us_cloud_local", "us_cloud_remote",
-                                                                     "cn", "unmet"};
+/// Where Tier 2 demand went: US chips bought (controlled chips, or compliant chips outside
+/// the cap), US cloud rented in the country or abroad, the Chinese stack (chips or cloud),
+/// or nowhere (abandoned).
+enum T2Route : std::size_t {
+  kT2UsDirect,
+  kT2UsCompliant,
+  kT2UsCloudLocal,
+  kT2UsCloudRemote,
+  kT2Cn,
+  kT2Unmet,
+  kNumT2Routes
+};
+inline constexpr std::array<const char*, kNumT2Routes> kT2RouteNames{
+    "us_direct", "us_compliant", "us_cloud_local", "us_cloud_remote", "cn", "unmet"};
 
 class RunTally {
  public:

@@ -63,6 +63,9 @@ void declare_us_observables(engine::Registry& reg, const State& s) {
   const auto& gk = s.gatekeepers;
   per_gatekeeper(reg, gk.orders, "gatekeeper_orders", "H100e/month", "hardware ordered from the vendors");
   per_gatekeeper(reg, gk.capex, "gatekeeper_capex", "USD/month", "capex: hardware ordered times the build cost");
+  per_country(reg, s, "compliant_served", "H100e/month",
+              "US compliant chips bought outside the cap by buyers refused on it (in served, US_direct)",
+              [&s](std::size_t c) { return s.month.country[c].compliant_served; });
   per_country(reg, s, "us_cloud_local", "H100e/month", "US cloud rented by the country's buyers in the country",
               [&s](std::size_t c) { return s.month.cloud_local_used[c]; });
   per_country(reg, s, "us_cloud_remote", "H100e/month",
@@ -90,7 +93,8 @@ void RunTally::record_us(const State& s, std::size_t year) {
   for (std::size_t c = 0; c < s.world.countries; ++c) {
     if (!s.world.tier2_2025(c)) continue;
     const auto& m = s.month.country[c];
-    routes[kT2UsDirect] += m.served[kUsDirect];
+    routes[kT2UsDirect] += m.served[kUsDirect] - m.compliant_served;
+    routes[kT2UsCompliant] += m.compliant_served;
     routes[kT2UsCloudLocal] += s.month.cloud_local_used[c];
     routes[kT2UsCloudRemote] += cloud_remote(s, c);
     routes[kT2Cn] += m.served[kCnChip] + m.served[kCnCloud];

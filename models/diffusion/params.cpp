@@ -20,7 +20,8 @@ void DiffusionParams::check(const config::Node& where) const {
     if (policy.events[i].action == EventAction::unset) {
       throw InputError(where.origin().describe() + ": key 'params.policy.events[" + std::to_string(i) +
                        "].action': every event needs an action (rule_on, rule_off, guidance_on, guidance_off, "
-                       "retaliation_on, retaliation_off, g2g, tier, china_licence_on or china_licence_off)");
+                       "retaliation_on, retaliation_off, g2g, tier, china_licence_on, china_licence_off, "
+                       "compliant_tier2_on or compliant_tier2_off)");
     }
   }
 }

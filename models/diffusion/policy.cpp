@@ -15,6 +15,8 @@ std::string_view event_action_name(EventAction a) {
     case EventAction::guidance_off: return "guidance_off";
     case EventAction::china_licence_on: return "china_licence_on";
     case EventAction::china_licence_off: return "china_licence_off";
+    case EventAction::compliant_tier2_on: return "compliant_tier2_on";
+    case EventAction::compliant_tier2_off: return "compliant_tier2_off";
     case EventAction::retaliation_on: return "retaliation_on";
     case EventAction::retaliation_off: return "retaliation_off";
     case EventAction::g2g: return "g2g";
@@ -62,6 +64,7 @@ Policy::Policy(const PolicyParams& params, const CountryTable& table, std::vecto
     : params_(params), events_(std::move(events)), g2g_(std::move(g2g_drawn)), used_(table.rows.size(), 0.0) {
   for (const auto& r : table.rows) tier_.push_back(r.tier_2025);
   china_licence_ = params.china_licence_at_start;
+  compliant_tier2_ = params.compliant_tier2_at_start;
   // Same-month events keep their listed order (stable sort by month).
   std::stable_sort(events_.begin(), events_.end(), [](const Event& a, const Event& b) { return a.step < b.step; });
 }
@@ -82,6 +85,8 @@ bool Policy::apply(int step) {
       case EventAction::guidance_off: guidance_ = false; break;
       case EventAction::china_licence_on: china_licence_ = true; break;
       case EventAction::china_licence_off: china_licence_ = false; break;
+      case EventAction::compliant_tier2_on: compliant_tier2_ = true; break;
+      case EventAction::compliant_tier2_off: compliant_tier2_ = false; break;
       case EventAction::retaliation_on: retaliation_ = true; break;
       case EventAction::retaliation_off: retaliation_ = false; break;
       case EventAction::g2g:

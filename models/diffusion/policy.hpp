@@ -43,6 +43,8 @@ class Policy {
   bool retaliation() const { return retaliation_; }
   /// US compliant chips may be sold to China (its buyers may choose US_direct).
   bool china_licence() const { return china_licence_; }
+  /// Capped Tier 2 buyers may buy US compliant chips outside the cap (while caps apply).
+  bool compliant_tier2() const { return caps_active() && compliant_tier2_; }
   int tier(std::size_t c) const { return tier_[c]; }
   bool g2g(std::size_t c) const { return g2g_[c]; }
 
@@ -62,6 +64,7 @@ class Policy {
   bool guidance_ = false;
   bool retaliation_ = false;
   bool china_licence_ = false;
+  bool compliant_tier2_ = false;
 };
 
 }  // namespace tiersim::models::diffusion

@@ -55,6 +55,7 @@ struct Demand {
 struct Countries {
   std::vector<Stance> stance;
   std::array<std::vector<double>, 2> a_cn;                ///< expected fill rate of CN_chip ([0]) and CN_cloud ([1])
+  std::vector<double> a_compliant;                        ///< expected fill rate of compliant US chips (Tier 2)
   std::vector<double> us_fill;                            ///< last month's fill rate of US requests
   std::array<std::vector<double>, kNumStacks> installed;  ///< installed base by stack
   std::array<double, kNumStacks> installed_world{};       ///< world installed base by stack
@@ -149,6 +150,9 @@ struct ChoiceInputs {
   std::vector<std::array<double, kNumAlts>> v;  ///< country-level utilities
   /// Tables for the full mask ([0]) and with each of US_direct..CN_cloud removed ([k + 1]).
   std::vector<std::array<ChoiceTable, kNumAlts>> tables;
+  /// Per country: the re-choice of a Tier 2 buyer refused on the cap, with US_direct as the
+  /// compliant chip (its utility lower by beta_price ln compliant_quality).
+  std::vector<ChoiceTable> compliant;
   std::vector<AltMask> available;
   std::vector<float> switching;  ///< per buyer: exp(-S_b), S_b its switching cost (fixed)
 };
@@ -165,11 +169,13 @@ struct CountryMonth {
   std::array<double, kNumAlts> backlog{};     ///< carried to next month, by last alternative chosen
   double abandoned = 0;
   double backlog_out = 0;
-  double cap_drawn = 0;      ///< drawn on the country cap ledger (non-LPP, non-VEU US imports)
-  double cap_available = 0;  ///< ledger available at the start of the month
-  double cap_requested = 0;  ///< requests on the ledger, both rounds (> available: the cap binds)
-  double lpp_served = 0;     ///< US imports under the LPP exemption
-  double nveu_served = 0;    ///< US imports under NVEU allowances
+  double cap_drawn = 0;            ///< drawn on the country cap ledger (non-LPP, non-VEU US imports)
+  double cap_available = 0;        ///< ledger available at the start of the month
+  double cap_requested = 0;        ///< requests on the ledger, both rounds (> available: the cap binds)
+  double lpp_served = 0;           ///< US imports under the LPP exemption
+  double compliant_served = 0;     ///< compliant US chips outside the cap (in served[US_direct])
+  double compliant_requested = 0;  ///< round-2 requests for them (in demand2[US_direct])
+  double nveu_served = 0;          ///< US imports under NVEU allowances
 };
 
 /// Global capacities and their use in one month.
@@ -198,6 +204,7 @@ struct MonthFlows {
 struct ClearingScratch {
   std::vector<std::array<double, kNumAlts>> request2;  ///< expected mode: round-2 requests
   std::vector<double> amount2;      ///< discrete mode: the re-chosen amount; expected: deferred in round 1
+  std::vector<double> compliant2;   ///< expected mode: round-2 requests for compliant chips
   std::vector<double> own_us_fill;  ///< the buyer's own US fill rate this month (-1: asked none)
   std::vector<double> cap_part;     ///< random-order rationing: the buyer's request on the ledger
   std::vector<double> cap_grant;    ///< ... and what the ledger granted it

@@ -105,6 +105,20 @@ std::array<ChoiceTable, kNumAlts> choice_tables(const std::array<double, kNumAlt
   return tables;
 }
 
+/// The re-choice table of a Tier 2 buyer refused on the cap: every alternative, with
+/// US_direct standing for the compliant chip (less compute per dollar, and its own
+/// expected fill rate, as the Chinese alternatives have theirs).
+ChoiceTable compliant_table(std::array<double, kNumAlts> v, AltMask m, const DiffusionParams& p, double expected_fill) {
+  const auto& ch = p.choice;
+  v[kUsDirect] += ch.beta_price * std::log(p.policy.compliant_quality) +
+                  ch.delta_avail * std::log(std::max(ch.availability_floor, expected_fill));
+  const double shift = *std::max_element(v.begin(), v.end());
+  const std::array<double, kNumAlts> mu{ch.mu_us, ch.mu_us, ch.mu_cn, ch.mu_cn, 1.0};
+  std::array<double, kNumAlts> e{};
+  for (std::size_t k = 0; k < kNumAlts; ++k) e[k] = std::exp((v[k] - shift) / mu[k]);
+  return make_choice_table(e, m, NestParams{ch.mu_us, ch.mu_cn});
+}
+
 }  // namespace
 
 void choice_phase(State& s, const Env& env) {
@@ -116,6 +130,9 @@ void choice_phase(State& s, const Env& env) {
     s.choice.v[c] = country_utilities(s, p, price, c, local_cloud, cn_local);
     s.choice.available[c] = availability_mask(s, p, c, local_cloud, cn_local);
     s.choice.tables[c] = choice_tables(s.choice.v[c], s.choice.available[c], p.choice);
+    if (s.policy->compliant_tier2() && s.policy->tier(c) == 2) {
+      s.choice.compliant[c] = compliant_table(s.choice.v[c], s.choice.available[c], p, s.countries.a_compliant[c]);
+    }
   }
 }
 

@@ -84,16 +84,19 @@ def test_china_access_to_us_chips_lowers_its_requests_for_chinese_chips(tiersim,
     """Behaviour: with US compliant chips for sale, China asks the Chinese firms for less (the
     firms serve China first, so this, not the Tier 2 caps, sets what is left to export)."""
     record = "record:\n  - {variable: demand}\n  - {variable: cn_firm_exports}\n"
-    requests = {}
-    for licence in ("true", "false"):
-        out = tmp_path / f"licence_{licence}.h5"
-        tiersim("run", "-q", small_config(tmp_path, "diffusion_rule", record), "--set",
-                "params.scale.buyers_total=3000", "--set", f"params.policy.china_licence_at_start={licence}", "-o",
-                out, check=0)
-        with xr.open_dataset(out) as ds:
-            china = ds.demand.sel(country=["CHN", "HKG", "MAC"], alternative=["CN_chip", "CN_cloud"])
-            requests[licence] = float(china.sel(time=slice("2028", "2030")).sum())
-            us = float(ds.demand.sel(country="CHN", alternative="US_direct").sum())
-            assert (us > 0) == (licence == "true")
-    # Measured at 3e3 buyers: about 37 M against 78 M H100e over 2028-30.
+    requests = {"true": 0.0, "false": 0.0}
+    # Summed over three seeds: at 3e3 buyers China's requests of one seed turn on a few
+    # large buyers' draws (ratios 0.58 to 0.90 by seed).
+    for seed in (1, 2, 3):
+        for licence in ("true", "false"):
+            out = tmp_path / f"licence_{licence}_{seed}.h5"
+            tiersim("run", "-q", small_config(tmp_path, "diffusion_rule", record), "--seed", seed, "--set",
+                    "params.scale.buyers_total=3000", "--set", f"params.policy.china_licence_at_start={licence}",
+                    "-o", out, check=0)
+            with xr.open_dataset(out) as ds:
+                china = ds.demand.sel(country=["CHN", "HKG", "MAC"], alternative=["CN_chip", "CN_cloud"])
+                requests[licence] += float(china.sel(time=slice("2028", "2030")).sum())
+                us = float(ds.demand.sel(country="CHN", alternative="US_direct").sum())
+                assert (us > 0) == (licence == "true")
+    # Measured at 3e3 buyers: about 114 M against 168 M H100e over 2028-30 and the 3 seeds.
     assert requests["true"] < 0.8 * requests["false"]

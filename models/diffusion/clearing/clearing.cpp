@@ -18,6 +18,8 @@ namespace tiersim::models::diffusion {
 namespace {
 
 constexpr std::uint8_t kNoAlt = 255;
+/// alt2 of a buyer that re-chose the compliant chip (a US_direct request outside the cap).
+constexpr std::uint8_t kCompliantAlt = kNumAlts;
 
 bool is_us(int alt) { return alt == kUsDirect || alt == kUsCloud; }
 
@@ -34,6 +36,7 @@ MonthRules month_rules(const State& s, const Env& env) {
   r.lpp_limit = env.p.policy.rule.lpp_h100e_per_year;
   r.residency_buyers = env.p.demand.residency.buyers;
   r.residency_projects = env.p.demand.residency.projects;
+  r.compliant = s.policy->compliant_tier2();
   return r;
 }
 
@@ -77,6 +80,7 @@ struct Round1Service {
 struct Round2Service {
   std::array<double, kNumAlts> served{}, backlog{};
   double abandoned = 0, backlog_out = 0, lpp_served = 0, nveu_served = 0, ib_us = 0, ib_cn = 0;
+  double compliant_served = 0;  ///< compliant chips served (in served[US_direct])
 
   Round2Service& operator+=(const Round2Service& o) {
     for (std::size_t k = 0; k < kNumAlts; ++k) {
@@ -89,6 +93,7 @@ struct Round2Service {
     nveu_served += o.nveu_served;
     ib_us += o.ib_us;
     ib_cn += o.ib_cn;
+    compliant_served += o.compliant_served;
     return *this;
   }
 };
@@ -106,6 +111,15 @@ struct Pass {
   double demand(std::size_t b) const { return buyers.base_demand[b] * rules.demand_index + buyers.backlog[b]; }
   std::array<double, kNumAlts> probabilities(std::size_t b, int removed = -1) const {
     return buyer_probabilities(env.p.choice, buyers, inputs, b, removed);
+  }
+  /// Whether buyer b, refused (part of) a US_direct request, re-chooses with the compliant
+  /// chip in place of US_direct: Tier 2 while caps apply and compliant chips are open to it.
+  bool offers_compliant(std::size_t b, int refused) const {
+    return refused == kUsDirect && rules.compliant && policy.tier(buyers.country[b]) == 2;
+  }
+  /// Re-choice probabilities of buyer b after a refusal of alternative k.
+  std::array<double, kNumAlts> rechoice_probabilities(std::size_t b, int k) const {
+    return offers_compliant(b, k) ? compliant_probabilities(env.p.choice, buyers, inputs, b) : probabilities(b, k);
   }
 };
 
@@ -176,10 +190,15 @@ double rechoose_discrete(const Pass& p, std::size_t b, const std::array<double, 
   const double x = rationed[static_cast<std::size_t>(k1)];
   p.buyers.alt2[b] = kNoAlt;
   if (k1 == kDefer || x <= 0) return 0.0;
-  const auto prob = p.probabilities(b, k1);
+  const auto prob = p.rechoice_probabilities(b, k1);
   const int k2 = draw_alternative(prob, p.env.choice_stream.uniform(b, p.rules.step, 1));
-  p.buyers.alt2[b] = static_cast<std::uint8_t>(k2);
   p.scratch.amount2[b] = x;
+  if (k2 == kUsDirect && p.offers_compliant(b, k1)) {
+    p.buyers.alt2[b] = kCompliantAlt;
+    acc.requests2.add_compliant(x);
+    return 0.0;
+  }
+  p.buyers.alt2[b] = static_cast<std::uint8_t>(k2);
   if (k2 != kDefer && stack_of(k2) != stack_of(k1)) acc.crossed2[static_cast<std::size_t>(stack_of(k2))] += x;
   return acc.requests2.add(p.rules, p.policy, p.buyers, b, k2, x).cap;
 }
@@ -190,17 +209,24 @@ double rechoose_expected(const Pass& p, std::size_t b, const std::array<double, 
                          const std::array<double, kNumAlts>& rationed, Round1Service& acc) {
   p.scratch.amount2[b] = r[kDefer];  // deferred in round 1; pass 3 must not recompute it (state moved)
   std::array<double, kNumAlts> r2{};
+  double compliant = 0;
   for (int k = 0; k < kDefer; ++k) {
     const double x = rationed[static_cast<std::size_t>(k)];
     if (x <= 0) continue;
-    const auto prob = p.probabilities(b, k);
+    const auto prob = p.rechoice_probabilities(b, k);
     for (std::size_t j = 0; j < kNumAlts; ++j) {
+      if (j == kUsDirect && p.offers_compliant(b, k)) {
+        compliant += prob[j] * x;
+        continue;
+      }
       r2[j] += prob[j] * x;
       const int sj = stack_of(static_cast<int>(j));
       if (sj >= 0 && sj != stack_of(k)) acc.crossed2[static_cast<std::size_t>(sj)] += prob[j] * x;
     }
   }
   p.scratch.request2[b] = r2;
+  p.scratch.compliant2[b] = compliant;
+  if (compliant > 0) acc.requests2.add_compliant(compliant);
   double cap_part = 0;
   for (int k = 0; k < kNumAlts; ++k) {
     const double x = r2[static_cast<std::size_t>(k)];
@@ -250,13 +276,20 @@ std::array<double, kNumAlts> serve_round2(const Pass& p, const RoundFactors& fb,
   // Round 1 was served in pass 2; its deferred part stays unserved, its rationed part was
   // re-chosen into r2.
   std::array<double, kNumAlts> r2{};
+  double compliant = 0;  // re-chosen as compliant chips
   const bool discrete = p.rules.discrete;
   if (discrete) {
     if (p.buyers.alt1[b] == kDefer) unserved[kDefer] += demand;
-    if (p.buyers.alt2[b] != kNoAlt) r2[p.buyers.alt2[b]] = p.scratch.amount2[b];
+    const std::uint8_t k2 = p.buyers.alt2[b];
+    if (k2 == kCompliantAlt) {
+      compliant = p.scratch.amount2[b];
+    } else if (k2 != kNoAlt) {
+      r2[k2] = p.scratch.amount2[b];
+    }
   } else {
     unserved[kDefer] += p.scratch.amount2[b];
     r2 = p.scratch.request2[b];
+    compliant = p.scratch.compliant2[b];
   }
   double us_asked = 0, us_got = 0;
   if (discrete && is_us(p.buyers.alt1[b])) {
@@ -282,6 +315,16 @@ std::array<double, kNumAlts> serve_round2(const Pass& p, const RoundFactors& fb,
   }
   acc.lpp_served += got.lpp;
   acc.nveu_served += got.nveu;
+  if (compliant > 0) {
+    // Outside the cap and the LPP exemption: only vendor output limits it. (Only a refused
+    // US_direct request re-chooses compliant chips, so it was counted as asked above.)
+    const double got_compliant = fb.vendor * compliant;
+    acc.served[kUsDirect] += got_compliant;
+    acc.compliant_served += got_compliant;
+    unserved[kUsDirect] += compliant - got_compliant;
+    p.buyers.ib_us[b] += got_compliant;
+    us_got += got_compliant;
+  }
   if (us_asked > 0) p.scratch.own_us_fill[b] = std::min(1.0, us_got / us_asked);
   return unserved;
 }
@@ -338,6 +381,8 @@ void record_month(State& s, const std::vector<Round1Tally>& acc1, const std::vec
     m.backlog_out = acc3[c].backlog_out;
     m.lpp_served = acc2[c].lpp_served + acc3[c].lpp_served;
     m.nveu_served = acc2[c].nveu_served + acc3[c].nveu_served;
+    m.compliant_served = acc3[c].compliant_served;
+    m.compliant_requested = acc2[c].requests2.compliant;
     s.countries.installed[kStackUs][c] = acc3[c].ib_us;
     s.countries.installed[kStackCn][c] = acc3[c].ib_cn;
     if (s.policy->tier(c) == 2) t2_direct += m.served[kUsDirect];

@@ -28,6 +28,7 @@ struct MonthRules {
   const ConsigneeSizes* consignee_sizes = nullptr;          ///< the consignees behind buyers (nullptr: one each)
   double residency_buyers = 0;    ///< share of an ordinary buyer's US_cloud demand that must stay in country
   double residency_projects = 0;  ///< ... of a national project's
+  bool compliant = false;         ///< Tier 2 buyers refused on the cap may buy compliant chips
 
   bool is_project(const Buyers& buyers, std::size_t b) const {
     return project_buyer != nullptr && (*project_buyer)[buyers.country[b]] == b;
@@ -79,6 +80,7 @@ struct RoundRequests {
   std::array<double, kNumAlts> by_alt{};
   DirectSplit direct;         ///< the US_direct requests by how they clear
   double cloud_resident = 0;  ///< the part of the US_cloud requests that must be served in the country
+  double compliant = 0;       ///< US_direct requests for compliant chips (outside cap and LPP; in direct.free_)
 
   RoundRequests& operator+=(const RoundRequests& o) {
     for (std::size_t k = 0; k < kNumAlts; ++k) by_alt[k] += o.by_alt[k];
@@ -87,6 +89,7 @@ struct RoundRequests {
     direct.nveu += o.direct.nveu;
     direct.free_ += o.direct.free_;
     cloud_resident += o.cloud_resident;
+    compliant += o.compliant;
     return *this;
   }
 
@@ -101,6 +104,13 @@ struct RoundRequests {
     direct.nveu += sp.nveu;
     direct.free_ += sp.free_;
     return sp;
+  }
+
+  /// Add a request r for compliant chips: US_direct outside the cap and the LPP exemption.
+  void add_compliant(double r) {
+    by_alt[kUsDirect] += r;
+    direct.free_ += r;
+    compliant += r;
   }
 };
 

@@ -162,6 +162,7 @@ struct InitialParams {
   double cn_stack_share_other = 0.01;
   double us_availability = 0.95;
   double cn_availability = 0.5;
+  double compliant_availability = 0.95;
   double cn_cumulative = 3.0e5;
 
   template <class V>
@@ -193,6 +194,12 @@ struct InitialParams {
             {.unit = "1",
              .doc = "initial expected fill rate of Chinese chips and of Chinese cloud",
              .source = "assumption",
+             .min = 0.01,
+             .max = 1.0});
+    v.field("compliant_availability", compliant_availability,
+            {.unit = "1",
+             .doc = "initial expected fill rate of compliant US chips for Tier 2 buyers refused on the cap",
+             .source = "assumption (as us_availability)",
              .min = 0.01,
              .max = 1.0});
     v.field("cn_cumulative", cn_cumulative,

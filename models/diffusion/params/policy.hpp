@@ -126,7 +126,9 @@ enum class EventAction {
   g2g,
   tier,
   china_licence_on,
-  china_licence_off
+  china_licence_off,
+  compliant_tier2_on,
+  compliant_tier2_off
 };
 
 /// The name of an action as written in configs.
@@ -134,7 +136,8 @@ std::string_view event_action_name(EventAction a);
 
 /// A dated policy event. Actions: rule_on, rule_off, guidance_on, guidance_off,
 /// retaliation_on, retaliation_off, g2g (countries get the G2G multiplier), tier (countries
-/// move to `tier`), china_licence_on/off (US compliant chips may or may not be sold to China).
+/// move to `tier`), china_licence_on/off (US compliant chips may or may not be sold to China),
+/// compliant_tier2_on/off (capped Tier 2 buyers may or may not buy compliant chips outside the cap).
 struct EventSpec {
   time::Date date{2025, 1, 13};
   EventAction action = EventAction::unset;
@@ -155,9 +158,12 @@ struct EventSpec {
               {"g2g", EventAction::g2g},
               {"tier", EventAction::tier},
               {"china_licence_on", EventAction::china_licence_on},
-              {"china_licence_off", EventAction::china_licence_off}},
+              {"china_licence_off", EventAction::china_licence_off},
+              {"compliant_tier2_on", EventAction::compliant_tier2_on},
+              {"compliant_tier2_off", EventAction::compliant_tier2_off}},
              {.doc = "what the event does (g2g: the countries get the G2G multiplier; tier: they move to `tier`; "
-                     "china_licence_on/off: US compliant chips may (not) be sold to China)"});
+                     "china_licence_on/off: US compliant chips may (not) be sold to China; "
+                     "compliant_tier2_on/off: capped Tier 2 buyers may (not) buy them outside the cap)"});
     v.field("countries", countries, {.doc = "ISO3 codes (g2g, tier)"});
     v.field("tier", tier, {.unit = "1", .doc = "new tier (action tier)", .min = 1.0, .max = 3.0});
     v.field("note", note, {.doc = "what the event is, with its source"});
@@ -172,6 +178,7 @@ struct PolicyParams {
   double tier3_diversion = 0.0;
   double retaliation_cost_multiplier = 1.05;
   bool china_licence_at_start = true;
+  bool compliant_tier2_at_start = true;
   double compliant_quality = 0.5;
   double china_us_penalty = 4.0;
 
@@ -204,6 +211,11 @@ struct PolicyParams {
     v.field("china_licence_at_start", china_licence_at_start,
             {.doc = "US compliant chips (H20 class) may be sold to China at the start (events switch it)",
              .source = "cal. s3 [S28] (>1M H20 to China in 2024, no licence needed until April 2025)"});
+    v.field("compliant_tier2_at_start", compliant_tier2_at_start,
+            {.doc = "Tier 2 buyers refused on the cap may buy US compliant chips (H20 class) outside it, at the "
+                    "start (events switch it)",
+             .source = "derived: H20 TPP 2,368 (cal. s3 [S28]) is below the 3A090.a line of TPP 4,800 that the "
+                       "caps cover (cal. s2 [S17])"});
     v.field(
         "compliant_quality", compliant_quality,
         {.unit = "1",

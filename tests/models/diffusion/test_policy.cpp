@@ -59,6 +59,28 @@ TEST_CASE("events switch the rule, guidance and tiers in their month", "[diffusi
   CHECK(p.ledger_available(1, {2025, 3}) == Approx(2 * 3 * 49900.0 / 36 - 1000.0));
 }
 
+TEST_CASE("compliant chips are open to capped Tier 2 buyers only while caps apply and events allow",
+          "[diffusion][policy]") {
+  CountryTable t;
+  t.rows.resize(1);
+  t.rows[0].tier_2025 = 2;
+  PolicyParams pp;
+  std::vector<Event> ev{{0, EventAction::rule_on, {}, 2},
+                        {2, EventAction::compliant_tier2_off, {}, 2},
+                        {4, EventAction::compliant_tier2_on, {}, 2},
+                        {6, EventAction::rule_off, {}, 2}};
+  Policy p(pp, t, ev, {false});
+  CHECK_FALSE(p.compliant_tier2());  // no caps before the first month's events
+  p.apply(0);
+  CHECK(p.compliant_tier2());  // compliant_tier2_at_start
+  p.apply(2);
+  CHECK_FALSE(p.compliant_tier2());
+  p.apply(4);
+  CHECK(p.compliant_tier2());
+  p.apply(6);
+  CHECK_FALSE(p.compliant_tier2());  // no caps, nothing to be outside of
+}
+
 TEST_CASE("event actions are decoded by name, unknown or missing ones are refused", "[diffusion][policy]") {
   auto decode = [](const std::string& yaml) {
     PolicyParams p;

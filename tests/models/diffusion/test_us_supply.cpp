@@ -139,6 +139,56 @@ TEST_CASE("Demand that must be served in its country never goes to remote US clo
   CHECK(remote_total(1.0) <= 1e-6);
 }
 
+TEST_CASE("Capped Tier 2 buyers turn to compliant chips when they are open, and only then",
+          "[diffusion][us]") {
+  // Expected choice mode: every refused buyer's re-choice is split by its probabilities, so
+  // the month in which compliant chips are first taken compares like with like.
+  auto harness = [](bool open) {
+    return std::make_unique<Harness>(
+        "diffusion_rule",
+        std::vector<std::string>{std::string("params.policy.compliant_tier2_at_start=") + (open ? "true" : "false"),
+                                 "params.choice.mode=expected"},
+        1);
+  };
+  auto open = harness(true), closed = harness(false);
+  const auto& so = open->model->state();
+  const auto& sc = closed->model->state();
+  double compliant_t2 = 0, compliant_elsewhere = 0, compliant_closed = 0;
+  bool compared = false;
+  for (int step = 0; step < 36; ++step) {
+    open->step(step);
+    closed->step(step);
+    double month_t2 = 0;
+    std::array<double, kNumAlts> round2_open{}, round2_closed{};
+    for (std::size_t c = 0; c < so.world.countries; ++c) {
+      const auto& m = so.month.country[c];
+      compliant_closed += sc.month.country[c].compliant_served;
+      if (so.policy->tier(c) != 2) {
+        compliant_elsewhere += m.compliant_served;
+        continue;
+      }
+      month_t2 += m.compliant_served;
+      for (std::size_t k = 0; k < kNumAlts; ++k) {
+        round2_open[k] += m.demand2[k];
+        round2_closed[k] += sc.month.country[c].demand2[k];
+      }
+    }
+    compliant_t2 += month_t2;
+    if (month_t2 > 0 && !compared) {
+      // The first month with compliant chips: until its round 2 both runs are the same.
+      // Refused demand stays on the US stack more, and defers or crosses to China less.
+      compared = true;
+      CHECK(round2_open[kUsDirect] + round2_open[kUsCloud] > round2_closed[kUsDirect] + round2_closed[kUsCloud]);
+      CHECK(round2_open[kCnChip] + round2_open[kCnCloud] < round2_closed[kCnChip] + round2_closed[kCnCloud]);
+      CHECK(round2_open[kDefer] < round2_closed[kDefer]);
+    }
+  }
+  CHECK(compared);
+  CHECK(compliant_t2 > 1e3);  // H100e over 2025-27
+  CHECK(compliant_elsewhere == 0.0);
+  CHECK(compliant_closed == 0.0);
+}
+
 TEST_CASE("US cloud is not left idle: free capacity in the US at Dec 2030 below 10% of installed", "[diffusion][us]") {
   // Calibration target of docs/validation.md: the median over 8 seeds, in both arms.
   for (const std::string scenario : {"diffusion_rule", "no_controls"}) {
