@@ -37,7 +37,7 @@ def main():
     scale.REPLICATES = args.replicates
     with tempfile.TemporaryDirectory() as tmp:
         start = time.monotonic()
-        runs = scale.sweep(args.tiersim, Path(tmp), "scale", {"params.scale.consignees_total": 100000}, agents)
+        runs = scale.sweep(str(Path(args.tiersim).resolve()), Path(tmp), "scale", {"params.scale.consignees_total": 100000}, agents)
         seconds = time.monotonic() - start
     cap = scale.by_scale(runs[runs["scenario"] == "diffusion_rule"], "cap_used_t2")
     effect = claim.paired(runs, "cn_share_new_t2_2027", "diffusion_rule", "no_controls")
