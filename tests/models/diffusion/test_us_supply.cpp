@@ -139,8 +139,7 @@ TEST_CASE("Demand that must be served in its country never goes to remote US clo
   CHECK(remote_total(1.0) <= 1e-6);
 }
 
-TEST_CASE("Capped Tier 2 buyers turn to compliant chips when they are open, and only then",
-          "[diffusion][us]") {
+TEST_CASE("Capped Tier 2 buyers turn to compliant chips when they are open, and only then", "[diffusion][us]") {
   // Expected choice mode: every refused buyer's re-choice is split by its probabilities, so
   // the month in which compliant chips are first taken compares like with like.
   auto harness = [](bool open) {
