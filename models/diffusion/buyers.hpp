@@ -84,6 +84,9 @@ struct ConsigneeSizes {
   std::vector<std::size_t> end;    ///< per country, one past its last buyer
   double alpha = 1.2;              ///< Pareto tail index
 
+  /// Consignees buyer b of country c stands for: one for a national project (before first[c]).
+  double consignees(std::size_t b, std::size_t c) const { return b < first[c] ? 1.0 : per_buyer[c]; }
+
   /// LPP-exempt part of a US_direct request r of buyer b (country c) that has requested
   /// `before` this year: each of its consignees asks for its share of the requests in
   /// proportion to its size, and is exempt up to `limit` a year (docs/ODD.md s.7.3).

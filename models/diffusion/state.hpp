@@ -41,9 +41,7 @@ struct World {
 
   bool tier2_2025(std::size_t c) const { return table.rows[c].tier_2025 == 2; }
   /// Consignees buyer b of country c stands for: one for a national project.
-  double consignees(std::size_t b, std::size_t c) const {
-    return project_buyer[c] == b ? 1.0 : consignee_sizes.per_buyer[c];
-  }
+  double consignees(std::size_t b, std::size_t c) const { return consignee_sizes.consignees(b, c); }
 };
 
 /// World demand this year.

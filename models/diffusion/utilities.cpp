@@ -90,12 +90,18 @@ AltMask availability_mask(const State& s, const DiffusionParams& p, std::size_t 
 /// Tables for the full mask and for each alternative removed (the re-choice), from the
 /// exponentials of the utilities shifted by the country's largest and scaled by each
 /// alternative's nest parameter (nested_logit.hpp).
-std::array<ChoiceTable, kNumAlts> choice_tables(const std::array<double, kNumAlts>& v, AltMask m,
-                                                const ChoiceParams& ch) {
+/// e_k = exp((V_k - max V) / mu_nest(k)), what make_choice_table takes.
+std::array<double, kNumAlts> nest_exponentials(const std::array<double, kNumAlts>& v, const ChoiceParams& ch) {
   const double shift = *std::max_element(v.begin(), v.end());
   const std::array<double, kNumAlts> mu{ch.mu_us, ch.mu_us, ch.mu_cn, ch.mu_cn, 1.0};
   std::array<double, kNumAlts> e{};
   for (std::size_t k = 0; k < kNumAlts; ++k) e[k] = std::exp((v[k] - shift) / mu[k]);
+  return e;
+}
+
+std::array<ChoiceTable, kNumAlts> choice_tables(const std::array<double, kNumAlts>& v, AltMask m,
+                                                const ChoiceParams& ch) {
+  const auto e = nest_exponentials(v, ch);
   const NestParams nests{ch.mu_us, ch.mu_cn};
   std::array<ChoiceTable, kNumAlts> tables{};
   tables[0] = make_choice_table(e, m, nests);
@@ -112,11 +118,7 @@ ChoiceTable compliant_table(std::array<double, kNumAlts> v, AltMask m, const Dif
   const auto& ch = p.choice;
   v[kUsDirect] += ch.beta_price * std::log(p.policy.compliant_quality) +
                   ch.delta_avail * std::log(std::max(ch.availability_floor, expected_fill));
-  const double shift = *std::max_element(v.begin(), v.end());
-  const std::array<double, kNumAlts> mu{ch.mu_us, ch.mu_us, ch.mu_cn, ch.mu_cn, 1.0};
-  std::array<double, kNumAlts> e{};
-  for (std::size_t k = 0; k < kNumAlts; ++k) e[k] = std::exp((v[k] - shift) / mu[k]);
-  return make_choice_table(e, m, NestParams{ch.mu_us, ch.mu_cn});
+  return make_choice_table(nest_exponentials(v, ch), m, NestParams{ch.mu_us, ch.mu_cn});
 }
 
 }  // namespace

@@ -214,8 +214,9 @@ double rechoose_expected(const Pass& p, std::size_t b, const std::array<double, 
     const double x = rationed[static_cast<std::size_t>(k)];
     if (x <= 0) continue;
     const auto prob = p.rechoice_probabilities(b, k);
+    const bool offered = p.offers_compliant(b, k);
     for (std::size_t j = 0; j < kNumAlts; ++j) {
-      if (j == kUsDirect && p.offers_compliant(b, k)) {
+      if (j == kUsDirect && offered) {
         compliant += prob[j] * x;
         continue;
       }

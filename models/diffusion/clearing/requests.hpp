@@ -30,17 +30,13 @@ struct MonthRules {
   double residency_projects = 0;  ///< ... of a national project's
   bool compliant = false;         ///< Tier 2 buyers refused on the cap may buy compliant chips
 
-  bool is_project(const Buyers& buyers, std::size_t b) const {
-    return project_buyer != nullptr && (*project_buyer)[buyers.country[b]] == b;
-  }
   /// Share of buyer b's US_cloud demand that must be served in its own country.
   double residency(const Buyers& buyers, std::size_t b) const {
-    return is_project(buyers, b) ? residency_projects : residency_buyers;
+    return project_buyer != nullptr && (*project_buyer)[buyers.country[b]] == b ? residency_projects : residency_buyers;
   }
-  /// Consignees buyer b stands for: one for a national project (World::consignees).
+  /// Consignees buyer b stands for (ConsigneeSizes::consignees; nullptr: one each).
   double consignees(const Buyers& buyers, std::size_t b) const {
-    if (consignee_sizes == nullptr || is_project(buyers, b)) return 1.0;
-    return consignee_sizes->per_buyer[buyers.country[b]];
+    return consignee_sizes == nullptr ? 1.0 : consignee_sizes->consignees(b, buyers.country[b]);
   }
 };
 
