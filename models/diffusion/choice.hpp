@@ -19,7 +19,7 @@ struct BuyerWeights {
 /// nest, exp(-S_b [majority US]) on the Chinese one.
 inline BuyerWeights buyer_weights(const ChoiceParams& p, const Buyers& buyers, const ChoiceInputs& choice,
                                   std::size_t b) {
-  const double a = std::max<double>(p.availability_floor, buyers.a_us[b]);
+  const double a = std::max(p.availability_floor, static_cast<double>(buyers.a_us[b]));
   const double switching = static_cast<double>(choice.switching[b]);
   const bool majority_cn = buyers.majority_cn(b);
   return {std::exp(p.delta_avail * std::log(a)) * (majority_cn ? switching : 1.0), majority_cn ? 1.0 : switching};

@@ -252,7 +252,7 @@ void init_choice_and_scratch(State& s, const DiffusionParams& p) {
   // The switching-cost factor exp(-S_b) is fixed for a buyer: computed once.
   s.choice.switching.resize(nb);
   for (std::size_t b = 0; b < nb; ++b) {
-    const double t = s.buyers.training[b];
+    const double t = static_cast<double>(s.buyers.training[b]);
     s.choice.switching[b] = static_cast<float>(std::exp(-(t * p.choice.s_train + (1.0 - t) * p.choice.s_infer)));
   }
   s.month.country.assign(n, CountryMonth{});
