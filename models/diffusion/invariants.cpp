@@ -80,13 +80,24 @@ std::string global_violation(const State& s) {
   return {};
 }
 
-/// The US vendors: money in equals money out (revenue by tier and by destination country
-/// both equal the price times the chips shipped), and output within the CoWoS ceiling when
-/// capacity is decided.
+/// The US vendors: money in equals money out (the revenue by destination country, by tier
+/// and in all equal each market's price times what clearing shipped to it), no market gets
+/// more than it ordered nor all of them more than the output, and output within the CoWoS
+/// ceiling when capacity is decided.
 std::string us_vendor_violation(const State& s, const DiffusionParams& p) {
   const auto& v = s.vendors;
+  const auto& g = s.month.global;
   const std::string when = s.clock.now.to_string() + ": ";
-  const double money = s.month.global.vendor_revenue;
+  double money = 0, shipped = 0;
+  for (std::size_t m = 0; m < kNumMarkets; ++m) {
+    if (!within(g.market_shipped[m], g.market_orders[m])) return when + "a US vendor market shipped beyond its orders";
+    money += v.market_price[m] * g.market_shipped[m];
+    shipped += g.market_shipped[m];
+  }
+  if (!within(shipped, g.vendor_output)) return when + "US vendors shipped beyond their output";
+  if (std::fabs(g.vendor_revenue - money) > kTol * std::max(1.0, money)) {
+    return when + "US vendor revenue by destination differs from the markets' prices x chips shipped";
+  }
   double by_tier = 0;
   for (const auto& r : v.revenue) by_tier += r[0] + r[1] + r[2];
   const double by_country = std::accumulate(v.revenue_by_country.begin(), v.revenue_by_country.end(), 0.0);

@@ -79,6 +79,7 @@ void learn_chinese_quality(State& s, const DiffusionParams& p) {
 void learning_phase(State& s, const Env& env) {
   update_country_expectations(s, env.p.expectations.eta);
   update_scarcity(s);
+  learn_market_scarcity(s);
   learn_vendor_orders(s, env);
   learn_cloud_requests(s, env);
   update_buyer_expectations(s, env);

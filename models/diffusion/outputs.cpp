@@ -24,6 +24,9 @@ void declare_dimensions(engine::Registry& reg, const State& s, const DiffusionPa
   for (const auto& f : p.gatekeepers.firms) gk.push_back(f.name);
   reg.add_dimension({"gatekeeper", gk, "cloud gatekeeper (UVEU)"});
   reg.add_dimension({"tier", {"1", "2", "3"}, "tier under the January 2025 rule"});
+  reg.add_dimension({"market",
+                     {"cloud", "tier1", "tier2", "tier3"},
+                     "US vendors' market: gatekeepers' builds, buyers' imports by the tier of their country"});
 
   std::vector<std::size_t> tier_of, region_of, ally_of;
   for (std::size_t c = 0; c < w.countries; ++c) {
@@ -239,14 +242,15 @@ void declare_suppliers(engine::Registry& reg, const State& s) {
                       "",
                       "",
                       [&v](std::span<double> out) { std::copy(v.output.begin(), v.output.end(), out.begin()); }});
-  reg.add_observable({"vendor_price",
-                      "USD/H100e",
-                      "price per H100e including the scarcity markup",
-                      {"vendor"},
-                      Reduce::mean,
-                      "",
-                      "",
-                      [&v](std::span<double> out) { std::fill(out.begin(), out.end(), v.price); }});
+  reg.add_observable(
+      {"vendor_price",
+       "USD/H100e",
+       "price per H100e with the scarcity markup: the mean of the markets' prices over last month's orders",
+       {"vendor"},
+       Reduce::mean,
+       "",
+       "",
+       [&v](std::span<double> out) { std::fill(out.begin(), out.end(), v.price); }});
   reg.add_observable({"vendor_revenue",
                       "USD/month",
                       "vendor revenue by destination tier (active tiers)",
@@ -463,16 +467,11 @@ int RunTally::year_index(int year) const {
 }
 
 void RunTally::record(const State& s) {
-  const auto& gk = s.gatekeepers;
   const auto y = static_cast<std::size_t>(s.clock.now.year - calendar_.start().year);
   for (std::size_t c = 0; c < s.world.countries; ++c) {
     const auto& m = s.month.country[c];
     abandoned_total_[c] += m.abandoned;
-    if (s.world.tier2_2025(c)) {
-      double gk_here = 0;
-      for (std::size_t k = 0; k < gk.shipped.size(); ++k) gk_here += gk.shipped[k] * gk.share[k][c];
-      t2_us_revenue_ += (m.served[kUsDirect] + gk_here) * s.vendors.price;
-    }
+    if (s.world.tier2_2025(c)) t2_us_revenue_ += s.vendors.revenue_by_country[c];
     if (s.world.tier2_2025(c)) t2_cn_chip_by_year_[y] += m.served[kCnChip];
     served_by_year_[y][c][kStackUs] += m.served[kUsDirect] + m.served[kUsCloud];
     served_by_year_[y][c][kStackCn] += m.served[kCnChip] + m.served[kCnCloud];

@@ -39,6 +39,14 @@ void per_country(engine::Registry& reg, const State& s, const char* name, const 
                       }});
 }
 
+/// An observable with one value per US vendor market (MarketIndex).
+void per_market(engine::Registry& reg, const MarketArray& from, const char* name, const char* unit, Reduce reduce,
+                const char* doc) {
+  reg.add_observable({name, unit, doc, {"market"}, reduce, "", "", [&from](std::span<double> out) {
+                        std::copy(from.begin(), from.end(), out.begin());
+                      }});
+}
+
 /// US cloud capacity rented by buyers of country c outside c this month, H100e.
 double cloud_remote(const State& s, std::size_t c) {
   return std::max(0.0, s.month.country[c].served[kUsCloud] - s.month.cloud_local_used[c]);
@@ -57,6 +65,12 @@ void declare_us_observables(engine::Registry& reg, const State& s) {
                       "",
                       "",
                       [&s](std::span<double> out) { out[0] = s.month.global.vendor_orders; }});
+  per_market(reg, v.market_price, "vendor_market_price", "USD/H100e", Reduce::mean,
+             "price per H100e in each market, with the markup of the market's own scarcity");
+  per_market(reg, s.month.global.market_orders, "vendor_market_orders", "H100e/month", Reduce::sum,
+             "orders the vendors were asked to ship, by market (both rounds)");
+  per_market(reg, s.month.global.market_shipped, "vendor_market_shipped", "H100e/month", Reduce::sum,
+             "chips the vendors shipped, by market");
   per_country(reg, s, "vendor_revenue_country", "USD/month",
               "US vendor revenue by destination: chips bought there and gatekeeper builds placed there",
               [&v](std::size_t c) { return v.revenue_by_country[c]; });

@@ -60,7 +60,13 @@ struct Countries {
   std::vector<double> a_us_sum;                           ///< sum over the country's buyers of expected US availability
 };
 
-/// US chip vendors: packaging capacity and its pipeline, output and price this month,
+/// The US vendors' markets: the gatekeepers' builds (US cloud in any country), and buyers'
+/// imports by the tier of their country (the index is the tier).
+enum MarketIndex : std::size_t { kMarketCloud = 0, kMarketTier1 = 1, kMarketTier2 = 2, kMarketTier3 = 3 };
+inline constexpr std::size_t kNumMarkets = 4;
+using MarketArray = std::array<double, kNumMarkets>;
+
+/// US chip vendors: packaging capacity and its pipeline, output and prices this month,
 /// revenue by destination tier.
 struct Vendors {
   std::vector<double> capacity;                ///< per vendor, packaging capacity in use, H100e/year
@@ -69,7 +75,10 @@ struct Vendors {
   std::vector<double> investment;              ///< per vendor, capacity ordered this month, H100e/year
   double expected_orders = 0.0;                ///< chip orders the vendors expect, H100e/month
   std::vector<double> output;                  ///< per vendor, H100e this month
-  double price = 0.0;                          ///< price per H100e including the scarcity markup
+  double price = 0.0;                          ///< price per H100e with the markup (mean over last month's orders)
+  MarketArray market_price{};                  ///< price per H100e in each market, with its own markup
+  MarketArray market_excess{};                 ///< last month's unfilled share of each market's orders
+  MarketArray market_orders_last{};            ///< last month's orders by market, H100e (both rounds)
   double base_price = 0.0;                     ///< price per H100e before the markup
   double excess_share = 0.0;                   ///< last month's excess demand share (orders beyond output)
   double last_t2_direct_shipped = 0.0;         ///< US chips shipped to Tier 2 last month (diversion base)
@@ -179,8 +188,10 @@ struct CountryMonth {
 /// Global capacities and their use in one month.
 struct GlobalMonth {
   double vendor_output = 0;
-  double vendor_orders = 0;   ///< orders vendors were asked to ship (cleared by the rules), both rounds
-  double vendor_shipped = 0;  ///< to buyers and gatekeepers
+  double vendor_orders = 0;      ///< orders vendors were asked to ship (cleared by the rules), both rounds
+  double vendor_shipped = 0;     ///< to buyers and gatekeepers
+  MarketArray market_orders{};   ///< vendor_orders by market (MarketIndex)
+  MarketArray market_shipped{};  ///< ... and what was shipped of them
   double cn_export_capacity = 0, cn_export_used = 0;
   double cn_domestic_capacity = 0, cn_domestic_used = 0;
   double cn_cloud_capacity = 0, cn_cloud_used = 0;
@@ -234,6 +245,9 @@ struct State {
 inline bool us_barred(const Policy& policy, const std::vector<bool>& china, std::size_t c) {
   return policy.tier(c) == 3 && !(policy.china_licence() && china[c]);
 }
+
+/// The vendors' market of country c's imports: its tier (MarketIndex 1-3).
+inline std::size_t market_of(const Policy& policy, std::size_t c) { return static_cast<std::size_t>(policy.tier(c)); }
 
 /// What the phases use from the engine and the parameters; fixed for a run.
 struct Env {

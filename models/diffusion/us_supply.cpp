@@ -48,6 +48,29 @@ void invest_vendors(State& s, const Env& env) {
   }
 }
 
+/// Water-filling, one step: the fill per unit weight that ships `left` to the open markets.
+double fill_rate(const std::array<bool, kNumMarkets>& open, const MarketArray& orders, const MarketArray& weight,
+                 double left) {
+  double weighted = 0;
+  for (std::size_t m = 0; m < kNumMarkets; ++m) weighted += open[m] ? weight[m] * orders[m] : 0.0;
+  return weighted > 0 ? std::max(0.0, left) / weighted : 0.0;
+}
+
+/// Water-filling, the other step: close the open markets that `lambda` fills in full and
+/// take their orders off `left`; whether any was closed.
+bool close_saturated(std::array<bool, kNumMarkets>& open, const MarketArray& orders, const MarketArray& weight,
+                     double lambda, double& left) {
+  bool closed = false;
+  for (std::size_t m = 0; m < kNumMarkets; ++m) {
+    if (open[m] && lambda * weight[m] >= 1.0) {
+      open[m] = false;
+      left -= orders[m];
+      closed = true;
+    }
+  }
+  return closed;
+}
+
 }  // namespace
 
 double vendor_ceiling(const VendorCapacityParams& c, std::size_t vendor, int year) {
@@ -90,7 +113,58 @@ void vendor_supply(State& s, const Env& env) {
   }
   v.base_price = us_base_price(p.vendors, s.clock.now);
   v.price = v.base_price * (1.0 + p.vendors.kappa * v.excess_share);
+  if (p.vendors.allocation.behaviour == Behaviour::frozen) {
+    v.market_price.fill(v.price);
+  } else {
+    // Each market's markup from its own scarcity; the vendors' mean price weights the
+    // markets by last month's orders (the world markup while there were none).
+    double orders = 0, paid = 0;
+    for (std::size_t m = 0; m < kNumMarkets; ++m) {
+      v.market_price[m] = v.base_price * (1.0 + p.vendors.kappa * v.market_excess[m]);
+      orders += v.market_orders_last[m];
+      paid += v.market_orders_last[m] * v.market_price[m];
+    }
+    if (orders > 0) v.price = paid / orders;
+  }
   if (!frozen) invest_vendors(s, env);
+}
+
+MarketArray allocate_output(double output, const MarketArray& orders, const MarketArray& weight) {
+  MarketArray fill;
+  fill.fill(1.0);
+  if (std::accumulate(orders.begin(), orders.end(), 0.0) <= output) return fill;
+  // Water-filling: markets whose weighted share would exceed their orders are filled in
+  // full and leave the loop; the rest share what is left in proportion to weight x orders.
+  std::array<bool, kNumMarkets> open{};
+  for (std::size_t m = 0; m < kNumMarkets; ++m) open[m] = orders[m] > 0;
+  double left = output;
+  double lambda = 0;
+  do {
+    lambda = fill_rate(open, orders, weight, left);
+  } while (close_saturated(open, orders, weight, lambda, left));
+  for (std::size_t m = 0; m < kNumMarkets; ++m) {
+    if (open[m]) fill[m] = lambda * weight[m];
+  }
+  return fill;
+}
+
+MarketArray allocation_weights(const Vendors& v, const VendorAllocationParams& a) {
+  MarketArray w{};
+  for (std::size_t m = 0; m < kNumMarkets; ++m) {
+    const double markup = v.base_price > 0 ? v.market_price[m] / v.base_price : 1.0;
+    w[m] = a.priority(m) * std::pow(markup, a.margin_elasticity);
+  }
+  return w;
+}
+
+void learn_market_scarcity(State& s) {
+  const auto& g = s.month.global;
+  auto& v = s.vendors;
+  for (std::size_t m = 0; m < kNumMarkets; ++m) {
+    const double o = g.market_orders[m];
+    v.market_excess[m] = o > 0 ? std::max(0.0, o - g.market_shipped[m]) / o : 0.0;
+  }
+  v.market_orders_last = g.market_orders;
 }
 
 void learn_vendor_orders(State& s, const Env& env) {

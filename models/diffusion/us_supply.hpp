@@ -18,6 +18,18 @@ void init_vendors(State& s, const DiffusionParams& p);
 /// month's capacity decision (adaptive).
 void vendor_supply(State& s, const Env& env);
 
+/// The vendors' fill of each market's orders when `output` is shared out by weight: every
+/// market gets fill = min(1, lambda x weight), with lambda such that the fills ship all of
+/// `output` (or every order, if output suffices). Markets without orders get 1.
+MarketArray allocate_output(double output, const MarketArray& orders, const MarketArray& weight);
+
+/// The vendors' allocation weights this month: priority x (market price / base price)^e.
+MarketArray allocation_weights(const Vendors& v, const VendorAllocationParams& a);
+
+/// learning: each market's unfilled share and the month's orders by market (next month's
+/// markups and mean price).
+void learn_market_scarcity(State& s);
+
 /// learning: the vendors' expected orders from the month's orders (both rounds).
 void learn_vendor_orders(State& s, const Env& env);
 

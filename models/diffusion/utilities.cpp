@@ -8,10 +8,13 @@
 namespace tiersim::models::diffusion {
 namespace {
 
-/// The price terms -beta ln(P_k / P_ref) of the four priced alternatives this month; the
-/// Chinese ones at the domestic price in China ([0]) and the export price elsewhere ([1]).
+/// The price terms -beta ln(P_k / P_ref) of the four priced alternatives this month: US
+/// chips at the price of the country's market (by tier, MarketIndex), US cloud at the
+/// price of the gatekeepers' builds; the Chinese ones at the domestic price in China ([0])
+/// and the export price elsewhere ([1]).
 struct PriceTerms {
-  double us_direct, us_cloud;
+  MarketArray us_direct;
+  double us_cloud;
   std::array<double, 2> cn_chip, cn_cloud;
 };
 
@@ -20,11 +23,14 @@ PriceTerms price_terms(const State& s, const DiffusionParams& p) {
   // Prices enter relative to the 2025 all-in cost of US compute, so that Defer (no price)
   // keeps a stable meaning while prices fall.
   const double reference = p.vendors.price_2025 * (1.0 + p.vendors.facility_overhead);
-  const double us_direct = s.vendors.price * (1.0 + p.vendors.facility_overhead * retaliation);
-  const double us_cloud = us_direct * (1.0 + p.gatekeepers.cloud_markup) *
-                          (1.0 + (s.policy->rule_in_force() ? p.gatekeepers.uveu_surcharge : 0.0));
   const double beta = p.choice.beta_price;
-  PriceTerms t{-beta * std::log(us_direct / reference), -beta * std::log(us_cloud / reference), {}, {}};
+  auto all_in = [&](std::size_t m) {
+    return s.vendors.market_price[m] * (1.0 + p.vendors.facility_overhead * retaliation);
+  };
+  const double us_cloud = all_in(kMarketCloud) * (1.0 + p.gatekeepers.cloud_markup) *
+                          (1.0 + (s.policy->rule_in_force() ? p.gatekeepers.uveu_surcharge : 0.0));
+  PriceTerms t{{}, -beta * std::log(us_cloud / reference), {}, {}};
+  for (std::size_t m = 0; m < kNumMarkets; ++m) t.us_direct[m] = -beta * std::log(all_in(m) / reference);
   const std::array<double, 2> cn_price{s.china.price, s.china.export_price};
   for (std::size_t m = 0; m < 2; ++m) {
     // Per effective H100e: the chip price and facility, over the quality.
@@ -59,7 +65,7 @@ std::array<double, kNumAlts> country_utilities(const State& s, const DiffusionPa
            std::log(std::max(ch.availability_floor, k.a_cn[static_cast<std::size_t>(alt - kCnChip)][c]));
   };
   std::array<double, kNumAlts> v{};
-  v[kUsDirect] = price.us_direct + net_us + align;
+  v[kUsDirect] = price.us_direct[market_of(*s.policy, c)] + net_us + align;
   if (s.world.china[c]) {
     // China buys compliant chips: less compute per dollar, and Beijing discourages them.
     v[kUsDirect] += ch.beta_price * std::log(p.policy.compliant_quality) - p.policy.china_us_penalty;

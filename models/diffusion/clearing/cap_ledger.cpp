@@ -53,12 +53,12 @@ double CapLedger::granted(std::size_t c) const {
   return random_order_ ? std::min(request_[c], ledger_[c]) : share_[c] * request_[c];
 }
 
-void CapLedger::draw(double vendor_factor, std::vector<CountryMonth>& month) {
+void CapLedger::draw(const MarketArray& vendor_fill, std::vector<CountryMonth>& month) {
   for (std::size_t c = 0; c < ledger_.size(); ++c) {
     if (request_[c] <= 0) continue;
     // Only what vendors ship counts against the cap; the part of a grant they could not
     // ship stays on the ledger for the next round.
-    const double drawn = vendor_factor * granted(c);
+    const double drawn = vendor_fill[market_of(policy_, c)] * granted(c);
     policy_.ledger_draw(c, drawn);
     month[c].cap_drawn += drawn;
     ledger_[c] = std::max(0.0, ledger_[c] - drawn);

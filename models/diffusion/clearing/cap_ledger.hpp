@@ -31,9 +31,9 @@ class CapLedger {
   double granted(std::size_t c) const;
   const std::vector<double>& shares() const { return share_; }
 
-  /// Charge the ledgers with what vendors shipped of the round's grants (`vendor_factor`:
-  /// the share of orders vendors could serve) and take it off the month's ledger.
-  void draw(double vendor_factor, std::vector<CountryMonth>& month);
+  /// Charge the ledgers with what vendors shipped of the round's grants (`vendor_fill`: the
+  /// share of each market's orders vendors could serve) and take it off the month's ledger.
+  void draw(const MarketArray& vendor_fill, std::vector<CountryMonth>& month);
 
  private:
   void ration_random(std::size_t c, double available, const BuyerIndex& index, ClearingScratch& scratch,

@@ -2,18 +2,30 @@
 
 #include <numeric>
 
+#include "models/diffusion/us_supply.hpp"
+
 namespace tiersim::models::diffusion {
 namespace {
 
-/// All US chip orders of a round: buyers' cleared US_direct requests (cap requests as
-/// granted, Tier 3 diversion as far as it reaches) and gatekeeper orders.
-double vendor_orders(const State& s, const std::vector<RoundRequests>& requests, double gatekeeper_orders,
-                     const CapLedger& ledger, double diversion) {
-  double orders = gatekeeper_orders;
+/// All US chip orders of a round, in all and by market: buyers' cleared US_direct requests
+/// (cap requests as granted, Tier 3 diversion as far as it reaches) by the tier of their
+/// country, and gatekeeper orders.
+struct VendorOrders {
+  double total = 0;
+  MarketArray by_market{};
+};
+
+VendorOrders vendor_orders(const State& s, const std::vector<RoundRequests>& requests, double gatekeeper_orders,
+                           const CapLedger& ledger, double diversion) {
+  VendorOrders orders;
+  orders.total = gatekeeper_orders;
+  orders.by_market[kMarketCloud] = gatekeeper_orders;
   for (std::size_t c = 0; c < requests.size(); ++c) {
     const auto& d = requests[c].direct;
     const double free_part = us_barred(*s.policy, s.world.china, c) ? d.free_ * diversion : d.free_;
-    orders += d.lpp + ledger.granted(c) + d.nveu + free_part;
+    const double here = d.lpp + ledger.granted(c) + d.nveu + free_part;
+    orders.total += here;
+    orders.by_market[market_of(*s.policy, c)] += here;
   }
   return orders;
 }
@@ -105,8 +117,15 @@ RoundFactors make_factors(const State& s, const Env& env, const std::vector<Roun
   f.diversion = safe_ratio(cap.diversion, diverted_req);
   ledger.grant(requests, s.index, scratch, round);
   f.cap = ledger.shares();
-  f.vendor_orders = vendor_orders(s, requests, gatekeeper_orders, ledger, f.diversion);
-  f.vendor = safe_ratio(cap.vendor, f.vendor_orders);
+  const VendorOrders orders = vendor_orders(s, requests, gatekeeper_orders, ledger, f.diversion);
+  f.vendor_orders = orders.total;
+  f.market_orders = orders.by_market;
+  const auto& allocation = env.p.vendors.allocation;
+  if (allocation.behaviour == Behaviour::frozen) {
+    f.vendor.fill(safe_ratio(cap.vendor, orders.total));
+  } else {
+    f.vendor = allocate_output(cap.vendor, orders.by_market, allocation_weights(s.vendors, allocation));
+  }
   cloud_factors(s, env, requests, f);
   chinese_factors(s, requests, cap, f);
   return f;
@@ -128,7 +147,7 @@ void consume(State& s, const RoundFactors& f, const std::vector<RoundRequests>& 
   for (std::size_t c = 0; c < requests.size(); ++c) {
     const auto& r = requests[c];
     if (us_barred(*s.policy, s.world.china, c)) {
-      const double d = f.vendor * f.diversion * r.direct.free_;
+      const double d = f.vendor_fill(*s.policy, c) * f.diversion * r.direct.free_;
       cap.diversion -= f.diversion * r.direct.free_;
       g.diversion_used += d;
     }
@@ -150,7 +169,11 @@ void consume(State& s, const RoundFactors& f, const std::vector<RoundRequests>& 
   s.china.cloud_shipped += cloud_hw;
   cap.cn_cloud_orders = 0.0;
   g.vendor_orders += f.vendor_orders;
-  const double gk_shipped = f.vendor * gatekeeper_orders;
+  for (std::size_t m = 0; m < kNumMarkets; ++m) {
+    g.market_orders[m] += f.market_orders[m];
+    g.market_shipped[m] += f.vendor[m] * f.market_orders[m];
+  }
+  const double gk_shipped = f.vendor[kMarketCloud] * gatekeeper_orders;
   cap.vendor -= shipped_direct + gk_shipped;
   g.vendor_shipped += shipped_direct + gk_shipped;
   g.gatekeeper_shipped += gk_shipped;

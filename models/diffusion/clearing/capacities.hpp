@@ -23,16 +23,20 @@ struct Capacities {
 
 /// The shares of a round's requests that are served.
 struct RoundFactors {
-  std::vector<double> cap;     ///< pro rata: share of each country's cap requests granted
-  bool per_buyer_cap = false;  ///< random-order rationing: grants are per buyer (scratch.cap_grant)
-  double vendor = 1.0;         ///< share of all US chip orders vendors can ship
-  double vendor_orders = 0.0;  ///< the round's US chip orders that the rules let through, H100e
+  std::vector<double> cap;                 ///< pro rata: share of each country's cap requests granted
+  bool per_buyer_cap = false;              ///< random-order rationing: grants are per buyer (scratch.cap_grant)
+  MarketArray vendor{1.0, 1.0, 1.0, 1.0};  ///< share of each market's US chip orders vendors ship
+  double vendor_orders = 0.0;              ///< the round's US chip orders that the rules let through, H100e
+  MarketArray market_orders{};             ///< ... by market
   /// US_cloud per country: the share served of the requests that must stay in the country
   /// (local capacity only, served first), and of the others (local, then remote) and the
   /// local part of that.
   std::vector<double> cloud_resident, cloud_other, cloud_other_local;
   double cn_export = 1.0, cn_domestic = 1.0, cn_cloud = 1.0;
   double diversion = 1.0;  ///< share of Tier 3 US_direct requests that diversion can serve
+
+  /// Share of country c's US_direct orders the vendors ship this round (its tier's market).
+  double vendor_fill(const Policy& policy, std::size_t c) const { return vendor[market_of(policy, c)]; }
 };
 
 /// The month's capacities before the first round; resets the month's global flows.
@@ -59,7 +63,7 @@ inline double served_of(const RoundFactors& f, const Policy& policy, const std::
     case kUsDirect: {
       const double cap_granted = f.per_buyer_cap ? std::min(grant, sp.cap) : f.cap[c] * sp.cap;
       const double free_part = us_barred(policy, china, c) ? sp.free_ * f.diversion : sp.free_;
-      return f.vendor * (sp.lpp + cap_granted + sp.nveu + free_part);
+      return f.vendor_fill(policy, c) * (sp.lpp + cap_granted + sp.nveu + free_part);
     }
     case kUsCloud: return r * (residency * f.cloud_resident[c] + (1.0 - residency) * f.cloud_other[c]);
     case kCnChip: return r * (china[c] ? f.cn_domestic : f.cn_export);

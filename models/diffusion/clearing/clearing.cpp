@@ -142,8 +142,9 @@ BuyerService serve_buyer(const Pass& p, const RoundFactors& f, std::size_t b, co
     const double served = std::min(r[uk], served_of(f, p.policy, p.china, c, k, r[uk], sp, grant, res));
     out.served[uk] = served;
     if (k == kUsDirect) {
-      out.lpp = f.vendor * sp.lpp;
-      out.nveu = f.vendor * sp.nveu;
+      const double fill = f.vendor_fill(p.policy, c);
+      out.lpp = fill * sp.lpp;
+      out.nveu = fill * sp.nveu;
       p.buyers.lpp_used[b] += out.lpp;
       p.buyers.nveu_used[b] += out.nveu;
       p.buyers.lpp_requested[b] += sp.lpp + sp.cap;
@@ -319,7 +320,7 @@ std::array<double, kNumAlts> serve_round2(const Pass& p, const RoundFactors& fb,
   if (compliant > 0) {
     // Outside the cap and the LPP exemption: only vendor output limits it. (Only a refused
     // US_direct request re-chooses compliant chips, so it was counted as asked above.)
-    const double got_compliant = fb.vendor * compliant;
+    const double got_compliant = fb.vendor_fill(p.policy, p.buyers.country[b]) * compliant;
     acc.served[kUsDirect] += got_compliant;
     acc.compliant_served += got_compliant;
     unserved[kUsDirect] += compliant - got_compliant;
@@ -417,7 +418,7 @@ void clearing_phase(State& s, const Env& env) {
   ledger.draw(fa.vendor, s.month.country);
   consume(s, fa, req1, served_direct(acc2), gk_orders, cap);
   for (std::size_t k = 0; k < s.gatekeepers.orders.size(); ++k)
-    s.gatekeepers.shipped[k] = fa.vendor * s.gatekeepers.orders[k];
+    s.gatekeepers.shipped[k] = fa.vendor[kMarketCloud] * s.gatekeepers.orders[k];
 
   const auto req2 = round2_requests(acc2);
   const RoundFactors fb = make_factors(s, env, req2, 0.0, ledger, cap, s.scratch, 1);

@@ -9,6 +9,55 @@
 
 namespace tiersim::models::diffusion {
 
+/// How the vendors share out scarce output across markets (docs/ODD.md s.7.8): the
+/// gatekeepers' builds and buyers' imports into Tier 1, 2 and 3 countries. Each market's
+/// price carries its own scarcity markup; when orders exceed output, a market's fill is in
+/// proportion to its weight, priority x (market price / base price)^margin_elasticity.
+struct VendorAllocationParams {
+  Behaviour behaviour = Behaviour::adaptive;
+  double priority_cloud = 1.0;
+  double priority_tier1 = 1.0;
+  double priority_tier2 = 1.0;
+  double priority_tier3 = 1.0;
+  double margin_elasticity = 1.0;
+
+  template <class V>
+  void visit(V& v) {
+    behaviour_choice(v, "behaviour", behaviour,
+                     "allocation: by market, each market priced by its own scarcity (adaptive), or one world price "
+                     "and the same fill for every order (frozen: the v1 rule)");
+    auto priority = [&v](const char* key, double& value, const char* doc) {
+      v.field(key, value,
+              {.unit = "1",
+               .doc = doc,
+               .source = "assumption (no published allocation rule; sweep 0.5-4)",
+               .min = 0.01,
+               .max = 100.0});
+    };
+    priority("priority_cloud", priority_cloud,
+             "allocation weight of the gatekeepers' builds (US cloud, any country) when output is short");
+    priority("priority_tier1", priority_tier1,
+             "allocation weight of buyers' imports into Tier 1 countries (the US included)");
+    priority("priority_tier2", priority_tier2,
+             "allocation weight of buyers' imports into Tier 2 countries (cap grants, exemptions, compliant chips)");
+    priority("priority_tier3", priority_tier3,
+             "allocation weight of orders from Tier 3 countries (what diversion lets through)");
+    v.field("margin_elasticity", margin_elasticity,
+            {.unit = "1",
+             .doc = "how strongly scarce output goes to the markets whose scarcity markup is higher (0: by priority "
+                    "only)",
+             .source = "assumption (sweep 0-4)",
+             .min = 0.0,
+             .max = 20.0});
+  }
+
+  /// Weight of market m (MarketIndex) before the price term.
+  double priority(std::size_t m) const {
+    const double by_market[] = {priority_cloud, priority_tier1, priority_tier2, priority_tier3};
+    return by_market[m];
+  }
+};
+
 struct VendorParams {
   std::vector<std::string> names{"Nvidia", "AMD"};
   std::vector<double> output_2025{9.6e6, 0.8e6};
@@ -19,10 +68,12 @@ struct VendorParams {
   double kappa = 0.5;
   double facility_overhead = 1.0;
   VendorCapacityParams capacity;
+  VendorAllocationParams allocation;
 
   template <class V>
   void visit(V& v) {
     v.section("capacity", capacity, "packaging capacity: decisions and the dated CoWoS ceiling");
+    v.section("allocation", allocation, "scarce output and prices by market");
     v.field("names", names, {.doc = "US chip vendors", .source = "cal. s3"});
     v.field("output_2025", output_2025,
             {.unit = "H100e/year",
@@ -52,9 +103,12 @@ struct VendorParams {
              .source = "cal. s8 (-20..-30%/yr)",
              .min = -0.9,
              .max = 1.0});
-    v.field(
-        "kappa", kappa,
-        {.unit = "1", .doc = "scarcity markup per unit of excess-demand share", .source = "assumption", .min = 0.0});
+    v.field("kappa", kappa,
+            {.unit = "1",
+             .doc = "scarcity markup per unit of excess-demand share (of the market's orders, or of all orders when "
+                    "allocation is frozen)",
+             .source = "assumption",
+             .min = 0.0});
     v.field("facility_overhead", facility_overhead,
             {.unit = "1",
              .doc = "data-centre cost per H100e relative to the chip price (all-in = chip x (1+this))",

@@ -51,7 +51,7 @@ TEST_CASE("a short ledger is granted pro rata and charged with what vendors ship
   ledger.grant(f.requests(200.0), f.index, f.scratch, 0);
   CHECK(ledger.share(0) == Approx(0.5));
   CHECK(ledger.granted(0) == Approx(100.0));
-  ledger.draw(0.6, f.month);  // vendors ship 60% of all orders
+  ledger.draw({0.6, 0.6, 0.6, 0.6}, f.month);  // vendors ship 60% of every market's orders
   CHECK(f.policy->ledger_used(0) == Approx(60.0));
   CHECK(f.month[0].cap_drawn == Approx(60.0));
   // What vendors could not ship is still on the ledger for round 2.
@@ -69,7 +69,7 @@ TEST_CASE("random-order rationing grants whole requests in a random order until 
   CHECK(f.scratch.cap_grant[0] + f.scratch.cap_grant[1] == Approx(100.0));
   CHECK((f.scratch.cap_grant[1] == Approx(50.0) || f.scratch.cap_grant[0] == Approx(100.0)));
   CHECK(ledger.granted(0) == Approx(100.0));
-  ledger.draw(1.0, f.month);
+  ledger.draw({1.0, 1.0, 1.0, 1.0}, f.month);
   CHECK(ledger.available(0) == Approx(0.0));
   CHECK(f.policy->ledger_used(0) == Approx(100.0));
 }

@@ -157,7 +157,7 @@ TEST_CASE("Capped Tier 2 buyers turn to compliant chips when they are open, and 
   for (int step = 0; step < 36; ++step) {
     open->step(step);
     closed->step(step);
-    double month_t2 = 0;
+    double month_t2 = 0, asked_t2 = 0;
     std::array<double, kNumAlts> round2_open{}, round2_closed{};
     for (std::size_t c = 0; c < so.world.countries; ++c) {
       const auto& m = so.month.country[c];
@@ -167,14 +167,16 @@ TEST_CASE("Capped Tier 2 buyers turn to compliant chips when they are open, and 
         continue;
       }
       month_t2 += m.compliant_served;
+      asked_t2 += m.compliant_requested;
       for (std::size_t k = 0; k < kNumAlts; ++k) {
         round2_open[k] += m.demand2[k];
         round2_closed[k] += sc.month.country[c].demand2[k];
       }
     }
     compliant_t2 += month_t2;
-    if (month_t2 > 0 && !compared) {
-      // The first month with compliant chips: until its round 2 both runs are the same.
+    if (asked_t2 > 0 && !compared) {
+      // The first month in which compliant chips are asked for: until its round 2 both runs
+      // are the same (later, unfilled compliant orders raise the Tier 2 market's price).
       // Refused demand stays on the US stack more, and defers or crosses to China less.
       compared = true;
       CHECK(round2_open[kUsDirect] + round2_open[kUsCloud] > round2_closed[kUsDirect] + round2_closed[kUsCloud]);
