@@ -94,6 +94,14 @@ void check_country_table(std::string_view bytes) {
     out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
     if (!out) throw std::runtime_error("fuzz harness: cannot write " + path.string());
   }
+  // Removed once read, whatever happens (a fuzzing session runs millions of inputs).
+  struct RemoveAfter {
+    const std::filesystem::path& p;
+    ~RemoveAfter() {
+      std::error_code ec;
+      std::filesystem::remove(p, ec);
+    }
+  } remove_after{path};
   models::diffusion::CountryTable table;
   try {
     table = models::diffusion::load_country_table(path);
