@@ -41,7 +41,8 @@ if [ "${TIERSIM_ROBUSTNESS:-1}" != 0 ]; then
   cmake --build --preset tsan -j "$jobs" --target tiersim_parallel_tests
   ctest --preset tsan -j "$jobs" -L parallel
   phase "build and tests (tsan)"
-  # libFuzzer targets, a bounded time each (skipped with a message without clang).
+  # libFuzzer targets (built in the ASan tree above), a bounded time each (skipped with a
+  # message without clang).
   fuzz/run.sh "${TIERSIM_FUZZ_SECONDS:-30}"
   phase "fuzz"
 fi
