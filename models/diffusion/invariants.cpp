@@ -17,7 +17,7 @@ std::string at(const State& s, std::size_t c, const std::string& what) {
   return s.clock.now.to_string() + ", " + s.world.table.rows[c].iso3 + ": " + what;
 }
 
-std::string country_violation(const State& s, const DiffusionParams& p, std::size_t c) {
+std::string country_violation(const State& s, std::size_t c) {
   const auto& m = s.month.country[c];
   const double in = m.new_demand + m.backlog_in;
   const double served = std::accumulate(m.served.begin(), m.served.end(), 0.0);
@@ -36,9 +36,9 @@ std::string country_violation(const State& s, const DiffusionParams& p, std::siz
   if (policy.tier(c) == 2 && !within(policy.ledger_used(c), policy.ledger_released(c, s.clock.now))) {
     return at(s, c, "cap ledger drawn beyond what was released");
   }
-  if (us_barred(policy, s.world.china, c) && p.policy.tier3_diversion == 0.0 &&
+  if (us_barred(policy, s.world.china, c) &&
       (m.served[kUsDirect] != 0.0 || m.served[kUsCloud] != 0.0)) {
-    return at(s, c, "US compute served in Tier 3 without diversion");
+    return at(s, c, "US compute served where it is barred");
   }
   if (!within(s.month.cloud_local_used[c], s.month.cloud_free_before[c])) {
     return at(s, c, "gatekeeper capacity in the country over-used");
@@ -75,7 +75,6 @@ std::string global_violation(const State& s) {
   if (!within(g.cn_export_used, g.cn_export_capacity)) return when + "Chinese exports beyond export capacity";
   if (!within(g.cn_domestic_used, g.cn_domestic_capacity)) return when + "Chinese domestic supply exceeded";
   if (!within(g.cn_cloud_used, g.cn_cloud_capacity)) return when + "Chinese cloud capacity abroad exceeded";
-  if (!within(g.diversion_used, g.diversion_capacity)) return when + "diversion to Tier 3 beyond its limit";
   if (!(g.us_cloud_remote_used >= 0.0)) return when + "negative remote US cloud use";
   return {};
 }
@@ -155,7 +154,7 @@ std::string uveu_violation(const State& s, const DiffusionParams& p) {
 
 std::string first_violation(const State& s, const DiffusionParams& p) {
   for (std::size_t c = 0; c < s.world.countries; ++c) {
-    if (auto v = country_violation(s, p, c); !v.empty()) return v;
+    if (auto v = country_violation(s, c); !v.empty()) return v;
   }
   if (auto v = global_violation(s); !v.empty()) return v;
   if (auto v = us_vendor_violation(s, p); !v.empty()) return v;

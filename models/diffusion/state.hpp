@@ -81,7 +81,6 @@ struct Vendors {
   MarketArray market_orders_last{};            ///< last month's orders by market, H100e (both rounds)
   double base_price = 0.0;                     ///< price per H100e before the markup
   double excess_share = 0.0;                   ///< last month's excess demand share (orders beyond output)
-  double last_t2_direct_shipped = 0.0;         ///< US chips shipped to Tier 2 last month (diversion base)
   std::vector<std::array<double, 3>> revenue;  ///< [vendor][tier - 1], USD this month
   std::vector<double> revenue_by_country;      ///< [c] all vendors, USD this month (chips and builds there)
 };
@@ -198,7 +197,6 @@ struct GlobalMonth {
   double us_cloud_remote_used = 0;
   double vendor_revenue = 0;  ///< USD: shipped chips at the month's price (buyers and gatekeepers)
   double gatekeeper_orders = 0, gatekeeper_shipped = 0;
-  double diversion_capacity = 0, diversion_used = 0;
 };
 
 /// What happened this month.
@@ -241,7 +239,7 @@ struct State {
 };
 
 /// US compute may not reach country c: Tier 3, except China (CHN/HKG/MAC) while US compliant
-/// chips may be sold there (then US_direct only, outside every cap). Diversion aside.
+/// chips may be sold there (then US_direct only, outside every cap).
 inline bool us_barred(const Policy& policy, const std::vector<bool>& china, std::size_t c) {
   return policy.tier(c) == 3 && !(policy.china_licence() && china[c]);
 }

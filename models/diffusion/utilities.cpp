@@ -82,9 +82,8 @@ std::array<double, kNumAlts> country_utilities(const State& s, const DiffusionPa
 /// Which alternatives country c's buyers can choose this month.
 AltMask availability_mask(const State& s, const DiffusionParams& p, std::size_t c, bool local_cloud, bool cn_local) {
   const int tier = s.policy->tier(c);
-  const bool diversion = p.policy.tier3_diversion > 0;
   AltMask m = bit(kDefer);
-  if (!us_barred(*s.policy, s.world.china, c) || diversion) m |= bit(kUsDirect);
+  if (!us_barred(*s.policy, s.world.china, c)) m |= bit(kUsDirect);
   if (tier != 3 && (local_cloud || p.gatekeepers.remote_allowed)) m |= bit(kUsCloud);
   if (s.countries.stance[c] != Stance::exclude) {
     m |= bit(kCnChip);

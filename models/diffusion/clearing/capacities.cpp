@@ -8,7 +8,7 @@ namespace tiersim::models::diffusion {
 namespace {
 
 /// All US chip orders of a round, in all and by market: buyers' cleared US_direct requests
-/// (cap requests as granted, Tier 3 diversion as far as it reaches) by the tier of their
+/// (cap requests as granted) by the tier of their
 /// country, and gatekeeper orders.
 struct VendorOrders {
   double total = 0;
@@ -16,14 +16,13 @@ struct VendorOrders {
 };
 
 VendorOrders vendor_orders(const State& s, const std::vector<RoundRequests>& requests, double gatekeeper_orders,
-                           const CapLedger& ledger, double diversion) {
+                           const CapLedger& ledger) {
   VendorOrders orders;
   orders.total = gatekeeper_orders;
   orders.by_market[kMarketCloud] = gatekeeper_orders;
   for (std::size_t c = 0; c < requests.size(); ++c) {
     const auto& d = requests[c].direct;
-    const double free_part = us_barred(*s.policy, s.world.china, c) ? d.free_ * diversion : d.free_;
-    const double here = d.lpp + ledger.granted(c) + d.nveu + free_part;
+    const double here = d.lpp + ledger.granted(c) + d.nveu + d.free_;
     orders.total += here;
     orders.by_market[market_of(*s.policy, c)] += here;
   }
@@ -79,10 +78,9 @@ void chinese_factors(const State& s, const std::vector<RoundRequests>& requests,
 
 }  // namespace
 
-Capacities open_capacities(State& s, const Env& env) {
+Capacities open_capacities(State& s) {
   Capacities cap;
   cap.vendor = std::accumulate(s.vendors.output.begin(), s.vendors.output.end(), 0.0);
-  cap.diversion = env.p.policy.tier3_diversion * s.vendors.last_t2_direct_shipped;
   cap.cn_export = s.china.export_pool;
   cap.cn_domestic = s.china.domestic_pool;
   cap.cn_cloud = s.china.cloud_pool;
@@ -97,7 +95,6 @@ Capacities open_capacities(State& s, const Env& env) {
   g.cn_domestic_capacity = cap.cn_domestic;
   g.cn_cloud_capacity = cap.cn_cloud;
   g.gatekeeper_orders = std::accumulate(s.gatekeepers.orders.begin(), s.gatekeepers.orders.end(), 0.0);
-  g.diversion_capacity = cap.diversion;
   return cap;
 }
 
@@ -110,14 +107,9 @@ RoundFactors make_factors(const State& s, const Env& env, const std::vector<Roun
   f.cloud_resident.assign(n, 1.0);
   f.cloud_other.assign(n, 1.0);
   f.cloud_other_local.assign(n, 1.0);
-  double diverted_req = 0;
-  for (std::size_t c = 0; c < n; ++c) {
-    if (us_barred(*s.policy, s.world.china, c)) diverted_req += requests[c].direct.free_;
-  }
-  f.diversion = safe_ratio(cap.diversion, diverted_req);
   ledger.grant(requests, s.index, scratch, round);
   f.cap = ledger.shares();
-  const VendorOrders orders = vendor_orders(s, requests, gatekeeper_orders, ledger, f.diversion);
+  const VendorOrders orders = vendor_orders(s, requests, gatekeeper_orders, ledger);
   f.vendor_orders = orders.total;
   f.market_orders = orders.by_market;
   const auto& allocation = env.p.vendors.allocation;
@@ -146,11 +138,6 @@ void consume(State& s, const RoundFactors& f, const std::vector<RoundRequests>& 
   g.us_cloud_remote_used += remote_used;
   for (std::size_t c = 0; c < requests.size(); ++c) {
     const auto& r = requests[c];
-    if (us_barred(*s.policy, s.world.china, c)) {
-      const double d = f.vendor_fill(*s.policy, c) * f.diversion * r.direct.free_;
-      cap.diversion -= f.diversion * r.direct.free_;
-      g.diversion_used += d;
-    }
     if (s.world.china[c]) {
       const double used = f.cn_domestic * (r.by_alt[kCnChip] + r.by_alt[kCnCloud]);
       cap.cn_domestic -= used;

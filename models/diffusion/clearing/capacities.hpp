@@ -14,7 +14,6 @@ namespace tiersim::models::diffusion {
 /// What is left of the month's global capacities, H100e.
 struct Capacities {
   double vendor = 0;           ///< US vendor output not yet shipped
-  double diversion = 0;        ///< US chips that may still reach Tier 3
   double cn_export = 0;        ///< Chinese chips for export
   double cn_domestic = 0;      ///< Chinese chips for China
   double cn_cloud = 0;         ///< Chinese cloud capacity abroad
@@ -33,14 +32,13 @@ struct RoundFactors {
   /// local part of that.
   std::vector<double> cloud_resident, cloud_other, cloud_other_local;
   double cn_export = 1.0, cn_domestic = 1.0, cn_cloud = 1.0;
-  double diversion = 1.0;  ///< share of Tier 3 US_direct requests that diversion can serve
 
   /// Share of country c's US_direct orders the vendors ship this round (its tier's market).
   double vendor_fill(const Policy& policy, std::size_t c) const { return vendor[market_of(policy, c)]; }
 };
 
 /// The month's capacities before the first round; resets the month's global flows.
-Capacities open_capacities(State& s, const Env& env);
+Capacities open_capacities(State& s);
 
 /// Factors of one round: its requests per country against what is left. Grants the
 /// round's cap requests on the ledger; `gatekeeper_orders` are the gatekeepers' chip orders
@@ -62,8 +60,7 @@ inline double served_of(const RoundFactors& f, const Policy& policy, const std::
   switch (k) {
     case kUsDirect: {
       const double cap_granted = f.per_buyer_cap ? std::min(grant, sp.cap) : f.cap[c] * sp.cap;
-      const double free_part = us_barred(policy, china, c) ? sp.free_ * f.diversion : sp.free_;
-      return f.vendor_fill(policy, c) * (sp.lpp + cap_granted + sp.nveu + free_part);
+      return f.vendor_fill(policy, c) * (sp.lpp + cap_granted + sp.nveu + sp.free_);
     }
     case kUsCloud: return r * (residency * f.cloud_resident[c] + (1.0 - residency) * f.cloud_other[c]);
     case kCnChip: return r * (china[c] ? f.cn_domestic : f.cn_export);

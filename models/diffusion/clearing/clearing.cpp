@@ -365,7 +365,6 @@ std::vector<RoundRequests> round2_requests(const std::vector<Round1Service>& acc
 /// The month's flows per country, installed bases, and what the settlement needs.
 void record_month(State& s, const std::vector<Round1Tally>& acc1, const std::vector<Round1Service>& acc2,
                   const std::vector<Round2Service>& acc3) {
-  double t2_direct = 0;
   for (std::size_t c = 0; c < s.world.countries; ++c) {
     auto& m = s.month.country[c];
     m.new_demand = acc1[c].new_demand;
@@ -387,9 +386,7 @@ void record_month(State& s, const std::vector<Round1Tally>& acc1, const std::vec
     m.compliant_requested = acc2[c].requests2.compliant;
     s.countries.installed[kStackUs][c] = acc3[c].ib_us;
     s.countries.installed[kStackCn][c] = acc3[c].ib_cn;
-    if (s.policy->tier(c) == 2) t2_direct += m.served[kUsDirect];
   }
-  s.vendors.last_t2_direct_shipped = t2_direct;
 }
 
 }  // namespace
@@ -402,7 +399,7 @@ void clearing_phase(State& s, const Env& env) {
 
   const auto acc1 = per_country_sums<Round1Tally>(
       env.executor, country, n, [&](std::size_t b, Round1Tally& acc) { choose_and_request(pass, b, acc); });
-  Capacities cap = open_capacities(s, env);
+  Capacities cap = open_capacities(s);
   CapLedger ledger(*s.policy, rules, s.clock.now, n, env.ration_stream);
   for (std::size_t c = 0; c < n; ++c) {
     s.month.country[c] = CountryMonth{};

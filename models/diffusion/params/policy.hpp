@@ -175,7 +175,6 @@ struct PolicyParams {
   std::vector<EventSpec> events;
   double guidance_risk = 1.0;
   double restrict_risk = 1.0;
-  double tier3_diversion = 0.0;
   double retaliation_cost_multiplier = 1.05;
   bool china_licence_at_start = true;
   bool compliant_tier2_at_start = true;
@@ -196,12 +195,6 @@ struct PolicyParams {
              .doc = "risk on Chinese options in a country whose stance is restrict",
              .source = "assumption",
              .min = 0.0});
-    v.field("tier3_diversion", tier3_diversion,
-            {.unit = "1",
-             .doc = "US chips reaching Tier 3, as share of Tier 2 US-chip imports",
-             .source = "cal. s9 (no good source; MODEL default 0)",
-             .min = 0.0,
-             .max = 1.0});
     v.field("retaliation_cost_multiplier", retaliation_cost_multiplier,
             {.unit = "1",
              .doc = "US data-centre build cost multiplier while China's minerals ban is on",

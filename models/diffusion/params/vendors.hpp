@@ -41,7 +41,7 @@ struct VendorAllocationParams {
     priority("priority_tier2", priority_tier2,
              "allocation weight of buyers' imports into Tier 2 countries (cap grants, exemptions, compliant chips)");
     priority("priority_tier3", priority_tier3,
-             "allocation weight of orders from Tier 3 countries (what diversion lets through)");
+             "allocation weight of orders from Tier 3 countries (China while US compliant chips may be sold there)");
     v.field("margin_elasticity", margin_elasticity,
             {.unit = "1",
              .doc = "how strongly scarce output goes to the markets whose scarcity markup is higher (0: by priority "
