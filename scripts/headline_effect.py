@@ -39,6 +39,8 @@ ROWS = [
     ("t2_cn_to_2030", 1e-6, "M H100e", "Tier 2 demand served by Chinese chips or cloud 2025-30"),
     ("t2_unmet_to_2030", 1e-6, "M H100e", "Tier 2 demand unmet (abandoned + backlog) 2025-30"),
     ("cn_exports_t2_2025", 1, "H100e", "Chinese compute served to Tier 2 in 2025"),
+    ("cn_via_t2_2027", 1e-6, "M H100e", "US compute reaching China through Tier 2 2025-27"),
+    ("cn_via_t2_2030", 1e-6, "M H100e", "US compute reaching China through Tier 2 2025-30"),
 ]
 
 

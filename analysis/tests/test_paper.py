@@ -73,6 +73,13 @@ def test_pipeline_writes_every_table_figure_and_provenance(small_sweep, tmp_path
     assert routes.loc["t2_us_direct_to_2030", "mean"] < 0  # the caps cut Tier 2 imports of US chips
     assert r"\toprule" in (tmp_path / "us_side.tex").read_text()
     assert "US vendor revenue" in printed
+    # The rule's purpose: the parts add up to the whole, and the rule cuts what reaches China.
+    to_china = pd.read_csv(tmp_path / "to_china.csv").set_index("variable")
+    assert list(to_china.index) == [key for key, *_ in paper.claim.LEAKAGE_OUTCOMES]
+    parts = to_china.loc[["cn_via_t2_chips_2030", "cn_via_t2_cloud_2030"], "mean"].sum()
+    assert parts == pytest.approx(to_china.loc["cn_via_t2_2030", "mean"], rel=1e-9)
+    assert to_china.loc["cn_via_t2_2030", "mean"] < 0
+    assert r"\toprule" in (tmp_path / "to_china.tex").read_text()
 
 
 def test_any_scenario_pair_and_the_sign_of_the_effect(small_sweep, tmp_path, capsys):

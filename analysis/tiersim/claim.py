@@ -76,6 +76,15 @@ US_OUTCOMES = [
     ("t2_cn_to_2030", "t2_cn", "... by Chinese chips or cloud", 1e-6, "M H100e"),
 ]
 
+#: The rule's purpose (docs/ODD.md s.7.9): US compute reaching China through Tier 2, as
+#: chips re-exported and as Tier 2 US cloud rented, since 2025. Same columns as US_OUTCOMES.
+LEAKAGE_OUTCOMES = [
+    ("cn_via_t2_2027", "cn_via_t2_2027", "US compute reaching China through Tier 2, 2025-27", 1e-6, "M H100e"),
+    ("cn_via_t2_2030", "cn_via_t2", "US compute reaching China through Tier 2, 2025-30", 1e-6, "M H100e"),
+    ("cn_via_t2_chips_2030", "cn_via_t2_chips", "... as chips re-exported", 1e-6, "M H100e"),
+    ("cn_via_t2_cloud_2030", "cn_via_t2_cloud", "... as Tier 2 US cloud rented", 1e-6, "M H100e"),
+]
+
 
 def summarise_effect(diff, outcome="effect", thresholds_pp=THRESHOLDS_PP, n_boot=2000, seed=0) -> EffectSummary:
     """Mean and median paired difference (shares, not percent) with BCa bootstrap CIs, and the

@@ -8,7 +8,8 @@ Compares any two scenarios the sweep pairs (`pair_with`; default: the January 20
 --out: claim.csv/.tex (effect on the Chinese share of Tier 2 compute), tipping.csv,
 countries.csv/.tex (the countries Microsoft named), us_side.csv/.tex (effect on total US
 vendor revenue and on where Tier 2 demand goes: US chips, US cloud in the country or remote,
-Chinese, unmet), discovery.txt (where the effect is
+Chinese, unmet), to_china.csv/.tex (effect on US compute reaching China through Tier 2:
+chips re-exported and US cloud rented), discovery.txt (where the effect is
 large), sensitivity.csv/.tex, figures fig*.png and fig*.pdf in one style with readable
 names and 95% intervals on every estimate, skipped.txt (what was left out, and why) and
 provenance.json (sweep hash, tiersim version and git SHA for every file). Intervals of
@@ -116,13 +117,14 @@ def claim_table(frame, report):
     return pd.DataFrame(rows)
 
 
-def us_side_table(frame, report):
-    """The rule's effect on the US side (`claim.US_OUTCOMES`) in their own units: mean paired
-    difference with a 95% BCa bootstrap interval, and both arms' means."""
+def us_side_table(frame, report, outcomes=claim.US_OUTCOMES, what="US-side outcome"):
+    """The rule's effect on the US side (`claim.US_OUTCOMES`, or other `outcomes` of the same
+    form) in their own units: mean paired difference with a 95% BCa bootstrap interval, and
+    both arms' means."""
     rows = []
-    for key, _, label, scale, unit in claim.US_OUTCOMES:
+    for key, _, label, scale, unit in outcomes:
         if key not in frame:
-            report.skip(f"US-side outcome {key}", "not recorded in this sweep (a summary of the diffusion model)")
+            report.skip(f"{what} {key}", "not recorded in this sweep (a summary of the diffusion model)")
             continue
         pairs = claim.paired(frame, key, report.treated, report.control)
         d = pairs["diff"].to_numpy() * scale
@@ -403,20 +405,20 @@ def figures(ds, frame, countries, sens, out: Path, prov: Provenance, report: Rep
     return made
 
 
-def write_us_side(us, out, prov, report):
+def write_us_side(us, out, prov, report, name="us_side",
+                  caption="Effect on US vendor revenue and on where Tier 2 demand goes", what="US side"):
     if us.empty:
         return
     pair = f"{scenario_label(report.treated)} minus {scenario_label(report.control)}"
-    us.to_csv(out / "us_side.csv", index=False)
+    us.to_csv(out / f"{name}.csv", index=False)
     rows = [[r.outcome, r.unit, f"{r.n:d}", _num(r.mean), _ci(r.low, r.high), _num(r.treated_mean),
              _num(r.control_mean)] for r in us.itertuples()]
-    (out / "us_side.tex").write_text(latex_table(
+    (out / f"{name}.tex").write_text(latex_table(
         rows, ["Outcome", "Unit", "Pairs", "Mean effect", "95% CI", scenario_label(report.treated),
                scenario_label(report.control)],
-        f"Effect on US vendor revenue and on where Tier 2 demand goes ({pair}, paired runs); "
-        "95% BCa bootstrap intervals", label="tab:us_side"))
-    prov.add(out / "us_side.csv", "US side")
-    prov.add(out / "us_side.tex", "US side")
+        f"{caption} ({pair}, paired runs); 95% BCa bootstrap intervals", label=f"tab:{name}"))
+    prov.add(out / f"{name}.csv", what)
+    prov.add(out / f"{name}.tex", what)
 
 
 def write_tables(table, countries, sens, ds, out, prov, report):
@@ -479,6 +481,7 @@ def run(args):
 
     table = claim_table(frame, report)
     us = us_side_table(frame, report)
+    to_china = us_side_table(frame, report, claim.LEAKAGE_OUTCOMES, "leakage outcome")
     tip_rows = []
     for year in (2027, 2030):
         key = f"tipped_t2_{year}"
@@ -516,6 +519,9 @@ def run(args):
     prov.add(out / "discovery.txt", "scenario discovery")
     write_tables(table, countries, sens, ds, out, prov, report)
     write_us_side(us, out, prov, report)
+    write_us_side(to_china, out, prov, report, "to_china",
+                  "Effect on US compute reaching China through Tier 2 (chips re-exported, US cloud rented)",
+                  "compute reaching China")
 
     made = figures(ds, frame, countries, sens, out, prov, report)
     (out / "skipped.txt").write_text("".join(f"{s}\n" for s in report.skipped) or "nothing\n")

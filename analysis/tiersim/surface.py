@@ -148,10 +148,11 @@ def in_words(table: pd.DataFrame, axes) -> str:
 def knockouts(ds) -> pd.DataFrame:
     """The effect with each behaviour frozen: one row per design point of a knock-out sweep,
     the Chinese share (pp) and, where the file has them, the US side's outcomes 2025-30
-    (`claim.US_OUTCOMES`: total US vendor revenue, Tier 2 demand unmet and by route), each with
+    (`claim.US_OUTCOMES`: total US vendor revenue, Tier 2 demand unmet and by route; and
+    `claim.LEAKAGE_OUTCOMES`: US compute reaching China through Tier 2), each with
     its interval over replicates."""
     frame, out = _effects_by_point(ds)
-    for outcome, col, _, scale, _ in claim.US_OUTCOMES:
+    for outcome, col, _, scale, _ in claim.US_OUTCOMES + claim.LEAKAGE_OUTCOMES:
         if outcome not in frame:
             continue
         eff = paired_effects(frame, outcome)
@@ -189,7 +190,7 @@ def knockouts_in_words(ko: pd.DataFrame) -> str:
                      f"{r.high_2027_pp:+.3f}] pp, 2030 {r.effect_2030_pp:+.3f} [{r.low_2030_pp:+.3f}, "
                      f"{r.high_2030_pp:+.3f}] pp")
         parts = [f"{col} {r[f'effect_{col}']:+.2f} [{r[f'low_{col}']:+.2f}, {r[f'high_{col}']:+.2f}] {unit}"
-                 for _, col, _, _, unit in claim.US_OUTCOMES if f"effect_{col}" in ko]
+                 for _, col, _, _, unit in claim.US_OUTCOMES + claim.LEAKAGE_OUTCOMES if f"effect_{col}" in ko]
         if parts:
             lines.append("    2025-30: " + "; ".join(parts))
     return "\n".join(lines)

@@ -43,6 +43,7 @@ void DiffusionModel::declare(engine::Registry& reg) {
   sch.add("allocation", "gatekeepers", [&s, &env](const StepContext&) { allocation_phase(s, env); });
   sch.add("choice", "utilities", [&s, &env](const StepContext&) { choice_phase(s, env); });
   sch.add("clearing", "two-round clearing", [&s, &env](const StepContext&) { clearing_phase(s, env); });
+  sch.add("clearing", "leakage", [&s, &env](const StepContext&) { leakage_settlement(s, env); });
   sch.add("clearing", "gatekeeper settlement", [&s](const StepContext&) { gatekeeper_settlement(s); });
   sch.add("clearing", "vendor revenue", [&s](const StepContext&) { vendor_revenue(s); });
   sch.add("clearing", "Chinese settlement", [&s, &env](const StepContext&) { china_settlement(s, env); });

@@ -193,9 +193,10 @@ void allocation_phase(State& s, const Env& env) {
 void gatekeeper_settlement(State& s) {
   auto& gk = s.gatekeepers;
   // What buyers asked of US cloud in both rounds: demand diverted to US cloud after a cap
-  // refused it moves capacity too.
+  // refused it moves capacity too; so does what Tier 3 firms rented (leakage).
   for (std::size_t c = 0; c < s.world.countries; ++c) {
-    gk.cloud_signal[c] += s.month.country[c].demand[kUsCloud] + s.month.country[c].demand2[kUsCloud];
+    gk.cloud_signal[c] +=
+        s.month.country[c].demand[kUsCloud] + s.month.country[c].demand2[kUsCloud] + s.leakage.out[c][kLeakCloud];
   }
   const std::size_t slots = gk.pipeline.size();
   const std::size_t lag = slots - 1;

@@ -103,6 +103,21 @@ void init_cloud_hosts(World& w, const ChinaParams& china) {
   }
 }
 
+/// Transit hubs for leakage (leakage.hubs) and the leakage tallies.
+void init_leakage(State& s, const LeakageParams& lp, const engine::ModelContext& ctx) {
+  auto& w = s.world;
+  w.leakage_hub.assign(w.countries, false);
+  for (std::size_t k = 0; k < lp.hubs.size(); ++k) {
+    const std::string key = "leakage.hubs[" + std::to_string(k) + "]";
+    // A default hub that a smaller country table lacks is no hub; a hub the user names must exist.
+    if (!ctx.written(key) && w.table.index_of(lp.hubs[k]) < 0) continue;
+    w.leakage_hub[need_country(ctx, w.table, lp.hubs[k], key)] = true;
+  }
+  s.leakage.out.assign(w.countries, LeakArray{});
+  s.leakage.in.assign(w.countries, LeakArray{});
+  s.leakage.in_total.assign(w.countries, LeakArray{});
+}
+
 /// Initial stances from the 5G record; unknown ones drawn from the stance model given the
 /// known stances of their bloc. China is open.
 std::vector<Stance> initial_stances(const World& w, const StanceParams& params, const Env& env) {
@@ -178,7 +193,9 @@ std::vector<Event> resolve_events(const World& w, const PolicyParams& policy, co
       const std::string country_key = key + ".countries[" + std::to_string(k) + "]";
       ev.countries.push_back(static_cast<int>(need_country(ctx, w.table, e.countries[k], country_key)));
     }
-    if ((ev.action == EventAction::g2g || ev.action == EventAction::tier) && ev.countries.empty()) {
+    const bool needs_countries = ev.action == EventAction::g2g || ev.action == EventAction::tier ||
+                                 ev.action == EventAction::permits_on || ev.action == EventAction::permits_off;
+    if (needs_countries && ev.countries.empty()) {
       throw InputError(ctx.where(key) + ": action '" + std::string(event_action_name(e.action)) +
                        "' needs a list of countries");
     }
@@ -278,6 +295,7 @@ State init_state(const Env& env, const engine::ModelContext& ctx) {
   load_world_table(s.world, p, ctx);
   const auto project = init_demand_shares(s.world, p.demand, ctx);
   init_cloud_hosts(s.world, p.china);
+  init_leakage(s, p.leakage, ctx);
   s.countries.stance = initial_stances(s.world, p.stance, env);
   init_stance_world(s.world);
   auto g2g = draw_g2g(s.world, p.policy.rule, env, ctx);

@@ -36,8 +36,7 @@ std::string country_violation(const State& s, std::size_t c) {
   if (policy.tier(c) == 2 && !within(policy.ledger_used(c), policy.ledger_released(c, s.clock.now))) {
     return at(s, c, "cap ledger drawn beyond what was released");
   }
-  if (us_barred(policy, s.world.china, c) &&
-      (m.served[kUsDirect] != 0.0 || m.served[kUsCloud] != 0.0)) {
+  if (us_barred(policy, s.world.china, c) && (m.served[kUsDirect] != 0.0 || m.served[kUsCloud] != 0.0)) {
     return at(s, c, "US compute served where it is barred");
   }
   if (!within(s.month.cloud_local_used[c], s.month.cloud_free_before[c])) {
@@ -150,6 +149,35 @@ std::string uveu_violation(const State& s, const DiffusionParams& p) {
   return {};
 }
 
+/// Leakage: out of Tier 2 and into Tier 3 only; what leaves equals what arrives, by
+/// channel; no more than Tier 3's unserved requests; chips re-exported no more than the
+/// country imported; cloud rented no more than was free.
+std::string leakage_violation(const State& s) {
+  const auto& leak = s.leakage;
+  LeakArray out{}, in{};
+  for (std::size_t c = 0; c < s.world.countries; ++c) {
+    for (std::size_t ch = 0; ch < kNumLeakChannels; ++ch) {
+      if (!(leak.out[c][ch] >= 0.0) || !(leak.in[c][ch] >= 0.0)) return at(s, c, "negative or non-finite leakage");
+      if (leak.out[c][ch] > 0.0 && s.policy->tier(c) != 2) return at(s, c, "leakage out of a country not in Tier 2");
+      if (leak.in[c][ch] > 0.0 && s.policy->tier(c) != 3) return at(s, c, "leakage into a country not in Tier 3");
+      out[ch] += leak.out[c][ch];
+      in[ch] += leak.in[c][ch];
+    }
+    if (!within(leak.out[c][kLeakChips], s.month.country[c].served[kUsDirect])) {
+      return at(s, c, "more chips re-exported than imported");
+    }
+    if (!(s.gatekeepers.cloud_free[c] >= -kTol * std::max(1.0, leak.out[c][kLeakCloud]))) {
+      return at(s, c, "more US cloud rented to Tier 3 than was free");
+    }
+  }
+  const std::string when = s.clock.now.to_string() + ": ";
+  for (std::size_t ch = 0; ch < kNumLeakChannels; ++ch) {
+    if (std::fabs(out[ch] - in[ch]) > kTol * std::max(1.0, out[ch])) return when + "leakage not conserved";
+  }
+  if (!within(in[kLeakChips] + in[kLeakCloud], leak.demand)) return when + "leakage beyond Tier 3's unserved requests";
+  return {};
+}
+
 }  // namespace
 
 std::string first_violation(const State& s, const DiffusionParams& p) {
@@ -160,6 +188,7 @@ std::string first_violation(const State& s, const DiffusionParams& p) {
   if (auto v = us_vendor_violation(s, p); !v.empty()) return v;
   if (auto v = china_violation(s, p); !v.empty()) return v;
   if (auto v = buyer_violation(s, p); !v.empty()) return v;
+  if (auto v = leakage_violation(s); !v.empty()) return v;
   return uveu_violation(s, p);
 }
 

@@ -2,7 +2,8 @@
 // The model's invariants for the month just cleared (docs/ODD.md s.7.2-7.4): demand is
 // conserved in every country; nothing is served negative; no capacity is exceeded (cap
 // ledgers, LPP and NVEU allowances, vendor output, gatekeeper capacity in each country,
-// Chinese supply); no US compute is served where it is barred (Tier 3); the UVEU
+// Chinese supply); no US compute is served where it is barred (Tier 3); leakage moves
+// compute only from Tier 2 to Tier 3, conserved, within its limits; the UVEU
 // placement limits hold while in force. Builds with TIERSIM_CHECKS (Debug, CI) check them
 // every month and stop the run at the first violation.
 #include <string>

@@ -457,6 +457,7 @@ RunTally::RunTally(std::size_t countries, const time::Calendar& calendar) : cale
   us_revenue_by_year_.assign(static_cast<std::size_t>(years), 0.0);
   t2_backlog_at_dec_.assign(static_cast<std::size_t>(years), kNaN);
   t2_routes_by_year_.assign(static_cast<std::size_t>(years), std::array<double, kNumT2Routes>{});
+  china_leak_at_dec_.assign(static_cast<std::size_t>(years), LeakArray{kNaN, kNaN});
 }
 
 int RunTally::year_index(int year) const {
@@ -486,6 +487,7 @@ void RunTally::record(const State& s) {
     cloud_abroad_at_dec_[y] = placed;
   }
   record_us(s, y);
+  record_leakage(s, y);
 }
 
 void declare_outputs(engine::Registry& reg, const State& s, const DiffusionParams& p, const RunTally& tally) {
@@ -496,6 +498,7 @@ void declare_outputs(engine::Registry& reg, const State& s, const DiffusionParam
   declare_suppliers(reg, s);
   declare_chinese_suppliers(reg, s, p);
   declare_us_suppliers(reg, s, tally);
+  declare_leakage(reg, s, tally);
   declare_summaries(reg, s, p, tally);
 }
 

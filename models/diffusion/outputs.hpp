@@ -52,6 +52,9 @@ class RunTally {
   const std::vector<std::array<double, kNumT2Routes>>& t2_routes_by_year() const { return t2_routes_by_year_; }
   /// Per year: Tier 2 backlog at its end, H100e (NaN until December).
   const std::vector<double>& t2_backlog_at_dec() const { return t2_backlog_at_dec_; }
+  /// Per year: US compute that reached China (CHN, HKG, MAC) through Tier 2 since the
+  /// start of the run, at the year's end, by leakage channel, H100e (NaN until December).
+  const std::vector<LeakArray>& china_leak_at_dec() const { return china_leak_at_dec_; }
 
  private:
   const time::Calendar& calendar_;
@@ -62,8 +65,13 @@ class RunTally {
   std::vector<double> t2_cn_chip_by_year_, first_firm_output_by_year_, cloud_abroad_at_dec_;
   std::vector<double> us_revenue_by_year_, t2_backlog_at_dec_;
   std::vector<std::array<double, kNumT2Routes>> t2_routes_by_year_;
-  void record_us(const State& s, std::size_t year);  // outputs_us.cpp
+  std::vector<LeakArray> china_leak_at_dec_;
+  void record_us(const State& s, std::size_t year);       // outputs_us.cpp
+  void record_leakage(const State& s, std::size_t year);  // outputs_leakage.cpp
 };
+
+/// Leakage to Tier 3: its dimension, observables and summaries (outputs_leakage.cpp).
+void declare_leakage(engine::Registry& reg, const State& s, const RunTally& tally);
 
 /// The Chinese suppliers' dimensions and observables (outputs_china.cpp).
 void declare_chinese_suppliers(engine::Registry& reg, const State& s, const DiffusionParams& p);

@@ -9,6 +9,7 @@
 #include "models/diffusion/params/choice.hpp"
 #include "models/diffusion/params/demand.hpp"
 #include "models/diffusion/params/gatekeepers.hpp"
+#include "models/diffusion/params/leakage.hpp"
 #include "models/diffusion/params/policy.hpp"
 #include "models/diffusion/params/stance.hpp"
 #include "models/diffusion/params/vendors.hpp"
@@ -27,6 +28,7 @@ struct DiffusionParams {
   ChinaParams china;
   PolicyParams policy;
   StanceParams stance;
+  LeakageParams leakage;
 
   template <class V>
   void visit(V& v) {
@@ -41,6 +43,7 @@ struct DiffusionParams {
     v.section("china", china, "Chinese suppliers");
     v.section("policy", policy, "the regulator");
     v.section("stance", stance, "countries' stance toward the Chinese stack");
+    v.section("leakage", leakage, "US compute reaching Tier 3 through Tier 2 (chips re-exported, cloud rented)");
   }
 
   void check(const config::Node& where) const;

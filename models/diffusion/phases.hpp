@@ -31,6 +31,10 @@ void gatekeeper_settlement(State& s);
 /// clearing, settlement (vendors.cpp): vendor revenue by destination tier.
 void vendor_revenue(State& s);
 
+/// clearing, settlement (leakage.cpp): US compute reaching Tier 3 through Tier 2, as
+/// chips re-exported and as Tier 2 US cloud rented, up to Tier 3's unserved requests.
+void leakage_settlement(State& s, const Env& env);
+
 /// learning (learning.cpp): expectations, the vendors' scarcity signal, the Chinese
 /// learning curve, world installed bases, quarterly stance revisions.
 void learning_phase(State& s, const Env& env);

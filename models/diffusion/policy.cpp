@@ -17,6 +17,8 @@ std::string_view event_action_name(EventAction a) {
     case EventAction::china_licence_off: return "china_licence_off";
     case EventAction::compliant_tier2_on: return "compliant_tier2_on";
     case EventAction::compliant_tier2_off: return "compliant_tier2_off";
+    case EventAction::permits_on: return "permits_on";
+    case EventAction::permits_off: return "permits_off";
     case EventAction::retaliation_on: return "retaliation_on";
     case EventAction::retaliation_off: return "retaliation_off";
     case EventAction::g2g: return "g2g";
@@ -61,7 +63,11 @@ double nveu_allowance(const RuleParams& rule, const time::YearMonth& ym) {
 
 Policy::Policy(const PolicyParams& params, const CountryTable& table, std::vector<Event> events,
                std::vector<bool> g2g_drawn)
-    : params_(params), events_(std::move(events)), g2g_(std::move(g2g_drawn)), used_(table.rows.size(), 0.0) {
+    : params_(params),
+      events_(std::move(events)),
+      g2g_(std::move(g2g_drawn)),
+      permits_(table.rows.size(), false),
+      used_(table.rows.size(), 0.0) {
   for (const auto& r : table.rows) tier_.push_back(r.tier_2025);
   china_licence_ = params.china_licence_at_start;
   compliant_tier2_ = params.compliant_tier2_at_start;
@@ -94,6 +100,10 @@ bool Policy::apply(int step) {
         break;
       case EventAction::tier:
         for (int c : e.countries) tier_[static_cast<std::size_t>(c)] = e.tier;
+        break;
+      case EventAction::permits_on:
+      case EventAction::permits_off:
+        for (int c : e.countries) permits_[static_cast<std::size_t>(c)] = e.action == EventAction::permits_on;
         break;
       case EventAction::unset: break;  // refused when the parameters are checked
     }

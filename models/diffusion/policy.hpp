@@ -47,6 +47,8 @@ class Policy {
   bool compliant_tier2() const { return caps_active() && compliant_tier2_; }
   int tier(std::size_t c) const { return tier_[c]; }
   bool g2g(std::size_t c) const { return g2g_[c]; }
+  /// Country c's own export and transshipment permit regime is in force (leakage).
+  bool permits(std::size_t c) const { return permits_[c]; }
 
   /// Cap ledger of a country at month `ym`: released so far (with G2G) and used.
   double ledger_released(std::size_t c, const time::YearMonth& ym) const;
@@ -59,6 +61,7 @@ class Policy {
   std::vector<Event> events_;
   std::vector<int> tier_;
   std::vector<bool> g2g_;
+  std::vector<bool> permits_;
   std::vector<double> used_;
   bool rule_ = false;
   bool guidance_ = false;

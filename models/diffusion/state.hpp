@@ -34,6 +34,7 @@ struct World {
   std::vector<std::string> regions;        ///< bloc names
   std::vector<double> demand_share;        ///< share of world demand, per country
   std::vector<bool> cn_cloud_host;         ///< hosts Chinese cloud AI capacity abroad (region, hosted tier)
+  std::vector<bool> leakage_hub;           ///< a transit hub for leakage to Tier 3 (leakage.hubs)
   std::size_t usa = 0;                     ///< the US: home of remote US cloud
   std::vector<std::size_t> project_buyer;  ///< per country: its national project's buyer (kNoBuyer: none)
   ConsigneeSizes consignee_sizes;          ///< the real consignees behind the buyers
@@ -151,6 +152,22 @@ struct Gatekeepers {
   std::vector<double> capex;  ///< per gatekeeper: this month's capex (orders x build cost), USD/month
 };
 
+/// The channels by which US compute reaches Tier 3 through Tier 2: chips re-exported
+/// (transshipment, smuggling) and Tier 2 US cloud rented by Tier 3 firms.
+enum LeakChannel : std::size_t { kLeakChips = 0, kLeakCloud = 1 };
+inline constexpr std::size_t kNumLeakChannels = 2;
+using LeakArray = std::array<double, kNumLeakChannels>;
+
+/// Leakage (leakage.cpp): this month's flows by channel and what Tier 3 received since
+/// the start of the run.
+struct Leakage {
+  std::vector<LeakArray> out;       ///< [c] leaving Tier 2 country c this month, H100e/month
+  std::vector<LeakArray> in;        ///< [c] reaching Tier 3 country c this month, H100e/month
+  std::vector<LeakArray> in_total;  ///< [c] reached Tier 3 country c since the start, H100e
+  LeakArray potential{};            ///< what the month's Tier 2 imports and free cloud could carry, H100e/month
+  double demand = 0.0;              ///< Tier 3 requests not served this month, H100e/month
+};
+
 /// This month's choice inputs per country: utilities, availability, nested-logit tables.
 struct ChoiceInputs {
   std::vector<std::array<double, kNumAlts>> v;  ///< country-level utilities
@@ -232,6 +249,7 @@ struct State {
   Vendors vendors;
   China china;
   Gatekeepers gatekeepers;
+  Leakage leakage;
   ChoiceInputs choice;
   MonthFlows month;
   ClearingScratch scratch;
@@ -239,7 +257,8 @@ struct State {
 };
 
 /// US compute may not reach country c: Tier 3, except China (CHN/HKG/MAC) while US compliant
-/// chips may be sold there (then US_direct only, outside every cap).
+/// chips may be sold there (then US_direct only, outside every cap). Leakage (leakage.cpp)
+/// moves compute to Tier 3 after clearing, outside the buyers' choice.
 inline bool us_barred(const Policy& policy, const std::vector<bool>& china, std::size_t c) {
   return policy.tier(c) == 3 && !(policy.china_licence() && china[c]);
 }

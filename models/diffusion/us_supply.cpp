@@ -213,6 +213,8 @@ double gatekeeper_month_orders(const State& s, const Env& env, std::size_t k, co
 void learn_cloud_requests(State& s, const Env& env) {
   double requests = 0;
   for (const auto& m : s.month.country) requests += m.demand[kUsCloud] + m.demand2[kUsCloud];
+  // Tier 3 firms renting Tier 2 capacity (leakage) are customers too.
+  for (const auto& out : s.leakage.out) requests += out[kLeakCloud];
   const double w = env.p.gatekeepers.capex.request_memory;
   s.gatekeepers.expected_requests = (1.0 - w) * s.gatekeepers.expected_requests + w * requests;
 }

@@ -41,7 +41,8 @@ void decide_gatekeeper_capex(State& s, const Env& env);
 /// or frozen, else the quarter's decision.
 double gatekeeper_month_orders(const State& s, const Env& env, std::size_t k, const time::YearMonth& ym);
 
-/// learning: the gatekeepers' expected requests from the month's US_cloud requests.
+/// learning: the gatekeepers' expected requests from the month's US_cloud requests and the
+/// capacity Tier 3 firms rented (leakage).
 void learn_cloud_requests(State& s, const Env& env);
 
 }  // namespace tiersim::models::diffusion

@@ -53,6 +53,7 @@ CONFIGS = {
     # a default (never written) in the config given to tiersim, not in its base.
     "unknown_iso3": ("unknown_iso3.yaml:4:30", "params.demand.ceiling_countries[1]", "'XYZ' is not a country"),
     "unknown_hq": ("unknown_hq.yaml:6:35", "params.gatekeepers.firms[1].hq", "'XYZ' (headquarters of Nowhere"),
+    "unknown_hub": ("unknown_hub.yaml:4:17", "params.leakage.hubs[1]", "'XYZ' is not a country"),
     "default_below_base": ("default_below_base.yaml:5:3", "params.demand.chn_share", "exceed 1"),
     "null_value": ("null_value.yaml:4:5", "params.demand.usa_share",
                    "null is not a value; delete the key to use the default"),

@@ -128,7 +128,9 @@ enum class EventAction {
   china_licence_on,
   china_licence_off,
   compliant_tier2_on,
-  compliant_tier2_off
+  compliant_tier2_off,
+  permits_on,
+  permits_off
 };
 
 /// The name of an action as written in configs.
@@ -160,11 +162,14 @@ struct EventSpec {
               {"china_licence_on", EventAction::china_licence_on},
               {"china_licence_off", EventAction::china_licence_off},
               {"compliant_tier2_on", EventAction::compliant_tier2_on},
-              {"compliant_tier2_off", EventAction::compliant_tier2_off}},
+              {"compliant_tier2_off", EventAction::compliant_tier2_off},
+              {"permits_on", EventAction::permits_on},
+              {"permits_off", EventAction::permits_off}},
              {.doc = "what the event does (g2g: the countries get the G2G multiplier; tier: they move to `tier`; "
                      "china_licence_on/off: US compliant chips may (not) be sold to China; "
-                     "compliant_tier2_on/off: capped Tier 2 buyers may (not) buy them outside the cap)"});
-    v.field("countries", countries, {.doc = "ISO3 codes (g2g, tier)"});
+                     "compliant_tier2_on/off: capped Tier 2 buyers may (not) buy them outside the cap; "
+                     "permits_on/off: the countries' own export and transshipment permit regime starts (ends))"});
+    v.field("countries", countries, {.doc = "ISO3 codes (g2g, tier, permits_on/off)"});
     v.field("tier", tier, {.unit = "1", .doc = "new tier (action tier)", .min = 1.0, .max = 3.0});
     v.field("note", note, {.doc = "what the event is, with its source"});
   }

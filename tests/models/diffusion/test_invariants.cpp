@@ -100,13 +100,15 @@ TEST_CASE("invariants hold every month: microsoft_proposal", "[diffusion][invari
 TEST_CASE("invariants hold every month: strict", "[diffusion][invariants]") { run_and_check("strict"); }
 TEST_CASE("invariants hold every month: retaliation", "[diffusion][invariants]") { run_and_check("retaliation"); }
 
-TEST_CASE("invariants hold in expected mode, random-order rationing, front-loaded caps, cheap Chinese exports",
-          "[diffusion][invariants]") {
+TEST_CASE(
+    "invariants hold in expected mode, random-order rationing, front-loaded caps, cheap Chinese exports, wide leakage",
+    "[diffusion][invariants]") {
   run_and_check("diffusion_rule", {"params.choice.mode=expected"});
   run_and_check("strict", {"params.policy.rule.rationing=random_order", "params.policy.rule.release=front_loaded"});
-  run_and_check("diffusion_rule",
-                {"params.china.export_share=0.2", "params.china.price_ratio=0.6",
-                 "params.choice.s_train=0", "params.choice.s_infer=0"});
+  run_and_check("diffusion_rule", {"params.china.export_share=0.2", "params.china.price_ratio=0.6",
+                                   "params.choice.s_train=0", "params.choice.s_infer=0"});
+  run_and_check("no_controls",
+                {"params.leakage.chips_rate=1", "params.leakage.hub_factor=20", "params.leakage.cloud_rate=0.5"});
 }
 
 TEST_CASE("caps bind under the rule and never without it", "[diffusion]") {
