@@ -21,7 +21,8 @@ void DiffusionParams::check(const config::Node& where) const {
       throw InputError(where.origin().describe() + ": key 'params.policy.events[" + std::to_string(i) +
                        "].action': every event needs an action (rule_on, rule_off, guidance_on, guidance_off, "
                        "retaliation_on, retaliation_off, g2g, tier, china_licence_on, china_licence_off, "
-                       "compliant_tier2_on, compliant_tier2_off, permits_on or permits_off)");
+                       "compliant_tier2_on, compliant_tier2_off, permits_on, permits_off, china_discourage_on or "
+                       "china_discourage_off)");
     }
   }
 }

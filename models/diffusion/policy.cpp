@@ -19,6 +19,8 @@ std::string_view event_action_name(EventAction a) {
     case EventAction::compliant_tier2_off: return "compliant_tier2_off";
     case EventAction::permits_on: return "permits_on";
     case EventAction::permits_off: return "permits_off";
+    case EventAction::china_discourage_on: return "china_discourage_on";
+    case EventAction::china_discourage_off: return "china_discourage_off";
     case EventAction::retaliation_on: return "retaliation_on";
     case EventAction::retaliation_off: return "retaliation_off";
     case EventAction::g2g: return "g2g";
@@ -93,6 +95,8 @@ bool Policy::apply(int step) {
       case EventAction::china_licence_off: china_licence_ = false; break;
       case EventAction::compliant_tier2_on: compliant_tier2_ = true; break;
       case EventAction::compliant_tier2_off: compliant_tier2_ = false; break;
+      case EventAction::china_discourage_on: china_discouraged_ = true; break;
+      case EventAction::china_discourage_off: china_discouraged_ = false; break;
       case EventAction::retaliation_on: retaliation_ = true; break;
       case EventAction::retaliation_off: retaliation_ = false; break;
       case EventAction::g2g:

@@ -45,6 +45,8 @@ class Policy {
   bool china_licence() const { return china_licence_; }
   /// Capped Tier 2 buyers may buy US compliant chips outside the cap (while caps apply).
   bool compliant_tier2() const { return caps_active() && compliant_tier2_; }
+  /// Beijing tells its firms not to buy US chips (China's buyers: china_discourage_penalty).
+  bool china_discouraged() const { return china_discouraged_; }
   int tier(std::size_t c) const { return tier_[c]; }
   bool g2g(std::size_t c) const { return g2g_[c]; }
   /// Country c's own export and transshipment permit regime is in force (leakage).
@@ -68,6 +70,7 @@ class Policy {
   bool retaliation_ = false;
   bool china_licence_ = false;
   bool compliant_tier2_ = false;
+  bool china_discouraged_ = false;
 };
 
 }  // namespace tiersim::models::diffusion

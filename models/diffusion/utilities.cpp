@@ -68,7 +68,8 @@ std::array<double, kNumAlts> country_utilities(const State& s, const DiffusionPa
   v[kUsDirect] = price.us_direct[market_of(*s.policy, c)] + net_us + align;
   if (s.world.china[c]) {
     // China buys compliant chips: less compute per dollar, and Beijing discourages them.
-    v[kUsDirect] += ch.beta_price * std::log(p.policy.compliant_quality) - p.policy.china_us_penalty;
+    v[kUsDirect] += ch.beta_price * std::log(p.policy.compliant_quality) - p.policy.china_us_penalty -
+                    (s.policy->china_discouraged() ? p.policy.china_discourage_penalty : 0.0);
   }
   v[kUsCloud] = ch.asc_us_cloud + price.us_cloud + net_us + align - (local_cloud ? 0.0 : ch.lambda_lat);
   const std::size_t market = s.world.china[c] ? 0 : 1;

@@ -130,7 +130,9 @@ enum class EventAction {
   compliant_tier2_on,
   compliant_tier2_off,
   permits_on,
-  permits_off
+  permits_off,
+  china_discourage_on,
+  china_discourage_off
 };
 
 /// The name of an action as written in configs.
@@ -139,7 +141,9 @@ std::string_view event_action_name(EventAction a);
 /// A dated policy event. Actions: rule_on, rule_off, guidance_on, guidance_off,
 /// retaliation_on, retaliation_off, g2g (countries get the G2G multiplier), tier (countries
 /// move to `tier`), china_licence_on/off (US compliant chips may or may not be sold to China),
-/// compliant_tier2_on/off (capped Tier 2 buyers may or may not buy compliant chips outside the cap).
+/// compliant_tier2_on/off (capped Tier 2 buyers may or may not buy compliant chips outside the cap),
+/// permits_on/off (the countries' own permit regime for US AI chips, leakage),
+/// china_discourage_on/off (Beijing tells its firms not to buy US chips).
 struct EventSpec {
   time::Date date{2025, 1, 13};
   EventAction action = EventAction::unset;
@@ -164,11 +168,15 @@ struct EventSpec {
               {"compliant_tier2_on", EventAction::compliant_tier2_on},
               {"compliant_tier2_off", EventAction::compliant_tier2_off},
               {"permits_on", EventAction::permits_on},
-              {"permits_off", EventAction::permits_off}},
+              {"permits_off", EventAction::permits_off},
+              {"china_discourage_on", EventAction::china_discourage_on},
+              {"china_discourage_off", EventAction::china_discourage_off}},
              {.doc = "what the event does (g2g: the countries get the G2G multiplier; tier: they move to `tier`; "
                      "china_licence_on/off: US compliant chips may (not) be sold to China; "
                      "compliant_tier2_on/off: capped Tier 2 buyers may (not) buy them outside the cap; "
-                     "permits_on/off: the countries' own export and transshipment permit regime starts (ends))"});
+                     "permits_on/off: the countries' own export and transshipment permit regime starts (ends); "
+                     "china_discourage_on/off: Beijing tells its firms not to buy US chips (adds "
+                     "china_discourage_penalty))"});
     v.field("countries", countries, {.doc = "ISO3 codes (g2g, tier, permits_on/off)"});
     v.field("tier", tier, {.unit = "1", .doc = "new tier (action tier)", .min = 1.0, .max = 3.0});
     v.field("note", note, {.doc = "what the event is, with its source"});
@@ -185,6 +193,7 @@ struct PolicyParams {
   bool compliant_tier2_at_start = true;
   double compliant_quality = 0.5;
   double china_us_penalty = 4.0;
+  double china_discourage_penalty = 1.0;
 
   template <class V>
   void visit(V& v) {
@@ -227,6 +236,12 @@ struct PolicyParams {
          .doc = "disutility of US chips to China's buyers (Beijing's guidance against H20 purchases, security reviews)",
          .source = "assumption (sweep 0-3)",
          .min = 0.0});
+    v.field("china_discourage_penalty", china_discourage_penalty,
+            {.unit = "utils",
+             .doc = "added disutility of US chips to China's buyers while Beijing tells its firms not to buy them "
+                    "(event china_discourage_on)",
+             .source = "assumption (sweep 0-3); the event: docs/calibration-data.md s.11",
+             .min = 0.0});
   }
 };
 
