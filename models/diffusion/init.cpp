@@ -256,6 +256,7 @@ void init_countries(State& s, const DiffusionParams& p) {
     k.installed_world[st] = std::accumulate(k.installed[st].begin(), k.installed[st].end(), 0.0);
   }
   k.a_us_sum.assign(n, 0.0);
+  k.cap_bound_months.assign(n, 0.0);
   for (std::size_t i = 0; i < b.size(); ++i) k.a_us_sum[b.country[i]] += static_cast<double>(b.a_us[i]);
 }
 

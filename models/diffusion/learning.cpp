@@ -74,6 +74,31 @@ void learn_chinese_quality(State& s, const DiffusionParams& p) {
       1.0, p.china.quality_0 * std::pow(s.china.cumulative / p.initial.cn_cumulative, p.china.learning_exponent));
 }
 
+/// The months of the quarter in which a country's cap bound (its requests on the ledger
+/// above what was available).
+void count_binding_caps(State& s) {
+  if (!s.policy->caps_active()) return;
+  for (std::size_t c = 0; c < s.world.countries; ++c) {
+    const auto& m = s.month.country[c];
+    if (s.policy->tier(c) == 2 && m.cap_requested > m.cap_available) s.countries.cap_bound_months[c] += 1.0;
+  }
+}
+
+/// What the stances respond to at the quarter's end (docs/ODD.md s.7.7): the caps, how
+/// often they bound, and the country's dependence on Chinese compute.
+StanceSignals stance_signals(const State& s) {
+  const std::size_t n = s.world.countries;
+  const auto& k = s.countries;
+  StanceSignals sig{std::vector<bool>(n, false), std::vector<double>(n, 0.0), std::vector<double>(n, 0.0)};
+  for (std::size_t c = 0; c < n; ++c) {
+    sig.capped[c] = s.policy->caps_active() && s.policy->tier(c) == 2;
+    sig.binding[c] = k.cap_bound_months[c] / 3.0;
+    const double total = k.installed[kStackUs][c] + k.installed[kStackCn][c];
+    sig.dependence[c] = total > 0 ? k.installed[kStackCn][c] / total : 0.0;
+  }
+  return sig;
+}
+
 }  // namespace
 
 void learning_phase(State& s, const Env& env) {
@@ -90,9 +115,13 @@ void learning_phase(State& s, const Env& env) {
     k.installed_world[st] = std::accumulate(k.installed[st].begin(), k.installed[st].end(), 0.0);
   }
   // Country stances, revisited each quarter (end of March, June, September, December).
+  count_binding_caps(s);
   if (s.clock.now.month % 3 == 0) {
-    revise_stances(k.stance, s.world.stance_world, env.p.stance, s.policy->guidance(), env.stance_stream,
-                   static_cast<std::uint64_t>(s.clock.step));
+    const StanceSignals signals = stance_signals(s);
+    const bool frozen = env.p.stance.behaviour == Behaviour::frozen;
+    revise_stances(k.stance, s.world.stance_world, env.p.stance, s.policy->guidance(), frozen ? nullptr : &signals,
+                   env.stance_stream, static_cast<std::uint64_t>(s.clock.step));
+    std::fill(k.cap_bound_months.begin(), k.cap_bound_months.end(), 0.0);
   }
 }
 

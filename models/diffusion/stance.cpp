@@ -9,9 +9,12 @@ std::array<double, kNumStances> stance_probabilities(const StanceParams& p, cons
   const double ally = in.ally ? 1.0 : 0.0;
   const double tier1 = in.tier1 ? 1.0 : 0.0;
   const double pressure = in.guidance ? p.guidance_shift : 0.0;
-  const std::array<double, kNumStances> u = {
-      p.j_peer * in.bloc_share[0], p.h_restrict + p.h_ally_restrict * ally + pressure + p.j_peer * in.bloc_share[1],
+  const double market = (in.capped ? p.h_capped : 0.0) + p.h_binding * in.binding + p.h_dependence * in.dependence;
+  std::array<double, kNumStances> u = {
+      p.j_peer * in.bloc_share[0] + market,
+      p.h_restrict + p.h_ally_restrict * ally + pressure + p.j_peer * in.bloc_share[1],
       p.h_exclude + p.h_ally_exclude * ally + p.h_tier1_exclude * tier1 + pressure + p.j_peer * in.bloc_share[2]};
+  if (in.current >= 0 && in.current < kNumStances) u[static_cast<std::size_t>(in.current)] += p.h_stay;
   const double top = std::max({u[0], u[1], u[2]});
   std::array<double, kNumStances> e{};
   double sum = 0;
@@ -46,14 +49,21 @@ Eigen::MatrixXd bloc_shares(const StanceWorld& world, const std::vector<Stance>&
 }
 
 void revise_stances(std::vector<Stance>& stance, const StanceWorld& world, const StanceParams& params, bool guidance,
-                    const rng::Stream& stream, std::uint64_t step, std::uint64_t entity_offset) {
+                    const StanceSignals* signals, const rng::Stream& stream, std::uint64_t step,
+                    std::uint64_t entity_offset) {
   const Eigen::MatrixXd share = bloc_shares(world, stance);
   for (std::size_t c = 0; c < stance.size(); ++c) {
     if (world.fixed[c]) continue;
     const std::uint64_t entity = entity_offset + c;
     if (stream.uniform(entity, step, 0) >= params.update_probability) continue;
     const Eigen::Index r = world.bloc[c];
-    const StanceInputs in{world.ally[c], world.tier1[c], guidance, {share(r, 0), share(r, 1), share(r, 2)}};
+    StanceInputs in{world.ally[c], world.tier1[c], guidance, {share(r, 0), share(r, 1), share(r, 2)}};
+    if (signals != nullptr) {
+      in.current = static_cast<int>(stance[c]);
+      in.capped = signals->capped[c];
+      in.binding = signals->binding[c];
+      in.dependence = signals->dependence[c];
+    }
     stance[c] = draw_stance(stance_probabilities(params, in), stream.uniform(entity, step, 1));
   }
 }

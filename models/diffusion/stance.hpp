@@ -1,7 +1,10 @@
 #pragma once
-// A country's stance toward the Chinese AI stack (MODEL s.6): a Brock-Durlauf discrete
-// choice with peer effects inside its bloc,
-//   U(s) = h_s(ally, tier 1, US pressure) + J m_bloc(s) + e,  P(s) ~ exp(beta U(s)),
+// A country's stance toward the Chinese AI stack (docs/ODD.md s.7.7): a Brock-Durlauf
+// discrete choice with peer effects inside its bloc, state dependence, and a response to
+// the AI market,
+//   U(s) = h_s(ally, tier 1, US pressure) + J m_bloc(s) + h_stay [s = current]
+//          + [s = open] (h_capped capped + h_binding binding + h_dependence dependence) + e,
+//   P(s) ~ exp(beta U(s)),
 // updated asynchronously (each quarter a country revisits its stance with some probability).
 #include <array>
 #include <cstdint>
@@ -28,6 +31,17 @@ struct StanceInputs {
   bool tier1 = false;
   bool guidance = false;                                      ///< US pressure event active
   std::array<double, kNumStances> bloc_share{1.0, 0.0, 0.0};  ///< m_bloc(s)
+  int current = -1;                                           ///< the stance held now (-1: none yet)
+  bool capped = false;                                        ///< the rule's caps apply to the country
+  double binding = 0.0;                                       ///< share of the quarter's months its cap bound
+  double dependence = 0.0;                                    ///< Chinese share of its installed compute
+};
+
+/// What each country's stance responds to in the AI market, per country (docs/ODD.md s.7.7).
+struct StanceSignals {
+  std::vector<bool> capped;
+  std::vector<double> binding;
+  std::vector<double> dependence;
 };
 
 std::array<double, kNumStances> stance_probabilities(const StanceParams& p, const StanceInputs& in);
@@ -55,9 +69,12 @@ struct StanceWorld {
 Eigen::MatrixXd bloc_shares(const StanceWorld& world, const std::vector<Stance>& stance);
 
 /// One quarterly revision (synchronous): bloc shares from the current stances, then each
-/// country that is not fixed revisits its stance with probability update_probability.
+/// country that is not fixed revisits its stance with probability update_probability,
+/// given its current stance and the AI market's signals; without `signals` memoryless and
+/// blind to the market (the v1 process, which the 5G calibration fits).
 /// Draws: stream.uniform(entity_offset + country, step, 0 and 1).
 void revise_stances(std::vector<Stance>& stance, const StanceWorld& world, const StanceParams& params, bool guidance,
-                    const rng::Stream& stream, std::uint64_t step, std::uint64_t entity_offset = 0);
+                    const StanceSignals* signals, const rng::Stream& stream, std::uint64_t step,
+                    std::uint64_t entity_offset = 0);
 
 }  // namespace tiersim::models::diffusion

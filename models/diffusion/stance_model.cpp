@@ -49,7 +49,7 @@ void StanceModel::step(const engine::StepContext& s) {
   if (s.month.month % 3 != 0) return;  // revisited at the end of each quarter
   const std::size_t n = table_.rows.size();
   for (std::size_t r = 0; r < stance_.size(); ++r) {
-    revise_stances(stance_[r], world_, p_.stance, false, stream_, static_cast<std::uint64_t>(s.step), r * n);
+    revise_stances(stance_[r], world_, p_.stance, false, nullptr, stream_, static_cast<std::uint64_t>(s.step), r * n);
   }
 }
 

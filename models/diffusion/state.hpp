@@ -59,6 +59,7 @@ struct Countries {
   std::array<std::vector<double>, kNumStacks> installed;  ///< installed base by stack
   std::array<double, kNumStacks> installed_world{};       ///< world installed base by stack
   std::vector<double> a_us_sum;                           ///< sum over the country's buyers of expected US availability
+  std::vector<double> cap_bound_months;                   ///< months of this quarter in which the country's cap bound
 };
 
 /// The US vendors' markets: the gatekeepers' builds (US cloud in any country), and buyers'

@@ -1,10 +1,12 @@
 #pragma once
 // Parameters of countries' stance toward the Chinese stack (docs/ODD.md s.7.7).
+#include "models/diffusion/params/china_supply.hpp"
 #include "sim/config/schema.hpp"
 
 namespace tiersim::models::diffusion {
 
 struct StanceParams {
+  Behaviour behaviour = Behaviour::adaptive;
   double beta = 1.0;
   double j_peer = 1.5;
   double h_restrict = -1.08;
@@ -14,9 +16,16 @@ struct StanceParams {
   double h_tier1_exclude = 2.22;
   double guidance_shift = 0.5;
   double update_probability = 0.25;
+  double h_stay = 2.0;
+  double h_capped = 0.5;
+  double h_binding = 1.0;
+  double h_dependence = 2.0;
 
   template <class V>
   void visit(V& v) {
+    behaviour_choice(v, "behaviour", behaviour,
+                     "stances: with state dependence and a response to the caps and to dependence on Chinese "
+                     "compute (adaptive), or memoryless and blind to the AI market (frozen: the v1 process)");
     v.field("beta", beta,
             {.unit = "1",
              .doc = "intensity of choice of country stance (scale normalisation)",
@@ -56,6 +65,30 @@ struct StanceParams {
              .source = "assumption (asynchronous updating, Blume & Durlauf)",
              .min = 0.0,
              .max = 1.0});
+    v.field("h_stay", h_stay,
+            {.unit = "utils",
+             .doc = "state dependence: added utility of the stance a country holds (the cost of reversing a "
+                    "procurement or security decision)",
+             .source = "assumption: about 40% of Tier 2 countries change stance at least once in 2025-30, against "
+                       "83% memoryless (5G: restrictions 3-6 years after adoption, cal. s6); not identified by the "
+                       "5G cross-section; sweep 0-3",
+             .min = 0.0});
+    v.field("h_capped", h_capped,
+            {.unit = "utils",
+             .doc = "added utility of open for a country the rule's caps apply to (Tier 2 while they are in force)",
+             .source = "assumption (the claim: caps push Tier 2 toward the Chinese stack; sweep 0-2)",
+             .min = 0.0});
+    v.field("h_binding", h_binding,
+            {.unit = "utils",
+             .doc = "added utility of open per unit share of the quarter's months in which the country's cap bound",
+             .source = "assumption (sweep 0-3)",
+             .min = 0.0});
+    v.field("h_dependence", h_dependence,
+            {.unit = "utils",
+             .doc = "added utility of open per unit Chinese share of the country's installed compute (dependence "
+                    "makes restriction costly, as with Huawei in 5G networks)",
+             .source = "assumption (cal. s6: EU members 'heavily dependent' on Chinese kit restricted late; sweep 0-5)",
+             .min = 0.0});
   }
 };
 

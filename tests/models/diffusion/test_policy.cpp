@@ -133,6 +133,28 @@ TEST_CASE("stance probabilities: sum to one, peers pull, pressure pushes", "[dif
   in.bloc_share = {1.0, 0.0, 0.0};
   const auto b = stance_probabilities(p, in);
   CHECK(a[0] == Approx(b[0]));  // J = 0: no peer effect
+  // State dependence: the stance held gains; none held (-1) is the memoryless v1 process.
+  StanceParams q;
+  StanceInputs held;
+  const auto memoryless = stance_probabilities(q, held);
+  held.current = static_cast<int>(Stance::restrict);
+  const auto stay = stance_probabilities(q, held);
+  CHECK(stay[1] > memoryless[1]);
+  CHECK(stay[0] < memoryless[0]);
+  q.h_stay = 0;
+  CHECK(stance_probabilities(q, held)[1] == Approx(memoryless[1]).epsilon(1e-15));
+  // The AI market: caps, binding caps and dependence on Chinese compute each raise open.
+  StanceInputs market;
+  const double open0 = stance_probabilities(q, market)[0];
+  market.capped = true;
+  const double open1 = stance_probabilities(q, market)[0];
+  market.binding = 1.0;
+  const double open2 = stance_probabilities(q, market)[0];
+  market.dependence = 0.5;
+  const double open3 = stance_probabilities(q, market)[0];
+  CHECK(open0 < open1);
+  CHECK(open1 < open2);
+  CHECK(open2 < open3);
   CHECK(draw_stance({0.2, 0.3, 0.5}, 0.1) == Stance::open);
   CHECK(draw_stance({0.2, 0.3, 0.5}, 0.4) == Stance::restrict);
   CHECK(draw_stance({0.2, 0.3, 0.5}, 0.6) == Stance::exclude);
