@@ -12,6 +12,7 @@ namespace {
 constexpr std::uint32_t kChoicePurpose = rng::purpose_id("diffusion.choice");
 constexpr std::uint32_t kRationPurpose = rng::purpose_id("diffusion.ration");
 constexpr std::uint32_t kStancePurpose = rng::purpose_id("diffusion.stance");
+constexpr std::uint32_t kTenderPurpose = rng::purpose_id("diffusion.tender");
 
 }  // namespace
 
@@ -24,7 +25,8 @@ DiffusionModel::DiffusionModel(const DiffusionParams& params, const engine::Mode
            ctx.run_index,
            rng::Stream(ctx.seed, ctx.run_index, kChoicePurpose),
            rng::Stream(ctx.seed, ctx.run_index, kRationPurpose),
-           rng::Stream(ctx.seed, ctx.run_index, kStancePurpose)},
+           rng::Stream(ctx.seed, ctx.run_index, kStancePurpose),
+           rng::Stream(ctx.seed, ctx.run_index, kTenderPurpose)},
       state_(init_state(env_, ctx)),
       tally_(state_.world.countries, ctx.calendar) {}
 
@@ -42,6 +44,7 @@ void DiffusionModel::declare(engine::Registry& reg) {
   sch.add("supply", "vendors and Chinese supply", [&s, &env](const StepContext&) { supply_phase(s, env); });
   sch.add("allocation", "gatekeepers", [&s, &env](const StepContext&) { allocation_phase(s, env); });
   sch.add("choice", "utilities", [&s, &env](const StepContext&) { choice_phase(s, env); });
+  sch.add("choice", "national projects' tenders", [&s, &env](const StepContext&) { project_tenders(s, env); });
   sch.add("clearing", "two-round clearing", [&s, &env](const StepContext&) { clearing_phase(s, env); });
   sch.add("clearing", "leakage", [&s, &env](const StepContext&) { leakage_settlement(s, env); });
   sch.add("clearing", "gatekeeper settlement", [&s](const StepContext&) { gatekeeper_settlement(s); });

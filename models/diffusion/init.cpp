@@ -308,6 +308,8 @@ State init_state(const Env& env, const engine::ModelContext& ctx) {
   init_china(s, p);
   init_choice_and_scratch(s, p);
   s.gatekeepers = init_gatekeepers(s.world, p, ctx);
+  s.projects = Projects{std::vector<int>(s.world.countries, -1), std::vector<int>(s.world.countries, 0),
+                        std::vector<double>(s.world.countries, 0.0), std::vector<bool>(s.world.countries, false)};
   s.clock.now = env.calendar.start();
   return s;
 }

@@ -499,6 +499,7 @@ void declare_outputs(engine::Registry& reg, const State& s, const DiffusionParam
   declare_chinese_suppliers(reg, s, p);
   declare_us_suppliers(reg, s, tally);
   declare_leakage(reg, s, tally);
+  declare_projects(reg, s);
   declare_summaries(reg, s, p, tally);
 }
 

@@ -70,6 +70,9 @@ class RunTally {
   void record_leakage(const State& s, std::size_t year);  // outputs_leakage.cpp
 };
 
+/// National projects' contracts and vetoes (outputs_projects.cpp).
+void declare_projects(engine::Registry& reg, const State& s);
+
 /// Leakage to Tier 3: its dimension, observables and summaries (outputs_leakage.cpp).
 void declare_leakage(engine::Registry& reg, const State& s, const RunTally& tally);
 

@@ -11,6 +11,7 @@
 #include "models/diffusion/params/gatekeepers.hpp"
 #include "models/diffusion/params/leakage.hpp"
 #include "models/diffusion/params/policy.hpp"
+#include "models/diffusion/params/projects.hpp"
 #include "models/diffusion/params/stance.hpp"
 #include "models/diffusion/params/vendors.hpp"
 
@@ -29,6 +30,7 @@ struct DiffusionParams {
   PolicyParams policy;
   StanceParams stance;
   LeakageParams leakage;
+  ProjectParams projects;
 
   template <class V>
   void visit(V& v) {
@@ -43,6 +45,7 @@ struct DiffusionParams {
     v.section("china", china, "Chinese suppliers");
     v.section("policy", policy, "the regulator");
     v.section("stance", stance, "countries' stance toward the Chinese stack");
+    v.section("projects", projects, "national projects' procurement (tenders, contracts, veto)");
     v.section("leakage", leakage, "US compute reaching Tier 3 through Tier 2 (chips re-exported, cloud rented)");
   }
 

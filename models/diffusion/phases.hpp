@@ -19,6 +19,11 @@ void allocation_phase(State& s, const Env& env);
 /// choice (utilities.cpp): country-level utilities, availability masks, choice tables.
 void choice_phase(State& s, const Env& env);
 
+/// choice, tenders (projects.cpp): a national project without a contract in force holds a
+/// tender and awards a multi-year contract to an offer, unless a political veto withdraws
+/// an award to a Chinese offer.
+void project_tenders(State& s, const Env& env);
+
 /// clearing (clearing/clearing.cpp): buyers choose, request, are served in two rounds
 /// (the re-choice of rationed demand), and carry what is unserved as backlog.
 void clearing_phase(State& s, const Env& env);

@@ -169,6 +169,14 @@ struct Leakage {
   double demand = 0.0;              ///< Tier 3 requests not served this month, H100e/month
 };
 
+/// National projects' procurement (projects.cpp): per country, the contract in force.
+struct Projects {
+  std::vector<int> contract;   ///< awarded alternative (-1: none; the project chooses each month)
+  std::vector<int> until;      ///< step at which the contract ends
+  std::vector<double> vetoes;  ///< awards to Chinese offers withdrawn so far
+  std::vector<bool> awarded;   ///< a tender awarded a contract this month
+};
+
 /// This month's choice inputs per country: utilities, availability, nested-logit tables.
 struct ChoiceInputs {
   std::vector<std::array<double, kNumAlts>> v;  ///< country-level utilities
@@ -251,6 +259,7 @@ struct State {
   China china;
   Gatekeepers gatekeepers;
   Leakage leakage;
+  Projects projects;
   ChoiceInputs choice;
   MonthFlows month;
   ClearingScratch scratch;
@@ -277,6 +286,7 @@ struct Env {
   rng::Stream choice_stream;
   rng::Stream ration_stream;
   rng::Stream stance_stream;
+  rng::Stream tender_stream;
 };
 
 }  // namespace tiersim::models::diffusion

@@ -37,6 +37,8 @@ MonthRules month_rules(const State& s, const Env& env) {
   r.residency_buyers = env.p.demand.residency.buyers;
   r.residency_projects = env.p.demand.residency.projects;
   r.compliant = s.policy->compliant_tier2();
+  // Contracts bind discrete choices; expected mode keeps the projects' monthly probabilities.
+  if (r.discrete && env.p.projects.behaviour == Behaviour::adaptive) r.project_contract = &s.projects.contract;
   return r;
 }
 
@@ -166,13 +168,17 @@ void choose_and_request(const Pass& p, std::size_t b, Round1Tally& acc) {
     buyers.alt1[b] = kNoAlt;
     return;
   }
-  const auto prob = p.probabilities(b);
   double cap_part = 0;
-  if (p.rules.discrete) {
-    const int k = draw_alternative(prob, p.env.choice_stream.uniform(b, p.rules.step, 0));
+  if (const int held = p.rules.contracted(buyers, b); held >= 0) {
+    // A national project under contract asks the awarded offer for all of it (projects.cpp).
+    buyers.alt1[b] = static_cast<std::uint8_t>(held);
+    cap_part = acc.requests.add(p.rules, p.policy, buyers, b, held, demand).cap;
+  } else if (p.rules.discrete) {
+    const int k = draw_alternative(p.probabilities(b), p.env.choice_stream.uniform(b, p.rules.step, 0));
     buyers.alt1[b] = static_cast<std::uint8_t>(k);
     cap_part = acc.requests.add(p.rules, p.policy, buyers, b, k, demand).cap;
   } else {
+    const auto prob = p.probabilities(b);
     for (int k = 0; k < kNumAlts; ++k) {
       const double r = prob[static_cast<std::size_t>(k)] * demand;
       if (r > 0) cap_part += acc.requests.add(p.rules, p.policy, buyers, b, k, r).cap;

@@ -29,6 +29,15 @@ struct MonthRules {
   double residency_buyers = 0;    ///< share of an ordinary buyer's US_cloud demand that must stay in country
   double residency_projects = 0;  ///< ... of a national project's
   bool compliant = false;         ///< Tier 2 buyers refused on the cap may buy compliant chips
+  const std::vector<int>* project_contract = nullptr;  ///< per country: the project's contract (-1: none)
+
+  /// The alternative buyer b is contracted to this month (its country's national project
+  /// with a contract in force), else -1.
+  int contracted(const Buyers& buyers, std::size_t b) const {
+    if (project_contract == nullptr || project_buyer == nullptr) return -1;
+    const std::size_t c = buyers.country[b];
+    return (*project_buyer)[c] == b ? (*project_contract)[c] : -1;
+  }
 
   /// Share of buyer b's US_cloud demand that must be served in its own country.
   double residency(const Buyers& buyers, std::size_t b) const {

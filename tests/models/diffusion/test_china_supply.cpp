@@ -67,7 +67,15 @@ struct ChinaWorld {
   }
 
   Env env() const {
-    return Env{p, calendar, executor, 1, 0, rng::Stream(1, 0, 1), rng::Stream(1, 0, 2), rng::Stream(1, 0, 3)};
+    return Env{p,
+               calendar,
+               executor,
+               1,
+               0,
+               rng::Stream(1, 0, 1),
+               rng::Stream(1, 0, 2),
+               rng::Stream(1, 0, 3),
+               rng::Stream(1, 0, 4)};
   }
 
   /// One month: supply, requests (domestic, foreign chips, cloud in the host), the clouds'

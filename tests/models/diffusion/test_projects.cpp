@@ -1,0 +1,84 @@
+// National projects' procurement (models/diffusion/projects.cpp, docs/ODD.md s.7.11): a
+// tender awards a contract that holds for its term; under US pressure an award to a
+// Chinese offer is withdrawn as often as the veto probability says; frozen projects (the
+// default) choose each month as before.
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+#include "tests/models/diffusion/harness.hpp"
+
+using namespace tiersim;
+using namespace tiersim::models::diffusion;
+using tiersim::testing::Harness;
+
+namespace {
+
+bool chinese(int k) { return k == kCnChip || k == kCnCloud; }
+
+struct ProjectRun {
+  int chinese_contract_months = 0;  ///< project-months under a contract for a Chinese offer
+  double vetoes = 0;
+};
+
+/// Chinese offers made the best (a large ASC), GP10 guidance from the start.
+ProjectRun pressured(double veto) {
+  Harness h("no_controls",
+            {"params.projects.behaviour=adaptive", "params.choice.asc_cn_chip=12",
+             "params.projects.veto_probability=" + std::to_string(veto),
+             "params.policy.events=[{date: 2025-01-01, action: guidance_on}]"},
+            1);
+  const auto& s = h.model->state();
+  ProjectRun out;
+  for (int t = 0; t < 24; ++t) {
+    h.step(t);
+    for (std::size_t c = 0; c < s.world.countries; ++c) out.chinese_contract_months += chinese(s.projects.contract[c]);
+  }
+  for (const double v : s.projects.vetoes) out.vetoes += v;
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("Projects: a contract holds for its term, and the project asks the awarded offer every month",
+          "[diffusion][projects]") {
+  Harness h("diffusion_rule", {"params.projects.behaviour=adaptive", "params.projects.contract_months=24"}, 1);
+  const auto& s = h.model->state();
+  std::vector<int> first(s.world.countries, -2);
+  int held = 0;
+  for (int t = 0; t < 24; ++t) {
+    h.step(t);
+    for (std::size_t c = 0; c < s.world.countries; ++c) {
+      const std::size_t b = s.world.project_buyer[c];
+      const int k = s.projects.contract[c];
+      if (b == kNoBuyer || k < 0) continue;
+      if (first[c] == -2) first[c] = k;
+      INFO("country " << s.world.table.rows[c].iso3 << ", month " << t);
+      // A 24-month term outlasts the test: the award changes only if its offer closed.
+      if ((s.choice.available[c] & bit(first[c])) != 0) CHECK(k == first[c]);
+      if (s.buyers.alt1[b] != 255) CHECK(static_cast<int>(s.buyers.alt1[b]) == k);
+      ++held;
+    }
+  }
+  REQUIRE(held > 24);  // several projects under contract for many months
+}
+
+TEST_CASE("Projects: under US pressure awards to Chinese offers are vetoed at the veto probability",
+          "[diffusion][projects]") {
+  const auto open = pressured(0.0);
+  const auto vetoed = pressured(1.0);
+  REQUIRE(open.chinese_contract_months > 0);  // the Chinese offer wins tenders when nobody vetoes
+  CHECK(open.vetoes == 0.0);
+  CHECK(vetoed.chinese_contract_months == 0);
+  CHECK(vetoed.vetoes > 0.0);
+}
+
+TEST_CASE("Projects: frozen projects (the default) hold no contract", "[diffusion][projects]") {
+  Harness h("diffusion_rule", {}, 1);
+  const auto& s = h.model->state();
+  for (int t = 0; t < 12; ++t) {
+    h.step(t);
+    for (const int k : s.projects.contract) CHECK(k == -1);
+  }
+}
