@@ -33,7 +33,9 @@ LeakArray potential_of(const State& s, const LeakageParams& lp, std::size_t c) {
 }
 
 /// Tier 3 country c's requests this month (round 1, Defer aside) that were not served in
-/// either round.
+/// either round, at most the month's new demand: leaked compute does not clear the buyers'
+/// backlog, so a request carried over is not counted again, and over a run leakage never
+/// exceeds Tier 3's new demand.
 double unserved(const State& s, std::size_t c) {
   if (s.policy->tier(c) != 3) return 0.0;
   const auto& m = s.month.country[c];
@@ -43,7 +45,7 @@ double unserved(const State& s, std::size_t c) {
     asked += m.demand[k];
     got += m.served[k];
   }
-  return std::max(0.0, asked - got);
+  return std::clamp(asked - got, 0.0, m.new_demand);
 }
 
 }  // namespace

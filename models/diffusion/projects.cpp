@@ -3,7 +3,7 @@
 // contract in force holds a tender. It weighs the offers open to it this month with the
 // utilities any buyer of its country sees (with its own expected availability of US and
 // Chinese compute) and awards the best, the alternative with the highest choice
-// probability (no taste shock: a tender is a deliberate choice): its round-1 requests then
+// probability (the mode of a buyer's choice, not a draw: a tender is deliberate): its round-1 requests then
 // go to that offer every month until the contract ends, as long as the offer stays open
 // and delivers: when the project's expected fill rate of it (its expected availability of
 // US compute for a US offer, its country's of the Chinese one) falls below
@@ -20,8 +20,9 @@ namespace {
 
 bool chinese(int k) { return k == kCnChip || k == kCnCloud; }
 
-/// The best offer: the alternative with the highest probability (the first on a tie), none
-/// of the Chinese ones if `no_chinese`.
+/// The best offer: the alternative with the highest probability, the mode of a buyer's
+/// choice (a tie goes to Defer, then to the earlier alternative), none of the Chinese ones
+/// if `no_chinese`.
 int best_offer(const std::array<double, kNumAlts>& prob, bool no_chinese) {
   int best = kDefer;
   for (int k = 0; k < kNumAlts; ++k) {

@@ -320,8 +320,13 @@ def test_competing_processes_are_refused_and_the_first_completes(tiersim_bin, ti
     prepare(tmp_path, reference)
     first = subprocess.Popen([tiersim_bin, "-q", "-j", "1", "sweep", "sweep.yaml", "-o", "g.h5"], cwd=tmp_path,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    stopped = False
     try:
         assert wait_for(tmp_path / "g.h5.incomplete", first)
+        # Held still (its lock kept) while the competitors try: how fast it would otherwise
+        # finish on a loaded machine does not matter.
+        first.send_signal(signal.SIGSTOP)
+        stopped = True
         competitors = (["sweep", "sweep.yaml", "-o", "g.h5"],
                        ["sweep", "sweep.yaml", "-o", "g.h5", "--overwrite"],
                        ["sweep", "sweep.yaml", "-o", "g.h5", "--resume"],
@@ -330,8 +335,9 @@ def test_competing_processes_are_refused_and_the_first_completes(tiersim_bin, ti
             proc = tiersim(*args)
             assert proc.returncode == 2, (args, proc.stderr)
             assert "another tiersim process" in proc.stderr and "g.h5.lock" in proc.stderr, (args, proc.stderr)
-        assert first.poll() is None, "the first sweep finished before the competitors ran"
     finally:
+        if stopped:
+            first.send_signal(signal.SIGCONT)
         first.wait(timeout=600)
     assert first.returncode == 0, first.stderr.read()
     assert digest(tiersim_bin, tmp_path / "g.h5") == reference["digest"]
@@ -343,13 +349,18 @@ def test_two_runs_on_one_output(tiersim_bin, tiersim, tmp_path):
     cfg = tmp_path / "long.yaml"
     cfg.write_text(BASE.replace("months: 60", "months: 600").replace("agents_per_market: 50", "agents_per_market: 200"))
     first = start(tiersim_bin, tmp_path, "-q", "run", cfg, "-o", "r.h5")
+    stopped = False
     try:
         assert wait_for(tmp_path / "r.h5.partial", first)
+        # Held still (its lock kept) while the second run tries, however fast it would finish.
+        first.send_signal(signal.SIGSTOP)
+        stopped = True
         for extra in ([], ["--overwrite"]):
             proc = tiersim("run", cfg, "-o", "r.h5", *extra)
             assert proc.returncode == 2 and "another tiersim process" in proc.stderr, proc.stderr
-        assert first.poll() is None, "the first run finished before the second one was tried"
     finally:
+        if stopped:
+            first.send_signal(signal.SIGCONT)
         first.wait(timeout=600)
     assert first.returncode == 0, first.stderr.read()
     with h5py.File(tmp_path / "r.h5", "r") as f:

@@ -109,6 +109,9 @@ TEST_CASE(
                                    "params.choice.s_train=0", "params.choice.s_infer=0"});
   run_and_check("no_controls",
                 {"params.leakage.chips_rate=1", "params.leakage.hub_factor=20", "params.leakage.cloud_rate=0.5"});
+  run_and_check("diffusion_rule",
+                {"params.leakage.chips_rate=1", "params.leakage.hub_factor=20", "params.leakage.licence_factor=1",
+                 "params.leakage.veu_factor=1", "params.leakage.uveu_cloud_factor=1"});
 }
 
 TEST_CASE("caps bind under the rule and never without it", "[diffusion]") {

@@ -64,6 +64,28 @@ TEST_CASE("Projects: a contract holds for its term, and the project asks the awa
   REQUIRE(held > 24);  // several projects under contract for many months
 }
 
+TEST_CASE("Projects: a tender is held when the term ends, and not between", "[diffusion][projects]") {
+  Harness h(
+      "diffusion_rule",
+      {"params.projects.behaviour=adaptive", "params.projects.contract_months=3", "params.projects.retender_fill=0"},
+      1);
+  const auto& s = h.model->state();
+  std::vector<int> first(s.world.countries, -1);
+  int awards = 0;
+  for (int t = 0; t < 12; ++t) {
+    h.step(t);
+    for (std::size_t c = 0; c < s.world.countries; ++c) {
+      if (s.world.project_buyer[c] == kNoBuyer || !s.projects.awarded[c]) continue;
+      if (first[c] < 0) first[c] = t;
+      INFO("country " << s.world.table.rows[c].iso3 << ", month " << t);
+      // With every offer open and delivery never too low, awards fall every 3 months.
+      CHECK((t - first[c]) % 3 == 0);
+      ++awards;
+    }
+  }
+  REQUIRE(awards >= 8);  // several projects, each re-awarded
+}
+
 TEST_CASE("Projects: under US pressure awards to Chinese offers are vetoed at the veto probability",
           "[diffusion][projects]") {
   const auto open = pressured(0.0);

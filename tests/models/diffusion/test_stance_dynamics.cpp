@@ -60,6 +60,16 @@ TEST_CASE("Stances: the caps open Tier 2 countries from the first quarterly revi
   const auto t2 = tier2("diffusion_rule");
   const auto rule = stance_path("diffusion_rule", {kNoDependence}, 36);
   const auto none = stance_path("no_controls", {kNoDependence}, 36);
+  // The binding-cap tally is a count of the quarter's months, emptied at each revision.
+  Harness h("diffusion_rule", {}, 1);
+  for (int t = 0; t < 12; ++t) {
+    h.step(t);
+    for (const double m : h.model->state().countries.cap_bound_months) {
+      CHECK(m >= 0.0);
+      CHECK(m <= 2.0);
+      if (t % 3 == 2) CHECK(m == 0.0);
+    }
+  }
   // Months 1-2 come before the first revision (end of March): the same stances.
   CHECK(rule[0] == none[0]);
   CHECK(rule[1] == none[1]);
