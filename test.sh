@@ -43,6 +43,6 @@ if [ "${TIERSIM_ROBUSTNESS:-1}" != 0 ]; then
   phase "build and tests (tsan)"
   # libFuzzer targets (built in the ASan tree above), a bounded time each (skipped with a
   # message without clang).
-  fuzz/run.sh "${TIERSIM_FUZZ_SECONDS:-30}"
+  fuzz/run.sh "${TIERSIM_FUZZ_SECONDS:-15}"
   phase "fuzz"
 fi
