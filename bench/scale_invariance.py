@@ -1,7 +1,7 @@
 """Scale invariance at sizes CI cannot afford (docs/validation.md, "Scale"):
 
     /usr/bin/python3 bench/scale_invariance.py [--tiersim build/release/tiersim] [--agents 10000,100000,1000000]
-        [--replicates 20]
+        [--replicates 20] [--set KEY=VALUE ...]
 
 Runs the sweep of tests/statistical/test_scale_invariance.py (the same parameter point,
 paired diffusion_rule / no_controls, 36 months, 1e5 consignees) at each agent count and prints
@@ -29,15 +29,23 @@ def main():
     ap.add_argument("--tiersim", default=str(REPO / "build" / "release" / "tiersim"))
     ap.add_argument("--agents", default="10000,100000,1000000")
     ap.add_argument("--replicates", type=int, default=20)
+    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                    help="a further parameter for every run (e.g. projects.behaviour=adaptive)")
     args = ap.parse_args()
     agents = tuple(int(a) for a in args.agents.split(","))
     if not Path(args.tiersim).exists():
         sys.exit(f"bench/scale_invariance.py: no binary at {args.tiersim}; build it with "
                  "cmake --preset release && cmake --build --preset release")
     scale.REPLICATES = args.replicates
+    extra = {"params.scale.consignees_total": 100000}
+    for item in args.set:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            sys.exit(f"bench/scale_invariance.py: --set {item!r}: expected KEY=VALUE")
+        extra[key if key.startswith(("params.", "calendar.")) else "params." + key] = value
     with tempfile.TemporaryDirectory() as tmp:
         start = time.monotonic()
-        runs = scale.sweep(str(Path(args.tiersim).resolve()), Path(tmp), "scale", {"params.scale.consignees_total": 100000}, agents)
+        runs = scale.sweep(str(Path(args.tiersim).resolve()), Path(tmp), "scale", extra, agents)
         seconds = time.monotonic() - start
     cap = scale.by_scale(runs[runs["scenario"] == "diffusion_rule"], "cap_used_t2")
     effect = claim.paired(runs, "cn_share_new_t2_2027", "diffusion_rule", "no_controls")

@@ -13,13 +13,44 @@
 namespace tiersim::models::diffusion {
 namespace {
 
+/// The fill rates of the Chinese pools and of compliant chips this month, served /
+/// requested over every country that drew on them (both rounds), -1 without requests:
+/// China's domestic pool (both alternatives), the export pool (CN_chip abroad), the cloud
+/// pool abroad (CN_cloud) and compliant US chips (round 2, the Tier 2 market). Each is
+/// shared pro rata, so this is the fill any request on it met.
+struct PoolFill {
+  double domestic = -1, exports = -1, cloud = -1, compliant = -1;
+};
+
+PoolFill pool_fill(const State& s) {
+  std::array<double, 4> req{}, served{};
+  for (std::size_t c = 0; c < s.world.countries; ++c) {
+    const auto& m = s.month.country[c];
+    req[3] += m.compliant_requested;
+    served[3] += m.compliant_served;
+    for (const int alt : {kCnChip, kCnCloud}) {
+      const auto a = static_cast<std::size_t>(alt);
+      const std::size_t pool = s.world.china[c] ? 0 : (alt == kCnChip ? 1 : 2);
+      req[pool] += m.demand[a] + m.demand2[a];
+      served[pool] += m.served[a];
+    }
+  }
+  const auto rate = [&](std::size_t pool) { return req[pool] > 0 ? std::min(1.0, served[pool] / req[pool]) : -1.0; };
+  return {rate(0), rate(1), rate(2), rate(3)};
+}
+
 /// Countries' fill rates of US requests and their expected fill rates of Chinese chips, of
 /// Chinese cloud and of compliant US chips, each its own (adaptive, weight eta). The demand for the US stack is
 /// its round-1 requests plus the round-2 requests re-chosen from the other stack; the
 /// demand for one Chinese alternative is its requests of both rounds (a round-2 request
 /// for it always comes from another alternative). What is served counts both rounds.
+/// A country that did not ask for a Chinese alternative (or for compliant chips) this month
+/// learns the fill rate of the pool it would have drawn on (what the supplier delivered to
+/// those who asked), so how often it learns does not depend on how many buyer agents stand
+/// for it.
 void update_country_expectations(State& s, double eta) {
   auto& k = s.countries;
+  const PoolFill pools = pool_fill(s);
   for (std::size_t c = 0; c < s.world.countries; ++c) {
     const auto& m = s.month.country[c];
     const double us_served = m.served[kUsDirect] + m.served[kUsCloud];
@@ -28,13 +59,14 @@ void update_country_expectations(State& s, double eta) {
     for (const int alt : {kCnChip, kCnCloud}) {
       const auto a = static_cast<std::size_t>(alt);
       const double req = m.demand[a] + m.demand2[a];
+      const double pool = s.world.china[c] ? pools.domestic : (alt == kCnChip ? pools.exports : pools.cloud);
+      const double fill = req > 0 ? std::min(1.0, m.served[a] / req) : pool;
       auto& expected = k.a_cn[a - kCnChip][c];
-      if (req > 0) expected = (1.0 - eta) * expected + eta * std::min(1.0, m.served[a] / req);
+      if (fill >= 0) expected = (1.0 - eta) * expected + eta * fill;
     }
-    if (m.compliant_requested > 0) {
-      k.a_compliant[c] =
-          (1.0 - eta) * k.a_compliant[c] + eta * std::min(1.0, m.compliant_served / m.compliant_requested);
-    }
+    const double compliant =
+        m.compliant_requested > 0 ? std::min(1.0, m.compliant_served / m.compliant_requested) : pools.compliant;
+    if (compliant >= 0) k.a_compliant[c] = (1.0 - eta) * k.a_compliant[c] + eta * compliant;
   }
 }
 
