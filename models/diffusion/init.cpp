@@ -308,8 +308,9 @@ State init_state(const Env& env, const engine::ModelContext& ctx) {
   init_china(s, p);
   init_choice_and_scratch(s, p);
   s.gatekeepers = init_gatekeepers(s.world, p, ctx);
-  s.projects = Projects{std::vector<int>(s.world.countries, -1), std::vector<int>(s.world.countries, 0),
-                        std::vector<double>(s.world.countries, 0.0), std::vector<bool>(s.world.countries, false)};
+  const std::size_t n = s.world.countries;
+  s.projects = Projects{std::vector<int>(n, -1), std::vector<int>(n, 0), std::vector<double>(n, 0.0),
+                        std::vector<double>(n, 0.0), std::vector<bool>(n, false)};
   s.clock.now = env.calendar.start();
   return s;
 }

@@ -1,6 +1,6 @@
 // What the diffusion model reports about the national projects' procurement (docs/ODD.md
-// s.7.11 and "Outputs"): the contract each project holds, by month, and the awards to
-// Chinese offers withdrawn under US pressure.
+// s.7.11 and "Outputs"): the contract each project holds, by month, and the awards
+// withdrawn under US pressure (to Chinese offers) and under Chinese pressure (to US offers).
 #include "models/diffusion/outputs.hpp"
 
 namespace tiersim::models::diffusion {
@@ -31,6 +31,16 @@ void declare_projects(engine::Registry& reg, const State& s) {
                       "",
                       [&s, &pr](std::span<double> out) {
                         for (std::size_t c = 0; c < s.world.countries; ++c) out[c] = pr.vetoes[c];
+                      }});
+  reg.add_observable({"project_vetoes_cn",
+                      "awards",
+                      "awards of the national project's tenders to US offers withdrawn under Chinese pressure, so far",
+                      {"country"},
+                      engine::Reduce::sum,
+                      "",
+                      "",
+                      [&s, &pr](std::span<double> out) {
+                        for (std::size_t c = 0; c < s.world.countries; ++c) out[c] = pr.vetoes_cn[c];
                       }});
 }
 

@@ -171,10 +171,11 @@ struct Leakage {
 
 /// National projects' procurement (projects.cpp): per country, the contract in force.
 struct Projects {
-  std::vector<int> contract;   ///< awarded alternative (-1: none; the project chooses each month)
-  std::vector<int> until;      ///< step at which the contract ends
-  std::vector<double> vetoes;  ///< awards to Chinese offers withdrawn so far
-  std::vector<bool> awarded;   ///< a tender awarded a contract this month
+  std::vector<int> contract;      ///< awarded alternative (-1: none; the project chooses each month)
+  std::vector<int> until;         ///< step at which the contract ends
+  std::vector<double> vetoes;     ///< awards to Chinese offers withdrawn under US pressure so far
+  std::vector<double> vetoes_cn;  ///< awards to US offers withdrawn under Chinese pressure so far
+  std::vector<bool> awarded;      ///< a tender awarded a contract this month
 };
 
 /// This month's choice inputs per country: utilities, availability, nested-logit tables.

@@ -12,6 +12,8 @@ struct ProjectParams {
   int contract_months = 36;
   double veto_probability = 0.5;
   double retender_fill = 0.5;
+  double cn_veto_probability = 0.0;
+  double cn_leverage_share = 0.2;
 
   template <class V>
   void visit(V& v) {
@@ -39,6 +41,21 @@ struct ProjectParams {
              .doc = "a contract whose expected delivery (the project's expected fill rate of the awarded offer) falls "
                     "below this is ended, and the project tenders again",
              .source = "assumption (a supplier that cannot deliver loses the contract; sweep 0.2-0.8)",
+             .min = 0.0,
+             .max = 1.0});
+    v.field("cn_veto_probability", cn_veto_probability,
+            {.unit = "1",
+             .doc = "chance that an award to a US offer is withdrawn while Chinese pressure applies (the Chinese "
+                    "stack holds at least cn_leverage_share of the country's installed compute)",
+             .source = "assumption (no documented case in AI procurement, hence 0; sweep 0-0.5)",
+             .min = 0.0,
+             .max = 1.0});
+    v.field("cn_leverage_share", cn_leverage_share,
+            {.unit = "1",
+             .doc = "Chinese share of a country's installed AI compute from which China can press its national "
+                    "project against US offers",
+             .source = "assumption (cal. s6b: countries heavily dependent on Chinese 5G kit, e.g. Germany with 59% "
+                       "Chinese RAN, restricted late or not at all; sweep 0.1-0.5)",
              .min = 0.0,
              .max = 1.0});
   }

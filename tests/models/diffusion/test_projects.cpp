@@ -1,7 +1,7 @@
 // National projects' procurement (models/diffusion/projects.cpp, docs/ODD.md s.7.11): a
 // tender awards a contract that holds for its term; under US pressure an award to a
-// Chinese offer is withdrawn as often as the veto probability says; frozen projects (the
-// default) choose each month as before.
+// Chinese offer is withdrawn as often as the veto probability says, and under Chinese
+// pressure an award to a US offer; frozen projects choose each month as before.
 #include <catch2/catch.hpp>
 
 #include <string>
@@ -94,6 +94,53 @@ TEST_CASE("Projects: under US pressure awards to Chinese offers are vetoed at th
   CHECK(open.vetoes == 0.0);
   CHECK(vetoed.chinese_contract_months == 0);
   CHECK(vetoed.vetoes > 0.0);
+}
+
+TEST_CASE("Projects: under Chinese pressure awards to US offers are vetoed at the Chinese veto probability",
+          "[diffusion][projects]") {
+  // Leverage from the first month (share 0: any Chinese installed base), no US pressure.
+  const auto run = [](double veto) {
+    Harness h("no_controls",
+              {"params.projects.behaviour=adaptive", "params.projects.cn_leverage_share=0",
+               "params.projects.cn_veto_probability=" + std::to_string(veto)},
+              1);
+    const auto& s = h.model->state();
+    ProjectRun out;
+    int us_months = 0;
+    for (int t = 0; t < 24; ++t) {
+      h.step(t);
+      for (std::size_t c = 0; c < s.world.countries; ++c) {
+        const int k = s.projects.contract[c];
+        us_months += k == kUsDirect || k == kUsCloud;
+        out.chinese_contract_months += chinese(k);
+      }
+    }
+    for (const double v : s.projects.vetoes_cn) out.vetoes += v;
+    for (const double v : s.projects.vetoes) CHECK(v == 0.0);  // no US pressure here
+    return std::pair{out, us_months};
+  };
+  const auto [free, free_us] = run(0.0);
+  const auto [pressed, pressed_us] = run(1.0);
+  REQUIRE(free_us > 0);  // US offers win tenders when nobody vetoes
+  CHECK(free.vetoes == 0.0);
+  CHECK(pressed_us == 0);  // every US award withdrawn
+  CHECK(pressed.vetoes > 0.0);
+}
+
+TEST_CASE("Projects: below the leverage share China cannot press", "[diffusion][projects]") {
+  // A leverage share of 1 needs an all-Chinese installed base: no veto, whatever its chance.
+  Harness h("no_controls",
+            {"params.projects.behaviour=adaptive", "params.projects.cn_leverage_share=1",
+             "params.projects.cn_veto_probability=1"},
+            1);
+  const auto& s = h.model->state();
+  int us_months = 0;
+  for (int t = 0; t < 12; ++t) {
+    h.step(t);
+    for (const int k : s.projects.contract) us_months += k == kUsDirect || k == kUsCloud;
+  }
+  CHECK(us_months > 0);
+  for (const double v : s.projects.vetoes_cn) CHECK(v == 0.0);
 }
 
 TEST_CASE("Projects: frozen projects (the default) hold no contract", "[diffusion][projects]") {
