@@ -2,7 +2,7 @@
 # Main job: set up, build (Release), run the default experiment and print the answer.
 #   ./run.sh                 the reduced headline experiment: the claim's effect against the
 #                            Chinese supply response (configs/sweeps/response_surface_reduced.yaml)
-#                            and the knock-outs (knockouts_reduced.yaml), 300 runs, about two
+#                            and the knock-outs (knockouts_reduced.yaml), 310 runs, about two
 #                            minutes on 2 cores, printed in words
 #   ./run.sh --full          the full experiment: response_surface.yaml, knockouts.yaml,
 #                            sobol_supply.yaml (hours on 2 cores), and the parameter-uncertainty

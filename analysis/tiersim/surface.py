@@ -166,7 +166,8 @@ def knockout_label(row, columns) -> str:
     """'name=value' for every behaviour a knock-out point sets, with short names."""
     short = {"params_china_behaviour_": "cn_", "params_vendors_capacity_behaviour": "us_vendors",
              "params_gatekeepers_capex_behaviour": "gatekeepers", "params_vendors_allocation_behaviour": "us_allocation",
-             "params_demand_residency_": "residency_", "params_stance_behaviour": "stance"}
+             "params_demand_residency_": "residency_", "params_stance_behaviour": "stance",
+             "params_projects_behaviour": "projects"}
     parts = []
     for a in columns:
         if not a.startswith("params_"):

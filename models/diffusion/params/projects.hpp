@@ -8,7 +8,7 @@
 namespace tiersim::models::diffusion {
 
 struct ProjectParams {
-  Behaviour behaviour = Behaviour::frozen;
+  Behaviour behaviour = Behaviour::adaptive;
   int contract_months = 36;
   double veto_probability = 0.5;
   double retender_fill = 0.5;
@@ -18,9 +18,8 @@ struct ProjectParams {
   template <class V>
   void visit(V& v) {
     behaviour_choice(v, "behaviour", behaviour,
-                     "national projects: tenders award multi-year contracts, with a political veto (adaptive, "
-                     "experimental: not scale-invariant yet, docs/ODD.md s.7.11), or one logit draw a month like any "
-                     "buyer (frozen, the default: the v1 rule)");
+                     "national projects: tenders award multi-year contracts, with political vetoes (adaptive), or "
+                     "one logit draw a month like any buyer (frozen: the v1 rule)");
     v.field("contract_months", contract_months,
             {.unit = "months",
              .doc = "length of a national project's supply contract: its requests go to the awarded offer until "

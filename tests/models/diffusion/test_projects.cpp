@@ -143,8 +143,8 @@ TEST_CASE("Projects: below the leverage share China cannot press", "[diffusion][
   for (const double v : s.projects.vetoes_cn) CHECK(v == 0.0);
 }
 
-TEST_CASE("Projects: frozen projects (the default) hold no contract", "[diffusion][projects]") {
-  Harness h("diffusion_rule", {}, 1);
+TEST_CASE("Projects: frozen projects hold no contract", "[diffusion][projects]") {
+  Harness h("diffusion_rule", {"params.projects.behaviour=frozen"}, 1);
   const auto& s = h.model->state();
   for (int t = 0; t < 12; ++t) {
     h.step(t);
