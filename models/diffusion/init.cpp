@@ -281,6 +281,8 @@ void init_choice_and_scratch(State& s, const DiffusionParams& p) {
     s.scratch.compliant2.assign(nb, 0.0);
   }
   s.scratch.amount2.assign(nb, 0.0);
+  s.scratch.avail_weight.assign(nb, 0.0);
+  if (p.choice.mode == ChoiceMode::discrete) s.scratch.u_rechoice.assign(nb, 0.0);
   s.scratch.own_us_fill.assign(nb, -1.0);
   if (p.policy.rule.rationing == Rationing::random_order) {
     s.scratch.cap_part.assign(nb, 0.0);

@@ -70,33 +70,8 @@ ChoiceTable make_choice_table(const std::array<double, kNumAlts>& e, AltMask ava
   return t;
 }
 
-std::array<double, kNumAlts> choice_probabilities(const ChoiceTable& t, double us_weight, double cn_weight) {
-  const double w_us = t.g_us * us_weight;
-  const double w_cn = t.g_cn * cn_weight;
-  const double total = w_us + w_cn + t.g_defer;
-  std::array<double, kNumAlts> p{};
-  p[kUsDirect] = w_us / total * t.within[kUsDirect];
-  p[kUsCloud] = w_us / total * t.within[kUsCloud];
-  p[kCnChip] = w_cn / total * t.within[kCnChip];
-  p[kCnCloud] = w_cn / total * t.within[kCnCloud];
-  p[kDefer] = t.g_defer / total;
-  return p;
-}
-
 int draw_choice(const ChoiceTable& t, double us_weight, double cn_weight, double u) {
   return draw_alternative(choice_probabilities(t, us_weight, cn_weight), u);
-}
-
-int draw_alternative(const std::array<double, kNumAlts>& p, double u) {
-  double c = 0.0;
-  int last = -1;
-  for (int k = 0; k < kNumAlts; ++k) {
-    if (p[static_cast<std::size_t>(k)] <= 0.0) continue;
-    c += p[static_cast<std::size_t>(k)];
-    last = k;
-    if (u < c) return k;
-  }
-  return last;  // u beyond the rounded total: the last alternative with positive probability
 }
 
 }  // namespace tiersim::models::diffusion

@@ -34,13 +34,36 @@ struct ChoiceTable {
 /// e_k = exp((C_k - s) / mu_nest(k)) with the same shift s for every k.
 ChoiceTable make_choice_table(const std::array<double, kNumAlts>& e, AltMask available, const NestParams& nests);
 
-std::array<double, kNumAlts> choice_probabilities(const ChoiceTable& t, double us_weight, double cn_weight);
+/// A buyer's probabilities from its country's table and its two multipliers (inline: the
+/// clearing passes call it once or twice per buyer-month).
+inline std::array<double, kNumAlts> choice_probabilities(const ChoiceTable& t, double us_weight, double cn_weight) {
+  const double w_us = t.g_us * us_weight;
+  const double w_cn = t.g_cn * cn_weight;
+  const double total = w_us + w_cn + t.g_defer;
+  std::array<double, kNumAlts> p{};
+  p[kUsDirect] = w_us / total * t.within[kUsDirect];
+  p[kUsCloud] = w_us / total * t.within[kUsCloud];
+  p[kCnChip] = w_cn / total * t.within[kCnChip];
+  p[kCnCloud] = w_cn / total * t.within[kCnCloud];
+  p[kDefer] = t.g_defer / total;
+  return p;
+}
 
 /// Inverse-CDF draw over nests, then within the nest (the same alternative order as
 /// draw_alternative on choice_probabilities, to rounding).
 int draw_choice(const ChoiceTable& t, double us_weight, double cn_weight, double u);
 
 /// Index of the alternative a uniform draw u in [0,1) selects (inverse CDF in fixed order).
-int draw_alternative(const std::array<double, kNumAlts>& p, double u);
+inline int draw_alternative(const std::array<double, kNumAlts>& p, double u) {
+  double c = 0.0;
+  int last = -1;
+  for (int k = 0; k < kNumAlts; ++k) {
+    if (p[static_cast<std::size_t>(k)] <= 0.0) continue;
+    c += p[static_cast<std::size_t>(k)];
+    last = k;
+    if (u < c) return k;
+  }
+  return last;  // u beyond the rounded total: the last alternative with positive probability
+}
 
 }  // namespace tiersim::models::diffusion

@@ -237,11 +237,13 @@ struct MonthFlows {
 /// Per-buyer scratch of one month's clearing.
 struct ClearingScratch {
   std::vector<std::array<double, kNumAlts>> request2;  ///< expected mode: round-2 requests
-  std::vector<double> amount2;      ///< discrete mode: the re-chosen amount; expected: deferred in round 1
-  std::vector<double> compliant2;   ///< expected mode: round-2 requests for compliant chips
-  std::vector<double> own_us_fill;  ///< the buyer's own US fill rate this month (-1: asked none)
-  std::vector<double> cap_part;     ///< random-order rationing: the buyer's request on the ledger
-  std::vector<double> cap_grant;    ///< ... and what the ledger granted it
+  std::vector<double> amount2;       ///< discrete mode: the re-chosen amount; expected: deferred in round 1
+  std::vector<double> avail_weight;  ///< the buyer's availability weight this month (pass 1, read in pass 2)
+  std::vector<double> u_rechoice;    ///< discrete mode: the re-choice's uniform, from pass 1's random block
+  std::vector<double> compliant2;    ///< expected mode: round-2 requests for compliant chips
+  std::vector<double> own_us_fill;   ///< the buyer's own US fill rate this month (-1: asked none)
+  std::vector<double> cap_part;      ///< random-order rationing: the buyer's request on the ledger
+  std::vector<double> cap_grant;     ///< ... and what the ledger granted it
 };
 
 struct Clock {

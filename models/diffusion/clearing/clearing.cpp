@@ -111,8 +111,9 @@ struct Pass {
   ClearingScratch& scratch;
 
   double demand(std::size_t b) const { return buyers.base_demand[b] * rules.demand_index + buyers.backlog[b]; }
+  /// Buyer b's probabilities with its availability weight of this month (pass 1 sets it).
   std::array<double, kNumAlts> probabilities(std::size_t b, int removed = -1) const {
-    return buyer_probabilities(env.p.choice, buyers, inputs, b, removed);
+    return buyer_probabilities(buyers, inputs, b, scratch.avail_weight[b], removed);
   }
   /// Whether buyer b, refused (part of) a US_direct request, re-chooses with the compliant
   /// chip in place of US_direct: Tier 2 while caps apply and compliant chips are open to it.
@@ -121,7 +122,8 @@ struct Pass {
   }
   /// Re-choice probabilities of buyer b after a refusal of alternative k.
   std::array<double, kNumAlts> rechoice_probabilities(std::size_t b, int k) const {
-    return offers_compliant(b, k) ? compliant_probabilities(env.p.choice, buyers, inputs, b) : probabilities(b, k);
+    return offers_compliant(b, k) ? compliant_probabilities(buyers, inputs, b, scratch.avail_weight[b])
+                                  : probabilities(b, k);
   }
 };
 
@@ -168,13 +170,21 @@ void choose_and_request(const Pass& p, std::size_t b, Round1Tally& acc) {
     buyers.alt1[b] = kNoAlt;
     return;
   }
+  // Once per buyer-month: the availability weight, and in discrete mode the random block
+  // whose first word draws the choice and whose second the re-choice (pass 2).
+  p.scratch.avail_weight[b] = availability_weight(p.env.p.choice, buyers, b);
+  rng::Stream::Block block{};
+  if (p.rules.discrete) {
+    block = p.env.choice_stream.block(b, p.rules.step, 0);
+    p.scratch.u_rechoice[b] = rng::to_unit(block[1]);
+  }
   double cap_part = 0;
   if (const int held = p.rules.contracted(buyers, b); held >= 0) {
     // A national project under contract asks the awarded offer for all of it (projects.cpp).
     buyers.alt1[b] = static_cast<std::uint8_t>(held);
     cap_part = acc.requests.add(p.rules, p.policy, buyers, b, held, demand).cap;
   } else if (p.rules.discrete) {
-    const int k = draw_alternative(p.probabilities(b), p.env.choice_stream.uniform(b, p.rules.step, 0));
+    const int k = draw_alternative(p.probabilities(b), rng::to_unit(block[0]));
     buyers.alt1[b] = static_cast<std::uint8_t>(k);
     cap_part = acc.requests.add(p.rules, p.policy, buyers, b, k, demand).cap;
   } else {
@@ -198,7 +208,7 @@ double rechoose_discrete(const Pass& p, std::size_t b, const std::array<double, 
   p.buyers.alt2[b] = kNoAlt;
   if (k1 == kDefer || x <= 0) return 0.0;
   const auto prob = p.rechoice_probabilities(b, k1);
-  const int k2 = draw_alternative(prob, p.env.choice_stream.uniform(b, p.rules.step, 1));
+  const int k2 = draw_alternative(prob, p.scratch.u_rechoice[b]);
   p.scratch.amount2[b] = x;
   if (k2 == kUsDirect && p.offers_compliant(b, k1)) {
     p.buyers.alt2[b] = kCompliantAlt;
