@@ -76,6 +76,16 @@ double pareto_stratum_capped_mean(std::size_t j, std::size_t m, double alpha, do
   return (below + limit * (b - u_star)) * md;
 }
 
+void ConsigneeSizes::finish() {
+  request_scale.assign(end.empty() ? 0 : end.back(), 0.0);
+  for (std::size_t c = 0; c < first.size(); ++c) {
+    const std::size_t m = end[c] - first[c];
+    for (std::size_t b = first[c]; b < end[c]; ++b) {
+      request_scale[b] = 1.0 / (per_buyer[c] * pareto_stratum_mean(b - first[c], m, alpha));
+    }
+  }
+}
+
 double ConsigneeSizes::lpp_exempt(std::size_t b, std::size_t c, double before, double r, double limit) const {
   if (b < first[c]) return std::clamp(limit - before, 0.0, r);  // a national project: one consignee
   const double w = per_buyer[c];
@@ -83,7 +93,7 @@ double ConsigneeSizes::lpp_exempt(std::size_t b, std::size_t c, double before, d
   // A consignee of size X asks for X / (w * mean) of the buyer's requests: t per unit of X.
   // Counting requests, not imports: a request rationed and made again counts twice, but
   // only licensed parts are rationed, of consignees whose exemption is used up.
-  const double scale = 1.0 / (w * pareto_stratum_mean(j, m, alpha));
+  const double scale = request_scale[b];
   const double done = w * pareto_stratum_capped_mean(j, m, alpha, before * scale, limit);
   const double after = w * pareto_stratum_capped_mean(j, m, alpha, (before + r) * scale, limit);
   return std::clamp(after - done, 0.0, r);

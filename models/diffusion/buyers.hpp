@@ -83,6 +83,13 @@ struct ConsigneeSizes {
   std::vector<std::size_t> first;  ///< per country, its first ordinary (Pareto) buyer
   std::vector<std::size_t> end;    ///< per country, one past its last buyer
   double alpha = 1.2;              ///< Pareto tail index
+  /// Per buyer, 1 / (consignees x its stratum's mean size): the share of the buyer's
+  /// requests a consignee of size 1 asks for (0 for a national project). A constant of the
+  /// run, computed once (finish) instead of in every split of a request.
+  std::vector<double> request_scale;
+
+  /// Fills request_scale from per_buyer, first, end and alpha.
+  void finish();
 
   /// Consignees buyer b of country c stands for: one for a national project (before first[c]).
   double consignees(std::size_t b, std::size_t c) const { return b < first[c] ? 1.0 : per_buyer[c]; }

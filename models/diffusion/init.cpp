@@ -236,6 +236,7 @@ void init_buyers(State& s, const Env& env, const std::vector<double>& project) {
     sizes.first.push_back(s.index.begin[c] + (has_project[c] ? 1 : 0));
     sizes.end.push_back(s.index.begin[c + 1]);
   }
+  sizes.finish();
   init.consignees_per_buyer = sizes.per_buyer;
   s.buyers = make_buyers(p, init, s.index, env.seed, env.run, env.executor);
 }

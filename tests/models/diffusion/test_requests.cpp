@@ -59,6 +59,7 @@ TEST_CASE("US_direct requests clear by NVEU allowance, then LPP exemption, then 
     sizes.per_buyer = {1.0, 2.5};
     sizes.first = {0, 1};
     sizes.end = {1, 3};
+    sizes.finish();
     f.rules.consignee_sizes = &sizes;
     const auto nveu = split_direct(f.rules, *f.policy, f.buyers, 2, 1.0e7);
     CHECK(nveu.nveu == Approx(2.5 * 100000.0 - 99000.0));
