@@ -23,8 +23,22 @@ StanceModel::StanceModel(const StanceModelParams& params, const engine::ModelCon
     if (r.tier_2025 == 1) members_[kTier1Known].push_back(c);
     if (r.tier_2025 == 2) members_[kTier2Known].push_back(c);
     members_[static_cast<std::size_t>(r.us_ally ? kAllyKnown : kNonAllyKnown)].push_back(c);
+    const int panel = r.tier_2025 == 1 ? kPanelTier1 : (r.us_ally ? kPanelAllyNotTier1 : kPanelNonAllyNotTier1);
+    panel_members_[static_cast<std::size_t>(panel)].push_back(c);
+  }
+  for (std::size_t k = 0; k < p_.decided_before_start.size(); ++k) {
+    const std::string key = "decided_before_start[" + std::to_string(k) + "]";
+    const std::size_t c = need_country(ctx, table_, p_.decided_before_start[k], key);
+    const Stance s = stance_of_5g(table_.rows[c].huawei_5g);
+    if (s == Stance::open || world_.fixed[c]) {
+      throw InputError(ctx.where(key) + ": '" + p_.decided_before_start[k] +
+                       "' did not exclude or restrict in the 5G record (huawei_5g in " + table_.path.string() + ")");
+    }
+    initial[c] = s;
   }
   stance_.assign(static_cast<std::size_t>(p_.replicates), initial);
+  ever_.assign(stance_.size(), std::vector<std::uint8_t>(n, 0));
+  for (std::size_t r = 0; r < stance_.size(); ++r) mark_ever(r);
 }
 
 void StanceModel::init_world(const engine::ModelContext& ctx) {
@@ -48,8 +62,21 @@ void StanceModel::init_world(const engine::ModelContext& ctx) {
 void StanceModel::step(const engine::StepContext& s) {
   if (s.month.month % 3 != 0) return;  // revisited at the end of each quarter
   const std::size_t n = table_.rows.size();
+  const bool guidance = p_.guidance && s.month >= p_.guidance_from;
+  // With state dependence (behaviour adaptive) the revision sees the stance held and no AI
+  // market (no caps, no binding, no dependence): h_stay is the only term it adds.
+  const bool frozen = p_.stance.behaviour == Behaviour::frozen;
+  const StanceSignals quiet{std::vector<bool>(n, false), std::vector<double>(n, 0.0), std::vector<double>(n, 0.0)};
   for (std::size_t r = 0; r < stance_.size(); ++r) {
-    revise_stances(stance_[r], world_, p_.stance, false, nullptr, stream_, static_cast<std::uint64_t>(s.step), r * n);
+    revise_stances(stance_[r], world_, p_.stance, guidance, frozen ? nullptr : &quiet, stream_,
+                   static_cast<std::uint64_t>(s.step), r * n);
+    mark_ever(r);
+  }
+}
+
+void StanceModel::mark_ever(std::size_t replicate) {
+  for (std::size_t c = 0; c < stance_[replicate].size(); ++c) {
+    if (stance_[replicate][c] != Stance::open) ever_[replicate][c] = 1;
   }
 }
 
@@ -84,6 +111,39 @@ std::array<double, kNumStanceGroups> StanceModel::moment_sd() const {
   return v;
 }
 
+std::array<double, kNumStancePanelGroups> StanceModel::panel_shares(std::size_t replicate, bool ever) const {
+  std::array<double, kNumStancePanelGroups> out{};
+  for (std::size_t g = 0; g < panel_members_.size(); ++g) {
+    double k = 0;
+    for (std::size_t c : panel_members_[g]) {
+      k += (ever ? ever_[replicate][c] != 0 : stance_[replicate][c] != Stance::open) ? 1.0 : 0.0;
+    }
+    out[g] = panel_members_[g].empty() ? std::nan("") : k / static_cast<double>(panel_members_[g].size());
+  }
+  return out;
+}
+
+std::array<double, kNumStancePanelGroups> StanceModel::panel_moments(bool ever) const {
+  std::array<double, kNumStancePanelGroups> m{};
+  for (std::size_t r = 0; r < stance_.size(); ++r) {
+    const auto s = panel_shares(r, ever);
+    for (std::size_t g = 0; g < m.size(); ++g) m[g] += s[g] / static_cast<double>(stance_.size());
+  }
+  return m;
+}
+
+std::array<double, kNumStancePanelGroups> StanceModel::panel_sd(bool ever) const {
+  const auto m = panel_moments(ever);
+  std::array<double, kNumStancePanelGroups> v{};
+  for (std::size_t r = 0; r < stance_.size(); ++r) {
+    const auto s = panel_shares(r, ever);
+    for (std::size_t g = 0; g < v.size(); ++g) v[g] += (s[g] - m[g]) * (s[g] - m[g]);
+  }
+  const double dof = std::max<double>(1.0, static_cast<double>(stance_.size()) - 1.0);
+  for (auto& x : v) x = std::sqrt(x / dof);
+  return v;
+}
+
 void StanceModel::declare(engine::Registry& reg) {
   reg.add_dimension({"group",
                      {kStanceGroupNames.begin(), kStanceGroupNames.end()},
@@ -99,6 +159,40 @@ void StanceModel::declare(engine::Registry& reg) {
                         const auto m = moments();
                         std::copy(m.begin(), m.end(), out.begin());
                       }});
+  reg.add_dimension({"panel_group",
+                     {kStancePanelGroupNames.begin(), kStancePanelGroupNames.end()},
+                     "countries with a known 5G decision: Tier 1, other US allies, other non-allies"});
+  // The panel: each month, the share of each panel group holding exclude or restrict, and
+  // the share that has held it at any time since the start (the counterpart of a first
+  // decision date), with their standard deviations over replicates.
+  for (const bool ever : {false, true}) {
+    const std::string name = ever ? "ever_exrs_panel" : "exrs_panel";
+    const std::string what = ever ? "share of the panel group that has excluded or restricted the Chinese stack at "
+                                    "the start or after any revision so far"
+                                  : "share of the panel group excluding or restricting the Chinese stack";
+    reg.add_observable({name,
+                        "1",
+                        what + " (mean over replicates)",
+                        {"panel_group"},
+                        engine::Reduce::mean,
+                        "",
+                        "",
+                        [this, ever](std::span<double> out) {
+                          const auto m = panel_moments(ever);
+                          std::copy(m.begin(), m.end(), out.begin());
+                        }});
+    reg.add_observable({name + "_sd",
+                        "1",
+                        "standard deviation over replicates of " + name,
+                        {"panel_group"},
+                        engine::Reduce::mean,
+                        "",
+                        "",
+                        [this, ever](std::span<double> out) {
+                          const auto m = panel_sd(ever);
+                          std::copy(m.begin(), m.end(), out.begin());
+                        }});
+  }
   for (int g = 0; g < kNumStanceGroups; ++g) {
     const std::string name = kStanceGroupNames[static_cast<std::size_t>(g)];
     reg.add_summary({"exrs_" + name, "1", "exclude-or-restrict share, " + name + ", mean over replicates at the end",
