@@ -9,14 +9,14 @@ struct StanceParams {
   Behaviour behaviour = Behaviour::adaptive;
   double beta = 1.0;
   double j_peer = 1.5;
-  double h_restrict = -1.08;
-  double h_exclude = -1.08;
-  double h_ally_restrict = 0.64;
-  double h_ally_exclude = 0.64;
-  double h_tier1_exclude = 2.22;
+  double h_restrict = -0.13;
+  double h_exclude = -0.13;
+  double h_ally_restrict = 0.57;
+  double h_ally_exclude = 0.57;
+  double h_tier1_exclude = 1.69;
   double guidance_shift = 0.5;
   double update_probability = 0.25;
-  double h_stay = 2.0;
+  double h_stay = 2.2;
   double h_capped = 0.5;
   double h_binding = 1.0;
   double h_dependence = 2.0;
@@ -31,30 +31,34 @@ struct StanceParams {
              .doc = "intensity of choice of country stance (scale normalisation)",
              .source = "normalisation",
              .min = 0.0});
-    v.field("j_peer", j_peer,
-            {.unit = "utils",
-             .doc = "peer effect: weight on the share of the bloc holding a stance (J)",
-             .source = "assumption: not identified by the 5G cross-section (docs/validation.md)",
-             .min = 0.0});
+    v.field(
+        "j_peer", j_peer,
+        {.unit = "utils",
+         .doc = "peer effect: weight on the share of the bloc holding a stance (J)",
+         .source = "assumption: not identified by the 5G cross-section nor by the decision panel (docs/validation.md)",
+         .min = 0.0});
     v.field("h_restrict", h_restrict,
             {.unit = "utils",
              .doc = "base utility of restrict (open = 0)",
-             .source = "MSM fit to the 5G record, tied to h_exclude (docs/validation.md)"});
-    v.field(
-        "h_exclude", h_exclude,
-        {.unit = "utils", .doc = "base utility of exclude", .source = "MSM fit to the 5G record (docs/validation.md)"});
+             .source = "MSM fit to the 5G decision panel with h_stay, tied to h_exclude (docs/validation.md, "
+                       "Panel fit; s.e. 0.45)"});
+    v.field("h_exclude", h_exclude,
+            {.unit = "utils",
+             .doc = "base utility of exclude",
+             .source = "MSM fit to the 5G decision panel with h_stay (docs/validation.md, Panel fit; s.e. 0.45)"});
     v.field("h_ally_restrict", h_ally_restrict,
             {.unit = "utils",
              .doc = "added utility of restrict for US allies",
-             .source = "MSM fit to the 5G record, tied to h_ally_exclude (docs/validation.md)"});
+             .source = "MSM fit to the 5G decision panel, tied to h_ally_exclude (docs/validation.md, Panel fit; "
+                       "s.e. 0.71)"});
     v.field("h_ally_exclude", h_ally_exclude,
             {.unit = "utils",
              .doc = "added utility of exclude for US allies",
-             .source = "MSM fit to the 5G record (docs/validation.md)"});
+             .source = "MSM fit to the 5G decision panel (docs/validation.md, Panel fit; s.e. 0.71)"});
     v.field("h_tier1_exclude", h_tier1_exclude,
             {.unit = "utils",
              .doc = "added utility of exclude for Tier 1 partners",
-             .source = "MSM fit to the 5G record (docs/validation.md)"});
+             .source = "MSM fit to the 5G decision panel (docs/validation.md, Panel fit; s.e. 0.74)"});
     v.field("guidance_shift", guidance_shift,
             {.unit = "utils",
              .doc = "US pressure: added to restrict and exclude while guidance is active",
@@ -69,9 +73,8 @@ struct StanceParams {
             {.unit = "utils",
              .doc = "state dependence: added utility of the stance a country holds (the cost of reversing a "
                     "procurement or security decision)",
-             .source = "assumption: about 40% of Tier 2 countries change stance at least once in 2025-30, against "
-                       "83% memoryless (5G: restrictions 3-6 years after adoption, cal. s6); not identified by the "
-                       "5G cross-section; sweep 0-3",
+             .source = "MSM fit to the 5G decision panel at J 1.5 and update probability 0.25 (docs/validation.md, "
+                       "Panel fit; s.e. 0.30; 1.35-2.86 as the update probability goes 0.125-0.5); sweep 0-3",
              .min = 0.0});
     v.field("h_capped", h_capped,
             {.unit = "utils",
