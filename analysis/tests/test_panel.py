@@ -58,7 +58,7 @@ def test_moment_vectors():
 @pytest.mark.skipif(not BIN, reason="TIERSIM_BIN not set; run through ctest")
 def test_simulated_panel_without_revisions_stays_at_the_start():
     sim = panel.Simulator(BIN, replicates=10, extra=["params.stance.update_probability=0"])
-    holding, sd, ever, _ = sim(panel.DEFAULTS)
+    holding, sd, ever, _ = sim(panel.START)
     holding = holding.reshape(3, -1)
     assert np.allclose(holding[0], 4 / 16) and np.all(holding[1:] == 0)
     assert np.array_equal(ever, holding.reshape(-1)) and np.all(sd < 1e-12)  # rounding only
@@ -67,7 +67,7 @@ def test_simulated_panel_without_revisions_stays_at_the_start():
 @pytest.mark.skipif(not BIN, reason="TIERSIM_BIN not set; run through ctest")
 def test_simulated_panel_approaches_one_at_a_strong_exclude_utility():
     sim = panel.Simulator(BIN, replicates=20)
-    holding, _, ever, _ = sim(dict(panel.DEFAULTS, h=20.0))
+    holding, _, ever, _ = sim(dict(panel.START, h=20.0))
     holding, ever = holding.reshape(3, -1), ever.reshape(3, -1)
     assert np.all(holding[:, -1] > 0.99)
     assert np.all(np.diff(ever, axis=1) >= 0) and np.all(ever >= holding)

@@ -88,7 +88,9 @@ KEYS = {  # parameter -> config keys it sets
     "J": ["params.stance.j_peer"],
 }
 NONNEGATIVE = {"h_stay", "J"}
-DEFAULTS = {"h": -1.08, "ally": 0.64, "tier1": 2.22, "h_stay": 2.0, "J": 1.5}  # the model's defaults
+# The optimiser's start: the cross-section estimates with h_stay 2, the model's defaults
+# before this fit (the defaults are now the panel estimates; params/stance.hpp).
+START = {"h": -1.08, "ally": 0.64, "tier1": 2.22, "h_stay": 2.0, "J": 1.5}
 J_GRID = [0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0]
 FIT_YEARS = [2019, 2020, 2021]  # the held-out check's fitting window
 HELD_OUT_CRITICAL = float(chi2.ppf(0.95, 3))  # 7.81
@@ -158,7 +160,8 @@ class Moments:
 
     def __init__(self, years=YEARS, reverted=False):
         """`reverted`: the last three moments are instead the share that restricted and
-        reverted to open by the last year end (ever minus holding; 0 in the data)."""
+        reverted to open by the last year end (holding minus ever: minus that share; 0 in the
+        data, and the objective squares it)."""
         self.years = list(years)
         self.idx = [YEARS.index(y) for y in self.years]
         self.last = YEARS.index(self.years[-1])
@@ -328,17 +331,17 @@ def main(argv=None):
     def new_sim(extra=()):
         return Simulator(args.tiersim, replicates=args.replicates, extra=extra)
 
-    memoryless = dict(DEFAULTS, h_stay=0.0)
+    memoryless = dict(START, h_stay=0.0)
     # Fits that do not depend on one another run side by side (one simulator each).
     jobs = {
-        "panel": (new_sim(), full, FOUR, DEFAULTS),
+        "panel": (new_sim(), full, FOUR, START),
         "memoryless": (new_sim(), full, THREE, memoryless),
-        "heldout_fit": (new_sim(), window, FOUR, DEFAULTS),
+        "heldout_fit": (new_sim(), window, FOUR, START),
         "heldout_memoryless": (new_sim(), window, THREE, memoryless),
     }
-    jobs.update({k: (new_sim(extra), full, FOUR, DEFAULTS) for k, extra in SENSITIVITY.items()})
-    jobs["reversals"] = (new_sim(), Moments(YEARS, reverted=True), FOUR, DEFAULTS)
-    jobs.update({f"profile_J{j}": (new_sim(), full, FOUR, dict(DEFAULTS, J=j)) for j in J_GRID})
+    jobs.update({k: (new_sim(extra), full, FOUR, START) for k, extra in SENSITIVITY.items()})
+    jobs["reversals"] = (new_sim(), Moments(YEARS, reverted=True), FOUR, START)
+    jobs.update({f"profile_J{j}": (new_sim(), full, FOUR, dict(START, J=j)) for j in J_GRID})
 
     def run_job(item):
         name, (sim, spec, free, fixed) = item
@@ -357,7 +360,7 @@ def main(argv=None):
     synthetic = full.simulated(sim(theta, seed=sim.seed + 1000))[0]
     tasks = {
         "se": lambda: sandwich(sim, full, theta, FOUR, var, cov),
-        "recovered": lambda: fit(new_sim(), full, synthetic, var, FOUR, DEFAULTS),
+        "recovered": lambda: fit(new_sim(), full, synthetic, var, FOUR, START),
         "se_ml": lambda: sandwich(sim_ml, full, theta_ml, THREE, var, cov),
         "jfree": lambda: fit(sim_j, full, target, var, NAMES, theta),
     }
@@ -420,11 +423,11 @@ def write_outputs(out, figdir, v):
     with open(out / "stance_panel_parameters.csv", "w") as f:
         f.write("fit,parameter,estimate,se,recovered,start\n")
         for i, k in enumerate(FOUR):
-            f.write(f"panel_J1.5,{k},{v['theta'][k]:.4f},{v['se'][i]:.4f},{v['recovered'][k]:.4f},{DEFAULTS[k]:.4f}\n")
+            f.write(f"panel_J1.5,{k},{v['theta'][k]:.4f},{v['se'][i]:.4f},{v['recovered'][k]:.4f},{START[k]:.4f}\n")
         for i, k in enumerate(NAMES):
             f.write(f"panel_Jfree,{k},{v['theta_j'][k]:.4f},{v['se_j'][i]:.4f},,{v['theta'][k]:.4f}\n")
         for i, k in enumerate(THREE):
-            f.write(f"memoryless_J1.5,{k},{v['theta_ml'][k]:.4f},{v['se_ml'][i]:.4f},,{DEFAULTS[k]:.4f}\n")
+            f.write(f"memoryless_J1.5,{k},{v['theta_ml'][k]:.4f},{v['se_ml'][i]:.4f},,{START[k]:.4f}\n")
     with open(out / "stance_panel_fit.csv", "w") as f:
         f.write("fit,objective,moments,parameters,overid_pvalue\n")
         f.write(f"panel_J1.5,{v['qmin']:.4f},{len(v['full'])},4,{v['pval']:.4f}\n")

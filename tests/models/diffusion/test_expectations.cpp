@@ -70,3 +70,35 @@ TEST_CASE("Expectations: a country that did not ask for Chinese compute learns i
   CHECK(learned_from_pool > 100);
   CHECK(below_one > 100);
 }
+
+TEST_CASE("Expectations: a country that asked for no compliant chips learns all countries' compliant fill rate",
+          "[diffusion][expectations]") {
+  // Compliant chips are open to capped Tier 2 buyers from the start (the default).
+  Harness h("diffusion_rule", {}, 1);
+  const auto& s = h.model->state();
+  const double eta = h.params.expectations.eta;
+  int own = 0, pooled = 0;
+  for (int t = 0; t < 18; ++t) {
+    const auto before = s.countries.a_compliant;
+    h.step(t);
+    double req = 0, served = 0;
+    for (const auto& m : s.month.country) {
+      req += m.compliant_requested;
+      served += m.compliant_served;
+    }
+    const double pool = req > 0 ? std::min(1.0, served / req) : -1.0;
+    for (std::size_t c = 0; c < s.world.countries; ++c) {
+      const auto& m = s.month.country[c];
+      const double fill = m.compliant_requested > 0 ? std::min(1.0, m.compliant_served / m.compliant_requested) : pool;
+      INFO("country " << s.world.table.rows[c].iso3 << ", month " << t);
+      if (fill < 0) {
+        CHECK(s.countries.a_compliant[c] == before[c]);
+        continue;
+      }
+      CHECK(s.countries.a_compliant[c] == Approx((1 - eta) * before[c] + eta * fill).epsilon(1e-12));
+      (m.compliant_requested > 0 ? own : pooled) += 1;
+    }
+  }
+  CHECK(own > 0);     // some countries asked for compliant chips
+  CHECK(pooled > 0);  // and the others learned from them
+}
