@@ -13,30 +13,35 @@
 namespace tiersim::models::diffusion {
 namespace {
 
-/// The fill rates of the Chinese pools and of compliant chips this month, served /
-/// requested over every country that drew on them (both rounds), -1 without requests:
-/// China's domestic pool (both alternatives), the export pool (CN_chip abroad), the cloud
-/// pool abroad (CN_cloud) and compliant US chips (round 2, the Tier 2 market). Each is
-/// shared pro rata, so this is the fill any request on it met.
-struct PoolFill {
-  double domestic = -1, exports = -1, cloud = -1, compliant = -1;
-};
+/// The supply pools a request can draw on (clearing/capacities.cpp): China's domestic pool
+/// (both Chinese alternatives in China's group), the export pool (CN_chip abroad), the cloud
+/// pool abroad (CN_cloud) and compliant US chips (round 2, the Tier 2 market).
+enum Pool : std::size_t { kPoolDomestic = 0, kPoolExport, kPoolCloud, kPoolCompliant, kNumPools };
 
-PoolFill pool_fill(const State& s) {
-  std::array<double, 4> req{}, served{};
+std::size_t chinese_pool(bool china, int alt) {
+  if (china) return kPoolDomestic;
+  return alt == kCnChip ? kPoolExport : kPoolCloud;
+}
+
+/// Each pool's fill rate this month, served / requested over every country that drew on it
+/// (both rounds), -1 without requests. Pools are shared pro rata within a round, so this is
+/// the fill of its requests averaged over both rounds.
+std::array<double, kNumPools> pool_fill(const State& s) {
+  std::array<double, kNumPools> req{}, served{};
   for (std::size_t c = 0; c < s.world.countries; ++c) {
     const auto& m = s.month.country[c];
-    req[3] += m.compliant_requested;
-    served[3] += m.compliant_served;
+    req[kPoolCompliant] += m.compliant_requested;
+    served[kPoolCompliant] += m.compliant_served;
     for (const int alt : {kCnChip, kCnCloud}) {
       const auto a = static_cast<std::size_t>(alt);
-      const std::size_t pool = s.world.china[c] ? 0 : (alt == kCnChip ? 1 : 2);
+      const std::size_t pool = chinese_pool(s.world.china[c], alt);
       req[pool] += m.demand[a] + m.demand2[a];
       served[pool] += m.served[a];
     }
   }
-  const auto rate = [&](std::size_t pool) { return req[pool] > 0 ? std::min(1.0, served[pool] / req[pool]) : -1.0; };
-  return {rate(0), rate(1), rate(2), rate(3)};
+  std::array<double, kNumPools> rate{};
+  for (std::size_t k = 0; k < kNumPools; ++k) rate[k] = req[k] > 0 ? std::min(1.0, served[k] / req[k]) : -1.0;
+  return rate;
 }
 
 /// Countries' fill rates of US requests and their expected fill rates of Chinese chips, of
@@ -50,7 +55,7 @@ PoolFill pool_fill(const State& s) {
 /// for it.
 void update_country_expectations(State& s, double eta) {
   auto& k = s.countries;
-  const PoolFill pools = pool_fill(s);
+  const auto pools = pool_fill(s);
   for (std::size_t c = 0; c < s.world.countries; ++c) {
     const auto& m = s.month.country[c];
     const double us_served = m.served[kUsDirect] + m.served[kUsCloud];
@@ -59,13 +64,12 @@ void update_country_expectations(State& s, double eta) {
     for (const int alt : {kCnChip, kCnCloud}) {
       const auto a = static_cast<std::size_t>(alt);
       const double req = m.demand[a] + m.demand2[a];
-      const double pool = s.world.china[c] ? pools.domestic : (alt == kCnChip ? pools.exports : pools.cloud);
-      const double fill = req > 0 ? std::min(1.0, m.served[a] / req) : pool;
+      const double fill = req > 0 ? std::min(1.0, m.served[a] / req) : pools[chinese_pool(s.world.china[c], alt)];
       auto& expected = k.a_cn[a - kCnChip][c];
       if (fill >= 0) expected = (1.0 - eta) * expected + eta * fill;
     }
     const double compliant =
-        m.compliant_requested > 0 ? std::min(1.0, m.compliant_served / m.compliant_requested) : pools.compliant;
+        m.compliant_requested > 0 ? std::min(1.0, m.compliant_served / m.compliant_requested) : pools[kPoolCompliant];
     if (compliant >= 0) k.a_compliant[c] = (1.0 - eta) * k.a_compliant[c] + eta * compliant;
   }
 }
@@ -125,8 +129,7 @@ StanceSignals stance_signals(const State& s) {
   for (std::size_t c = 0; c < n; ++c) {
     sig.capped[c] = s.policy->caps_active() && s.policy->tier(c) == 2;
     sig.binding[c] = k.cap_bound_months[c] / 3.0;
-    const double total = k.installed[kStackUs][c] + k.installed[kStackCn][c];
-    sig.dependence[c] = total > 0 ? k.installed[kStackCn][c] / total : 0.0;
+    sig.dependence[c] = k.cn_installed_share(c);
   }
   return sig;
 }

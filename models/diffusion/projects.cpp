@@ -37,11 +37,9 @@ int best_offer(const std::array<double, kNumAlts>& prob, bool no_chinese, bool n
 }
 
 /// Whether China holds leverage over country c: the Chinese stack's share of its installed
-/// compute is at least `cn_leverage_share`.
+/// compute (the stances' dependence signal) is at least `cn_leverage_share`.
 bool chinese_pressure(const State& s, const Env& env, std::size_t c) {
-  const auto& inst = s.countries.installed;
-  const double total = inst[kStackUs][c] + inst[kStackCn][c];
-  return total > 0 && inst[kStackCn][c] >= env.p.projects.cn_leverage_share * total;
+  return s.countries.cn_installed_share(c) >= env.p.projects.cn_leverage_share;
 }
 
 struct Award {

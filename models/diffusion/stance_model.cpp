@@ -8,7 +8,44 @@
 namespace tiersim::models::diffusion {
 namespace {
 constexpr std::uint32_t kStancePurpose = rng::purpose_id("stance.calibration");
+
+/// Share of each group's countries for which `held(c)` (NaN for an empty group).
+template <std::size_t G, class Held>
+std::array<double, G> group_shares(const std::array<std::vector<std::size_t>, G>& members, Held held) {
+  std::array<double, G> out{};
+  for (std::size_t g = 0; g < G; ++g) {
+    double k = 0;
+    for (std::size_t c : members[g]) k += held(c) ? 1.0 : 0.0;
+    out[g] = members[g].empty() ? std::nan("") : k / static_cast<double>(members[g].size());
+  }
+  return out;
 }
+
+/// Mean over `n` replicates of `shares(r)`.
+template <std::size_t G, class Shares>
+std::array<double, G> mean_over(std::size_t n, Shares shares) {
+  std::array<double, G> m{};
+  for (std::size_t r = 0; r < n; ++r) {
+    const auto s = shares(r);
+    for (std::size_t g = 0; g < G; ++g) m[g] += s[g] / static_cast<double>(n);
+  }
+  return m;
+}
+
+/// Standard deviation over `n` replicates of `shares(r)` around their mean `m`.
+template <std::size_t G, class Shares>
+std::array<double, G> sd_over(std::size_t n, Shares shares, const std::array<double, G>& m) {
+  std::array<double, G> v{};
+  for (std::size_t r = 0; r < n; ++r) {
+    const auto s = shares(r);
+    for (std::size_t g = 0; g < G; ++g) v[g] += (s[g] - m[g]) * (s[g] - m[g]);
+  }
+  const double dof = std::max<double>(1.0, static_cast<double>(n) - 1.0);
+  for (auto& x : v) x = std::sqrt(x / dof);
+  return v;
+}
+
+}  // namespace
 
 StanceModel::StanceModel(const StanceModelParams& params, const engine::ModelContext& ctx)
     : p_(params), stream_(ctx.seed, ctx.run_index, kStancePurpose) {
@@ -81,67 +118,32 @@ void StanceModel::mark_ever(std::size_t replicate) {
 }
 
 std::array<double, kNumStanceGroups> StanceModel::shares(std::size_t replicate) const {
-  std::array<double, kNumStanceGroups> out{};
-  for (std::size_t g = 0; g < members_.size(); ++g) {
-    double k = 0;
-    for (std::size_t c : members_[g]) k += stance_[replicate][c] != Stance::open ? 1.0 : 0.0;
-    out[g] = members_[g].empty() ? std::nan("") : k / static_cast<double>(members_[g].size());
-  }
-  return out;
+  return group_shares(members_, [&](std::size_t c) { return stance_[replicate][c] != Stance::open; });
 }
 
 std::array<double, kNumStanceGroups> StanceModel::moments() const {
-  std::array<double, kNumStanceGroups> m{};
-  for (std::size_t r = 0; r < stance_.size(); ++r) {
-    const auto s = shares(r);
-    for (std::size_t g = 0; g < m.size(); ++g) m[g] += s[g] / static_cast<double>(stance_.size());
-  }
-  return m;
+  return mean_over<kNumStanceGroups>(stance_.size(), [this](std::size_t r) { return shares(r); });
 }
 
 std::array<double, kNumStanceGroups> StanceModel::moment_sd() const {
-  const auto m = moments();
-  std::array<double, kNumStanceGroups> v{};
-  for (std::size_t r = 0; r < stance_.size(); ++r) {
-    const auto s = shares(r);
-    for (std::size_t g = 0; g < v.size(); ++g) v[g] += (s[g] - m[g]) * (s[g] - m[g]);
-  }
-  const double dof = std::max<double>(1.0, static_cast<double>(stance_.size()) - 1.0);
-  for (auto& x : v) x = std::sqrt(x / dof);
-  return v;
+  return sd_over<kNumStanceGroups>(
+      stance_.size(), [this](std::size_t r) { return shares(r); }, moments());
 }
 
 std::array<double, kNumStancePanelGroups> StanceModel::panel_shares(std::size_t replicate, bool ever) const {
-  std::array<double, kNumStancePanelGroups> out{};
-  for (std::size_t g = 0; g < panel_members_.size(); ++g) {
-    double k = 0;
-    for (std::size_t c : panel_members_[g]) {
-      k += (ever ? ever_[replicate][c] != 0 : stance_[replicate][c] != Stance::open) ? 1.0 : 0.0;
-    }
-    out[g] = panel_members_[g].empty() ? std::nan("") : k / static_cast<double>(panel_members_[g].size());
-  }
-  return out;
+  return group_shares(panel_members_, [&](std::size_t c) {
+    return ever ? ever_[replicate][c] != 0 : stance_[replicate][c] != Stance::open;
+  });
 }
 
 std::array<double, kNumStancePanelGroups> StanceModel::panel_moments(bool ever) const {
-  std::array<double, kNumStancePanelGroups> m{};
-  for (std::size_t r = 0; r < stance_.size(); ++r) {
-    const auto s = panel_shares(r, ever);
-    for (std::size_t g = 0; g < m.size(); ++g) m[g] += s[g] / static_cast<double>(stance_.size());
-  }
-  return m;
+  return mean_over<kNumStancePanelGroups>(stance_.size(),
+                                          [this, ever](std::size_t r) { return panel_shares(r, ever); });
 }
 
 std::array<double, kNumStancePanelGroups> StanceModel::panel_sd(bool ever) const {
-  const auto m = panel_moments(ever);
-  std::array<double, kNumStancePanelGroups> v{};
-  for (std::size_t r = 0; r < stance_.size(); ++r) {
-    const auto s = panel_shares(r, ever);
-    for (std::size_t g = 0; g < v.size(); ++g) v[g] += (s[g] - m[g]) * (s[g] - m[g]);
-  }
-  const double dof = std::max<double>(1.0, static_cast<double>(stance_.size()) - 1.0);
-  for (auto& x : v) x = std::sqrt(x / dof);
-  return v;
+  return sd_over<kNumStancePanelGroups>(
+      stance_.size(), [this, ever](std::size_t r) { return panel_shares(r, ever); }, panel_moments(ever));
 }
 
 void StanceModel::declare(engine::Registry& reg) {

@@ -60,6 +60,12 @@ struct Countries {
   std::array<double, kNumStacks> installed_world{};       ///< world installed base by stack
   std::vector<double> a_us_sum;                           ///< sum over the country's buyers of expected US availability
   std::vector<double> cap_bound_months;                   ///< months of this quarter in which the country's cap bound
+
+  /// The Chinese stack's share of country c's installed compute (0 without any).
+  double cn_installed_share(std::size_t c) const {
+    const double total = installed[kStackUs][c] + installed[kStackCn][c];
+    return total > 0 ? installed[kStackCn][c] / total : 0.0;
+  }
 };
 
 /// The US vendors' markets: the gatekeepers' builds (US cloud in any country), and buyers'
