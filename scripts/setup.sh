@@ -12,7 +12,7 @@ set -euo pipefail
 # ./run.sh: build the Release binary, run sweeps, analyse them (analysis/).
 run_packages=(
   cmake ninja-build g++ pkg-config git  # git: the version's git SHA (cmake/WriteVersion.cmake)
-  libeigen3-dev libtbb-dev libyaml-cpp-dev libhdf5-dev librandom123-dev libcli11-dev
+  libeigen3-dev libtbb-dev libyaml-cpp-dev libhdf5-dev zlib1g-dev librandom123-dev libcli11-dev
   python3 python3-numpy python3-pandas python3-xarray python3-h5py python3-netcdf4
   python3-scipy python3-matplotlib
 )

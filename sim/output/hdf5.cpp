@@ -271,6 +271,17 @@ Handle make_dataset_create_plist() {
   return dcpl;
 }
 
+Handle conversion_transfer_plist(std::size_t elements) {
+  constexpr std::size_t kBytesPerElement = 32;        // more than a pointer or a heap reference
+  constexpr std::size_t kDefaultBytes = 1024 * 1024;  // HDF5's default conversion buffer
+  const std::size_t bytes = std::clamp(elements * kBytesPerElement, kBytesPerElement, kDefaultBytes);
+  Handle dxpl(H5Pcreate(H5P_DATASET_XFER));
+  if (!dxpl.valid() || H5Pset_buffer(dxpl.get(), bytes, nullptr, nullptr) < 0) {
+    throw_io("cannot create an HDF5 transfer property list");
+  }
+  return dxpl;
+}
+
 std::vector<hsize_t> extent_of(hid_t dataset) {
   Handle space(H5Dget_space(dataset));
   const int rank = space.valid() ? H5Sget_simple_extent_ndims(space.get()) : -1;

@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <string>
 #include <vector>
 
 #include "sim/core/error.hpp"
+#include "sim/output/detail/chunk_writer.hpp"
 #include "sim/output/detail/netcdf_conventions.hpp"
 #include "sim/output/result_schema.hpp"
 
@@ -13,22 +15,28 @@ namespace {
 
 using Dataset = NcFileImpl::Dataset;
 
+/// Where a copied variable comes from and goes to, for messages: reads name the source,
+/// writes the destination.
+struct Where {
+  std::string from, to;
+};
+
 /// Copies strings through memory; unwritten elements (null pointers) are written back as
 /// empty strings, which is how every reader shows them anyway.
 void copy_strings(hid_t src, hid_t dst, hid_t memory, hid_t src_space, hid_t dst_space, std::size_t n,
-                  const std::string& context) {
-  const auto values = read_strings(src, memory, src_space, n, context + ": cannot read values");
-  const auto pointers = string_pointers(values, context);
+                  const Where& where) {
+  const auto values = read_strings(src, memory, src_space, n, where.from + ": cannot read values");
+  const auto pointers = string_pointers(values, where.from);
   Handle type = vlen_string_type();
   if (H5Dwrite(dst, type.get(), memory, dst_space, k_default, pointers.data()) < 0) {
-    throw_io(context + ": cannot write values");
+    throw_io(where.to + ": cannot write values");
   }
 }
 
 /// Copies the hyperslab (start, count) of `src` into the same place of `dst`. The values
 /// pass through memory in their native type, so nothing is converted or rounded.
 void copy_slab(hid_t src, hid_t dst, DType dtype, const std::vector<hsize_t>& start, const std::vector<hsize_t>& count,
-               const std::string& context) {
+               const Where& where) {
   const std::size_t n = count.empty() ? 1 : element_count(count);
   if (n == 0) return;
   Handle src_space(H5Dget_space(src));
@@ -36,32 +44,32 @@ void copy_slab(hid_t src, hid_t dst, DType dtype, const std::vector<hsize_t>& st
   Handle memory(count.empty() ? H5Screate(H5S_SCALAR)
                               : H5Screate_simple(static_cast<int>(count.size()), count.data(), nullptr));
   if (!src_space.valid() || !dst_space.valid() || !memory.valid()) {
-    throw_io(context + ": cannot create dataspaces");
+    throw_io(where.to + ": cannot create dataspaces");
   }
   if (!count.empty() &&
       (H5Sselect_hyperslab(src_space.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr) < 0 ||
        H5Sselect_hyperslab(dst_space.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr) < 0)) {
-    throw_io(context + ": cannot select values");
+    throw_io(where.to + ": cannot select values");
   }
   if (dtype == DType::str) {
-    copy_strings(src, dst, memory.get(), src_space.get(), dst_space.get(), n, context);
+    copy_strings(src, dst, memory.get(), src_space.get(), dst_space.get(), n, where);
     return;
   }
   const hid_t memory_type = numeric_memory_type(dtype);
   std::vector<std::byte> buffer(n * H5Tget_size(memory_type));
   if (H5Dread(src, memory_type, memory.get(), src_space.get(), k_default, buffer.data()) < 0) {
-    throw_io(context + ": cannot read values");
+    throw_io(where.from + ": cannot read values");
   }
+  if (write_whole_chunks(dst, memory_type, start, count, buffer.data(), where.to)) return;
   if (H5Dwrite(dst, memory_type, memory.get(), dst_space.get(), k_default, buffer.data()) < 0) {
-    throw_io(context + ": cannot write values");
+    throw_io(where.to + ": cannot write values");
   }
 }
 
 /// Copies a whole dataset in blocks of rows along its first dimension (bounded memory).
-void copy_dataset_values(hid_t src, hid_t dst, DType dtype, const std::vector<hsize_t>& extent,
-                         const std::string& context) {
+void copy_dataset_values(hid_t src, hid_t dst, DType dtype, const std::vector<hsize_t>& extent, const Where& where) {
   if (extent.empty()) {
-    copy_slab(src, dst, dtype, {}, {}, context);
+    copy_slab(src, dst, dtype, {}, {}, where);
     return;
   }
   const std::size_t row = element_count(extent) / std::max<hsize_t>(extent[0], 1);
@@ -71,7 +79,7 @@ void copy_dataset_values(hid_t src, hid_t dst, DType dtype, const std::vector<hs
   for (hsize_t first = 0; first < extent[0]; first += rows_per_block) {
     start[0] = first;
     count[0] = std::min(rows_per_block, extent[0] - first);
-    copy_slab(src, dst, dtype, start, count, context);
+    copy_slab(src, dst, dtype, start, count, where);
   }
 }
 
@@ -123,11 +131,11 @@ void copy_dataset(NcFileImpl& to, const NcFileImpl& from, const std::string& nam
     const std::size_t n = static_cast<std::size_t>(in.extent.at(0));
     to.define_dimension(name, n);
     const hid_t out = to.coordinate_dataset(name, dtype, n, {});
-    if (n > 0) copy_dataset_values(in.id(), out, dtype, in.extent, context);
+    if (n > 0) copy_dataset_values(in.id(), out, dtype, in.extent, {context, to.where(name)});
     return;
   }
   to.define_variable(copy_spec(in, name, dtype, options));
-  copy_dataset_values(in.id(), to.variable(name).id(), dtype, in.extent, context);
+  copy_dataset_values(in.id(), to.variable(name).id(), dtype, in.extent, {context, to.where(name)});
 }
 
 /// Copies the attributes of dataset `in` in their original order; `_FillValue` and the
@@ -160,17 +168,17 @@ void copy_root_attrs(NcFileImpl& to, const NcFileImpl& from, const CopyOptions& 
 
 /// Copies the rows `rows` of `in` (a variable of `from` over `dim` first) into `out`.
 void copy_variable_rows(hid_t out, const Dataset& in, const std::string& dim, std::span<const std::size_t> rows,
-                        const std::string& context) {
+                        const Where& where) {
   std::vector<hsize_t> start(in.extent.size(), 0);
   std::vector<hsize_t> count = in.extent;
   count[0] = 1;
   for (const std::size_t row : rows) {
     if (row >= in.extent[0]) {
-      throw InputError(context + ": row " + std::to_string(row) + " is outside dimension '" + dim + "' of size " +
+      throw InputError(where.from + ": row " + std::to_string(row) + " is outside dimension '" + dim + "' of size " +
                        std::to_string(in.extent[0]));
     }
     start[0] = row;
-    copy_slab(in.id(), out, *in.dtype, start, count, context);
+    copy_slab(in.id(), out, *in.dtype, start, count, where);
   }
 }
 
@@ -203,7 +211,7 @@ void copy_rows(NcFileImpl& to, NcFileImpl& from, const std::string& dim, std::sp
       throw InputError(to.where(name) + ": does not match " + context + " (different variables or shapes)");
     }
     if (!in.dtype) throw InputError(context + ": data type not supported by tiersim");
-    copy_variable_rows(out->id(), in, dim, rows, context);
+    copy_variable_rows(out->id(), in, dim, rows, {context, to.where(name)});
   }
 }
 

@@ -107,6 +107,11 @@ void NcFile::write_values(const std::string& var, std::span<const std::size_t> s
   impl().write(var, start, count, data);
 }
 
+void NcFile::write_batch(std::span<const SlabWrite> writes) {
+  const Hdf5Lock lock;
+  impl().write_batch(writes);
+}
+
 void NcFile::read_values(const std::string& var, std::span<const std::size_t> start, std::span<const std::size_t> count,
                          detail::NumberVector& values) const {
   const Hdf5Lock lock;

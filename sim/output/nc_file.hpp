@@ -85,6 +85,13 @@ struct VarSpec {
   bool allocate_early = false;
 };
 
+/// One hyperslab of an f64 variable, for NcFile::write_batch.
+struct SlabWrite {
+  std::string var;
+  std::vector<std::size_t> start, count;  ///< as for NcFile::write
+  std::span<const double> data;
+};
+
 /// How NcFile::copy_from stores the copied variables.
 struct CopyOptions {
   int deflate_level = 4;        ///< for numeric variables (strings are never compressed)
@@ -151,6 +158,10 @@ class NcFile {
              const std::vector<T>& data) {
     write_values(var, start, count, std::span<const T>(data));
   }
+
+  /// Several writes at once: the same file as one write() each, but the compressed chunks of
+  /// all of them are made in parallel (a run's outputs are mostly one chunk per variable).
+  void write_batch(std::span<const SlabWrite> writes);
 
   /// Read back a hyperslab (for resume and merge). Integer variables of every width read
   /// as std::int64_t (lossless widening); otherwise T must be the variable's type.

@@ -3,6 +3,7 @@
 #include <type_traits>
 
 #include "sim/core/error.hpp"
+#include "sim/output/detail/chunk_writer.hpp"
 #include "sim/output/detail/nc_file_impl.hpp"
 #include "sim/output/detail/netcdf_conventions.hpp"
 
@@ -39,6 +40,9 @@ class MemoryValues {
   std::size_t size() const { return size_; }
   hid_t type() const { return dtype_ == DType::str ? string_type_.get() : numeric_memory_type(dtype_); }
   const void* data() const { return data_; }
+  /// How to transfer them: strings need a conversion buffer (sized to them), numbers none.
+  Handle transfer() const { return dtype_ == DType::str ? conversion_transfer_plist(size_) : Handle{}; }
+  static hid_t id_or_default(const Handle& plist) { return plist.valid() ? plist.get() : k_default; }
 
  private:
   DType dtype_;
@@ -110,14 +114,17 @@ Slab NcFileImpl::select(const Dataset& dataset, const std::string& var, std::spa
 void NcFileImpl::write_coordinate(const std::string& dim, const ValueSpan& data, const std::vector<Attr>& attrs) {
   const MemoryValues values(data, where(dim));  // validate before creating
   const hid_t dataset = coordinate_dataset(dim, values.dtype(), values.size(), attrs);
-  if (values.size() > 0 && H5Dwrite(dataset, values.type(), k_all, k_all, k_default, values.data()) < 0) {
+  const Handle transfer = values.transfer();
+  if (values.size() > 0 &&
+      H5Dwrite(dataset, values.type(), k_all, k_all, MemoryValues::id_or_default(transfer), values.data()) < 0) {
     throw_io(where(dim) + ": cannot write coordinate");
   }
   write_attrs(dataset, attrs, where(dim));
 }
 
-void NcFileImpl::write(const std::string& var, std::span<const std::size_t> start, std::span<const std::size_t> count,
-                       const ValueSpan& data) {
+const NcFileImpl::Dataset& NcFileImpl::checked_slab(const std::string& var, std::span<const std::size_t> start,
+                                                    std::span<const std::size_t> count, const ValueSpan& data,
+                                                    Slab& slab) {
   check_writable();
   const Dataset& dataset = variable(var);
   const DType stored = variable_dtype(dataset, var);
@@ -126,17 +133,52 @@ void NcFileImpl::write(const std::string& var, std::span<const std::size_t> star
     throw InputError(where(var) + ": has type " + dtype_name(stored) + ", cannot write " + dtype_name(given) +
                      " values");
   }
-  const Slab slab = select(dataset, var, start, count);
+  slab = select(dataset, var, start, count);
   if (size_of_values(data) != slab.size) {
     throw InputError(where(var) + ": got " + std::to_string(size_of_values(data)) + " values for a hyperslab of " +
                      std::to_string(slab.size));
   }
+  return dataset;
+}
+
+void NcFileImpl::write(const std::string& var, std::span<const std::size_t> start, std::span<const std::size_t> count,
+                       const ValueSpan& data) {
+  Slab slab;
+  const Dataset& dataset = checked_slab(var, start, count, data, slab);
   if (slab.size == 0) return;
   const MemoryValues values(data, where(var));
-  if (H5Dwrite(dataset.id(), values.type(), slab.memory_space.get(), slab.file_space.get(), k_default, values.data()) <
-      0) {
+  if (write_whole_chunks(dataset.id(), values.type(), std::vector<hsize_t>(start.begin(), start.end()),
+                         std::vector<hsize_t>(count.begin(), count.end()), values.data(), where(var))) {
+    return;
+  }
+  const Handle transfer = values.transfer();
+  if (H5Dwrite(dataset.id(), values.type(), slab.memory_space.get(), slab.file_space.get(),
+               MemoryValues::id_or_default(transfer), values.data()) < 0) {
     throw_io(where(var) + ": write failed");
   }
+}
+
+void NcFileImpl::write_batch(std::span<const SlabWrite> writes) {
+  std::vector<ChunkedWrite> chunked;
+  std::vector<std::string> chunked_var;
+  for (const SlabWrite& w : writes) {
+    Slab slab;
+    const Dataset& dataset = checked_slab(w.var, w.start, w.count, w.data, slab);
+    if (slab.size == 0) continue;
+    const hid_t type = numeric_memory_type(DType::f64);
+    std::optional<ChunkedWrite> plan =
+        plan_chunked_write(dataset.id(), type, std::vector<hsize_t>(w.start.begin(), w.start.end()),
+                           std::vector<hsize_t>(w.count.begin(), w.count.end()), w.data.data(), where(w.var));
+    if (plan) {
+      chunked.push_back(std::move(*plan));
+      chunked_var.push_back(w.var);
+    } else if (H5Dwrite(dataset.id(), type, slab.memory_space.get(), slab.file_space.get(), k_default, w.data.data()) <
+               0) {
+      throw_io(where(w.var) + ": write failed");
+    }
+  }
+  compress_chunks(chunked);
+  for (std::size_t i = 0; i < chunked.size(); ++i) store_chunks(chunked[i], where(chunked_var[i]));
 }
 
 void NcFileImpl::read(const std::string& var, std::span<const std::size_t> start, std::span<const std::size_t> count,

@@ -341,13 +341,18 @@ void ResultFile::write_run(std::size_t slot, const RunData& data) {
   if (data.vars.size() != layout_.vars.size() || data.summaries.size() != layout_.summaries.size()) {
     throw RuntimeFailure("run " + std::to_string(slot) + ": its data do not match the file's layout");
   }
+  std::vector<SlabWrite> writes(layout_.vars.size());
   for (std::size_t k = 0; k < layout_.vars.size(); ++k) {
     const auto& v = layout_.vars[k];
-    std::vector<std::size_t> start(v.shape.size() + 1, 0), count{1};
-    start[0] = slot;
-    count.insert(count.end(), v.shape.begin(), v.shape.end());
-    file_.write(v.name, start, count, std::span<const double>(data.vars[k]));
+    SlabWrite& w = writes[k];
+    w.var = v.name;
+    w.start.assign(v.shape.size() + 1, 0);
+    w.start[0] = slot;
+    w.count = {1};
+    w.count.insert(w.count.end(), v.shape.begin(), v.shape.end());
+    w.data = std::span<const double>(data.vars[k]);
   }
+  file_.write_batch(writes);
   for (std::size_t k = 0; k < layout_.summaries.size(); ++k) {
     file_.write(layout_.summaries[k].name, Index1{slot}, Index1{1}, std::span<const double>(&data.summaries[k], 1));
   }

@@ -87,11 +87,16 @@ class NcFileImpl {
   void write_coordinate(const std::string& dim, const ValueSpan& values, const std::vector<Attr>& attrs);
   void write(const std::string& var, std::span<const std::size_t> start, std::span<const std::size_t> count,
              const ValueSpan& data);
+  void write_batch(std::span<const SlabWrite> writes);
   void read(const std::string& var, std::span<const std::size_t> start, std::span<const std::size_t> count,
             NumberVector& values);
   std::vector<std::string> read_strings(const std::string& var);
   Slab select(const Dataset& dataset, const std::string& var, std::span<const std::size_t> start,
               std::span<const std::size_t> count);
+  /// The dataset of `var`, checked writable, of the type of `data` and with as many values
+  /// as the hyperslab (start, count), which it selects into `slab`.
+  const Dataset& checked_slab(const std::string& var, std::span<const std::size_t> start,
+                              std::span<const std::size_t> count, const ValueSpan& data, Slab& slab);
 
   // --- lifecycle (nc_file_impl.cpp) ---------------------------------------------------
   void flush();
