@@ -39,6 +39,13 @@ def test_log_lines_count_runs_with_rate_and_eta(tiersim_bin, small_bass):
     assert [int(m.group(1)) for m in progress] == [1, 2, 3, 4, 5, 6], lines
     assert int(progress[-1].group(2)) == 100 and float(progress[-1].group(3)) > 0
     assert re.fullmatch(r"sweep: 6/6 done in \S+", lines[-2]), lines  # then stdout's "wrote s.h5"
+    # The summary gives the throughput: runs per second and how many cores were kept busy
+    # (one thread here: about 1, never more than the machine has).
+    summary = re.fullmatch(r"wrote s\.h5 \(6 runs, 6 run now in ([\d.]+) s: ([\d.]+) runs/s, ([\d.]+) cores busy\)",
+                           lines[-1])
+    assert summary, lines
+    _, rate, busy = map(float, summary.groups())
+    assert rate > 0 and 0 < busy <= (os.cpu_count() or 1) + 0.5, lines
     assert not any("\r" in line or "\033" in line for line in lines), "terminal control codes in a log"
 
 
