@@ -128,8 +128,21 @@ std::vector<double> consignees_per_buyer(const std::vector<double>& demand, int 
   return per_buyer;
 }
 
+std::vector<float> training_shares(const DiffusionParams& p, std::size_t n, std::uint64_t seed, std::uint32_t run,
+                                   const engine::Executor& executor) {
+  std::vector<float> training(n);
+  const rng::Stream training_stream(seed, run, kTrainingPurpose);
+  executor.for_blocks(n, [&](std::size_t lo, std::size_t hi) {
+    for (std::size_t i = lo; i < hi; ++i) {
+      auto cur = training_stream.cursor(i, 0);
+      training[i] = static_cast<float>(beta_draw(cur, p.demand.training_beta_a, p.demand.training_beta_b));
+    }
+  });
+  return training;
+}
+
 Buyers make_buyers(const DiffusionParams& p, const BuyerInit& init, const BuyerIndex& index, std::uint64_t seed,
-                   std::uint32_t run, const engine::Executor& executor) {
+                   std::uint32_t run) {
   const std::size_t countries = init.monthly_demand_2025.size();
   if (init.consignees_per_buyer.size() != countries || init.project_share.size() != countries) {
     throw std::logic_error("make_buyers: BuyerInit vectors must have one entry per country");
@@ -138,7 +151,6 @@ Buyers make_buyers(const DiffusionParams& p, const BuyerInit& init, const BuyerI
   Buyers b;
   b.country.resize(n);
   b.base_demand.resize(n);
-  b.training.resize(n);
   b.nveu.assign(n, 0);
   b.backlog.assign(n, 0.0);
   b.a_us.assign(n, static_cast<float>(p.initial.us_availability));
@@ -150,15 +162,8 @@ Buyers make_buyers(const DiffusionParams& p, const BuyerInit& init, const BuyerI
   b.alt1.assign(n, 0);
   b.alt2.assign(n, 0);
 
-  const rng::Stream training_stream(seed, run, kTrainingPurpose);
+  // Stacks: per buyer, independent of threads.
   const rng::Stream stack_stream(seed, run, kStackPurpose);
-  // Training shares and stacks: per buyer, independent of threads.
-  executor.for_blocks(n, [&](std::size_t lo, std::size_t hi) {
-    for (std::size_t i = lo; i < hi; ++i) {
-      auto cur = training_stream.cursor(i, 0);
-      b.training[i] = static_cast<float>(beta_draw(cur, p.demand.training_beta_a, p.demand.training_beta_b));
-    }
-  });
   for (std::size_t c = 0; c < countries; ++c) {
     const std::size_t lo = index.begin[c], hi = index.begin[c + 1];
     // The first buyer of a notable-demand country is its national project; the others

@@ -14,7 +14,6 @@ struct Buyers {
   // Identity and fixed traits.
   std::vector<std::uint32_t> country;  ///< index into the country table
   std::vector<double> base_demand;     ///< H100e/month at the 2025 demand level
-  std::vector<float> training;         ///< training share of the workload, in [0, 1]
   std::vector<std::uint8_t> nveu;      ///< 1 if a National VEU (own allowance, outside the country cap)
   // State.
   std::vector<double> backlog;        ///< unserved demand carried over, H100e
@@ -57,10 +56,16 @@ std::vector<std::size_t> buyers_per_country(const std::vector<double>& demand, i
 std::vector<double> consignees_per_buyer(const std::vector<double>& demand, int total, int min_per_country,
                                          const BuyerIndex& index, const std::vector<bool>& has_project);
 
-/// Draw sizes (Pareto), training shares (Beta), initial stacks; sizes normalised so each
-/// country's buyers add up to its demand. Deterministic in (seed, run) for any thread count.
+/// Sizes (Pareto strata) and initial stacks (draws); sizes normalised so each country's
+/// buyers add up to its demand. Deterministic in (seed, run).
 Buyers make_buyers(const DiffusionParams& p, const BuyerInit& init, const BuyerIndex& index, std::uint64_t seed,
-                   std::uint32_t run, const engine::Executor& executor);
+                   std::uint32_t run);
+
+/// The training share of each of n buyers' workloads, Beta draws in [0, 1]; deterministic in
+/// (seed, run) for any thread count. Read once, for the switching cost (init.cpp), so not
+/// kept per buyer.
+std::vector<float> training_shares(const DiffusionParams& p, std::size_t n, std::uint64_t seed, std::uint32_t run,
+                                   const engine::Executor& executor);
 
 /// Shares of a country's demand of its n buyers: the first `projects` (0 or 1, the national
 /// project) hold `project_share`, the others share the rest by stratified Pareto(alpha) sizes.

@@ -238,7 +238,7 @@ void init_buyers(State& s, const Env& env, const std::vector<double>& project) {
   }
   sizes.finish();
   init.consignees_per_buyer = sizes.per_buyer;
-  s.buyers = make_buyers(p, init, s.index, env.seed, env.run, env.executor);
+  s.buyers = make_buyers(p, init, s.index, env.seed, env.run);
 }
 
 void init_countries(State& s, const DiffusionParams& p) {
@@ -261,18 +261,24 @@ void init_countries(State& s, const DiffusionParams& p) {
   for (std::size_t i = 0; i < b.size(); ++i) k.a_us_sum[b.country[i]] += static_cast<double>(b.a_us[i]);
 }
 
-void init_choice_and_scratch(State& s, const DiffusionParams& p) {
+void init_choice_and_scratch(State& s, const Env& env) {
+  const auto& p = env.p;
   const std::size_t n = s.world.countries;
   const std::size_t nb = s.buyers.size();
   s.choice.v.assign(n, {});
   s.choice.tables.assign(n, {});
   s.choice.compliant.assign(n, {});
   s.choice.available.assign(n, kAllAlts);
-  // The switching-cost factor exp(-S_b) is fixed for a buyer: computed once.
+  // The switching-cost factor exp(-S_b) is fixed for a buyer: computed once from its
+  // training share, which nothing else reads (so it is not kept, and gone before the
+  // scratch arrays below are allocated).
   s.choice.switching.resize(nb);
-  for (std::size_t b = 0; b < nb; ++b) {
-    const double t = static_cast<double>(s.buyers.training[b]);
-    s.choice.switching[b] = static_cast<float>(std::exp(-(t * p.choice.s_train + (1.0 - t) * p.choice.s_infer)));
+  {
+    const std::vector<float> training = training_shares(p, nb, env.seed, env.run, env.executor);
+    for (std::size_t b = 0; b < nb; ++b) {
+      const double t = static_cast<double>(training[b]);
+      s.choice.switching[b] = static_cast<float>(std::exp(-(t * p.choice.s_train + (1.0 - t) * p.choice.s_infer)));
+    }
   }
   s.month.country.assign(n, CountryMonth{});
   s.month.cloud_free_before.assign(n, 0.0);
@@ -309,7 +315,7 @@ State init_state(const Env& env, const engine::ModelContext& ctx) {
   init_countries(s, p);
   init_vendors(s, p);
   init_china(s, p);
-  init_choice_and_scratch(s, p);
+  init_choice_and_scratch(s, env);
   s.gatekeepers = init_gatekeepers(s.world, p, ctx);
   const std::size_t n = s.world.countries;
   s.projects = Projects{std::vector<int>(n, -1), std::vector<int>(n, 0), std::vector<double>(n, 0.0),
