@@ -85,8 +85,9 @@ void digest_attr(DigestWriter& out, const AttrData& data) {
 template <Number T>
 void digest_numbers(DigestWriter& out, hid_t dataset, const Slab& slab, const std::string& context) {
   std::vector<T> values(slab.size);
-  if (H5Dread(dataset, numeric_memory_type(dtype_for<T>()), slab.memory_space.get(), slab.file_space.get(), k_default,
-              values.data()) < 0) {
+  const Handle transfer = conversion_transfer_plist(slab.size);
+  if (H5Dread(dataset, numeric_memory_type(dtype_for<T>()), slab.memory_space.get(), slab.file_space.get(),
+              transfer.get(), values.data()) < 0) {
     throw_io(context + ": cannot read values");
   }
   for (const T v : values) out.number(v);

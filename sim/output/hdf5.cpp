@@ -225,7 +225,8 @@ std::vector<std::string> read_strings(hid_t dataset, hid_t memory_space, hid_t f
                                       const std::string& failure) {
   Handle type = vlen_string_type();
   std::vector<char*> pointers(n, nullptr);
-  if (H5Dread(dataset, type.get(), memory_space, file_space, k_default, pointers.data()) < 0) {
+  const Handle transfer = conversion_transfer_plist(n);
+  if (H5Dread(dataset, type.get(), memory_space, file_space, transfer.get(), pointers.data()) < 0) {
     throw_io(failure);
   }
   VlenReclaim reclaim(type.get(), memory_space, pointers.data());

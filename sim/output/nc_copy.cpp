@@ -28,7 +28,8 @@ void copy_strings(hid_t src, hid_t dst, hid_t memory, hid_t src_space, hid_t dst
   const auto values = read_strings(src, memory, src_space, n, where.from + ": cannot read values");
   const auto pointers = string_pointers(values, where.from);
   Handle type = vlen_string_type();
-  if (H5Dwrite(dst, type.get(), memory, dst_space, k_default, pointers.data()) < 0) {
+  const Handle transfer = conversion_transfer_plist(n);
+  if (H5Dwrite(dst, type.get(), memory, dst_space, transfer.get(), pointers.data()) < 0) {
     throw_io(where.to + ": cannot write values");
   }
 }
@@ -57,11 +58,12 @@ void copy_slab(hid_t src, hid_t dst, DType dtype, const std::vector<hsize_t>& st
   }
   const hid_t memory_type = numeric_memory_type(dtype);
   std::vector<std::byte> buffer(n * H5Tget_size(memory_type));
-  if (H5Dread(src, memory_type, memory.get(), src_space.get(), k_default, buffer.data()) < 0) {
+  const Handle transfer = conversion_transfer_plist(n);
+  if (H5Dread(src, memory_type, memory.get(), src_space.get(), transfer.get(), buffer.data()) < 0) {
     throw_io(where.from + ": cannot read values");
   }
   if (write_whole_chunks(dst, memory_type, start, count, buffer.data(), where.to)) return;
-  if (H5Dwrite(dst, memory_type, memory.get(), dst_space.get(), k_default, buffer.data()) < 0) {
+  if (H5Dwrite(dst, memory_type, memory.get(), dst_space.get(), transfer.get(), buffer.data()) < 0) {
     throw_io(where.to + ": cannot write values");
   }
 }

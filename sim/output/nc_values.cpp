@@ -66,8 +66,9 @@ void read_into(NcFileImpl& f, const std::string& var, std::span<const std::size_
   }
   const Slab slab = f.select(dataset, var, start, count);
   out.resize(slab.size);
+  const Handle transfer = conversion_transfer_plist(slab.size);  // integers widen: a conversion
   if (slab.size > 0 && H5Dread(dataset.id(), numeric_memory_type(want), slab.memory_space.get(), slab.file_space.get(),
-                               k_default, out.data()) < 0) {
+                               transfer.get(), out.data()) < 0) {
     throw_io(f.where(var) + ": read failed");
   }
 }

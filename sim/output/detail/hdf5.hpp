@@ -127,10 +127,11 @@ std::vector<std::string> read_strings(hid_t dataset, hid_t memory_space, hid_t f
 Handle make_file_access_plist();
 Handle make_file_create_plist();
 Handle make_dataset_create_plist();
-/// A transfer property list for `elements` values that need type conversion (strings:
-/// pointers in memory, heap references in the file): HDF5 1.10 zero-fills a 1 MiB
-/// conversion buffer for every such transfer unless told a size; this one is sized to the
-/// transfer (at most the default).
+/// A transfer property list for `elements` values that may need type conversion (strings:
+/// pointers in memory, heap references in the file; integers read wider): HDF5 1.10
+/// allocates and zero-fills a 1 MiB conversion buffer for every such transfer unless told a
+/// size, fresh pages each time (measured: a sweep's compaction spent more on those page
+/// faults than on copying); this one is sized to the transfer (at most the default).
 Handle conversion_transfer_plist(std::size_t elements);
 
 std::vector<hsize_t> extent_of(hid_t dataset);
