@@ -124,7 +124,7 @@ int cmd_run(const CommonOptions& o, const std::string& out_opt, int threads, boo
   Progress progress("run " + cfg.run.model, cfg.run.calendar.months, !quiet);
   const auto data = exec.run([&] { return sim.run([&](int done, int) { progress.update(done); }); });
   progress.finish();
-  file.write_run(0, data);
+  exec.run([&] { file.write_run(0, data); });  // compression within --threads
   file.commit();
   if (!quiet) {
     print_summaries(sim.layout(), data);
@@ -333,7 +333,7 @@ int dispatch(const Commands& c, int argc, char** argv, const engine::ModelCatalo
   }
   if (*c.params) return c.params_json ? cmd_params_json(c.params_model, catalog) : cmd_params(c.params_model, catalog);
   if (*c.sweep) return cmd_sweep(c.sweep_cmd, g, argv[0], command_line(argc, argv), catalog);
-  if (*c.merge) return cmd_merge(c.merge_out, c.merge_shards, c.merge_overwrite, g.quiet);
+  if (*c.merge) return cmd_merge(c.merge_out, c.merge_shards, c.merge_overwrite, g.quiet, g.threads);
   if (*c.models) {
     for (const auto& t : catalog.all()) std::printf("%-12s %s\n", t.name.c_str(), t.summary.c_str());
     return kExitOk;

@@ -63,6 +63,6 @@ int cmd_params_json(const std::string& model, const engine::ModelCatalog& catalo
 int cmd_info_json(const std::string& path, bool show_config);
 
 /// `tiersim merge`: the shard files of a sweep into one file.
-int cmd_merge(const std::string& out, const std::vector<std::string>& shards, bool overwrite, bool quiet);
+int cmd_merge(const std::string& out, const std::vector<std::string>& shards, bool overwrite, bool quiet, int threads);
 
 }  // namespace tiersim::cli

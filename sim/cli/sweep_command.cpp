@@ -269,9 +269,10 @@ int cmd_sweep(const SweepCommand& c, const GlobalOptions& g, const std::string& 
   }
 }
 
-int cmd_merge(const std::string& out, const std::vector<std::string>& shards, bool overwrite, bool quiet) {
+int cmd_merge(const std::string& out, const std::vector<std::string>& shards, bool overwrite, bool quiet, int threads) {
   std::vector<fs::path> paths(shards.begin(), shards.end());
-  const auto r = sweep::merge_shards(out, paths, overwrite);
+  const engine::Executor exec(threads);  // compression of the merged file within --threads
+  const auto r = exec.run([&] { return sweep::merge_shards(out, paths, overwrite); });
   if (!quiet) {
     std::printf("wrote %s (%zu runs from %zu shards: %zu done, %zu failed)\n", out.c_str(), r.runs, shards.size(),
                 r.done, r.failed);

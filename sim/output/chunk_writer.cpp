@@ -12,6 +12,8 @@
 #include <memory>
 #include <utility>
 
+#include "sim/core/error.hpp"
+#include "sim/engine/executor.hpp"
 #include "sim/output/detail/hdf5.hpp"
 
 namespace tiersim::output::detail {
@@ -151,15 +153,44 @@ std::optional<ChunkedWrite> plan_chunked_write(hid_t dataset, hid_t memory_type,
   w.chunk_rows = chunk[0];
   w.chunk_elements = chunk[0] * row;
   w.element_size = H5Tget_size(memory_type);
-  if (w.chunk_elements * w.element_size > std::numeric_limits<uInt>::max()) return std::nullopt;
+  // One deflate call per chunk: input and output must fit zlib's 32-bit counts.
+  if (compressBound(static_cast<uLong>(w.chunk_elements * w.element_size)) > std::numeric_limits<uInt>::max()) {
+    return std::nullopt;
+  }
   w.elements = count[0] * row;
   w.data = static_cast<const unsigned char*>(data);
   w.level = static_cast<int>(level);
-  // Rows of a last, partial chunk beyond the extent hold the fill value, as HDF5's would.
+  // Rows of a last, partial chunk beyond the extent hold the fill value, as HDF5's would
+  // (a dataset without one is left to HDF5).
+  H5D_fill_value_t fill_status{};
+  if (H5Pfill_value_defined(dcpl.get(), &fill_status) < 0 || fill_status == H5D_FILL_VALUE_UNDEFINED) {
+    return std::nullopt;
+  }
   w.fill.resize(w.element_size);
   if (H5Pget_fill_value(dcpl.get(), memory_type, w.fill.data()) < 0) throw_io(context + ": cannot read the fill value");
   return w;
 }
+
+namespace {
+
+/// Compresses chunk c of w into w.stored[c]; a last, partial chunk is padded first.
+void compress_one(ChunkedWrite& w, std::size_t c) {
+  const std::size_t first = c * w.chunk_elements;
+  const std::size_t have = std::min(w.chunk_elements, w.elements - first);
+  const unsigned char* from = w.data + first * w.element_size;
+  if (have == w.chunk_elements) {
+    w.stored[c] = shuffle_and_deflate(from, w.chunk_elements, w.element_size, w.level);
+    return;
+  }
+  std::vector<unsigned char> padded(w.chunk_elements * w.element_size);
+  std::memcpy(padded.data(), from, have * w.element_size);
+  for (std::size_t e = have; e < w.chunk_elements; ++e) {
+    std::memcpy(padded.data() + e * w.element_size, w.fill.data(), w.element_size);
+  }
+  w.stored[c] = shuffle_and_deflate(padded.data(), w.chunk_elements, w.element_size, w.level);
+}
+
+}  // namespace
 
 void compress_chunks(std::span<ChunkedWrite> writes) {
   std::vector<std::pair<std::size_t, std::size_t>> jobs;  // (write, chunk)
@@ -170,31 +201,26 @@ void compress_chunks(std::span<ChunkedWrite> writes) {
   // Isolated: a caller may hold a lock (the HDF5 lock, a sweep's record lock) while it
   // waits here, and a thread waiting for these jobs must not pick up an unrelated task that
   // would take the same lock.
+  const engine::HandOver handover;  // no-op unless built with ThreadSanitizer
   tbb::this_task_arena::isolate([&] {
     tbb::parallel_for(std::size_t{0}, jobs.size(), [&](std::size_t j) {
-      ChunkedWrite& w = writes[jobs[j].first];
-      const std::size_t c = jobs[j].second;
-      const std::size_t first = c * w.chunk_elements;
-      const std::size_t have = std::min(w.chunk_elements, w.elements - first);
-      const unsigned char* from = w.data + first * w.element_size;
-      if (have == w.chunk_elements) {
-        w.stored[c] = shuffle_and_deflate(from, w.chunk_elements, w.element_size, w.level);
-        return;
-      }
-      std::vector<unsigned char> padded(w.chunk_elements * w.element_size);
-      std::memcpy(padded.data(), from, have * w.element_size);
-      for (std::size_t e = have; e < w.chunk_elements; ++e) {
-        std::memcpy(padded.data() + e * w.element_size, w.fill.data(), w.element_size);
-      }
-      w.stored[c] = shuffle_and_deflate(padded.data(), w.chunk_elements, w.element_size, w.level);
+      handover.begin();
+      compress_one(writes[jobs[j].first], jobs[j].second);
+      handover.end();
     });
   });
+  handover.joined();
+}
+
+void check_compressed(const ChunkedWrite& w, const std::string& context) {
+  for (const auto& chunk : w.stored) {
+    if (chunk.empty()) throw RuntimeFailure(context + ": zlib could not compress a chunk");
+  }
 }
 
 void store_chunks(const ChunkedWrite& w, const std::string& context) {
   std::vector<hsize_t> offset(w.start.size(), 0);
   for (std::size_t c = 0; c < w.stored.size(); ++c) {
-    if (w.stored[c].empty()) throw_io(context + ": cannot compress a chunk");
     offset[0] = w.start[0] + c * w.chunk_rows;
     if (H5Dwrite_chunk(w.dataset, k_default, 0, offset.data(), w.stored[c].size(), w.stored[c].data()) < 0) {
       throw_io(context + ": cannot write a chunk");
@@ -207,6 +233,7 @@ bool write_whole_chunks(hid_t dataset, hid_t memory_type, const std::vector<hsiz
   std::optional<ChunkedWrite> w = plan_chunked_write(dataset, memory_type, start, count, data, context);
   if (!w) return false;
   compress_chunks(std::span<ChunkedWrite>(&*w, 1));
+  check_compressed(*w, context);
   store_chunks(*w, context);
   return true;
 }

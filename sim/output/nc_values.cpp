@@ -160,26 +160,43 @@ void NcFileImpl::write(const std::string& var, std::span<const std::size_t> star
 }
 
 void NcFileImpl::write_batch(std::span<const SlabWrite> writes) {
-  std::vector<ChunkedWrite> chunked;
-  std::vector<std::string> chunked_var;
-  for (const SlabWrite& w : writes) {
+  // Plan every slab, compress the covered ones together, then store or write them all in
+  // the order given (a later write into the same chunk must land after an earlier one).
+  struct Step {
+    const SlabWrite* write;
+    const Dataset* dataset;
     Slab slab;
-    const Dataset& dataset = checked_slab(w.var, w.start, w.count, w.data, slab);
-    if (slab.size == 0) continue;
-    const hid_t type = numeric_memory_type(DType::f64);
+    std::size_t chunked;  ///< index into `chunked`, or kNone: written by HDF5
+  };
+  constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+  const hid_t type = numeric_memory_type(DType::f64);
+  std::vector<Step> steps;
+  std::vector<ChunkedWrite> chunked;
+  for (const SlabWrite& w : writes) {
+    Step step{&w, nullptr, {}, kNone};
+    step.dataset = &checked_slab(w.var, w.start, w.count, w.data, step.slab);
+    if (step.slab.size == 0) continue;
     std::optional<ChunkedWrite> plan =
-        plan_chunked_write(dataset.id(), type, std::vector<hsize_t>(w.start.begin(), w.start.end()),
+        plan_chunked_write(step.dataset->id(), type, std::vector<hsize_t>(w.start.begin(), w.start.end()),
                            std::vector<hsize_t>(w.count.begin(), w.count.end()), w.data.data(), where(w.var));
     if (plan) {
+      step.chunked = chunked.size();
       chunked.push_back(std::move(*plan));
-      chunked_var.push_back(w.var);
-    } else if (H5Dwrite(dataset.id(), type, slab.memory_space.get(), slab.file_space.get(), k_default, w.data.data()) <
-               0) {
-      throw_io(where(w.var) + ": write failed");
     }
+    steps.push_back(std::move(step));
   }
   compress_chunks(chunked);
-  for (std::size_t i = 0; i < chunked.size(); ++i) store_chunks(chunked[i], where(chunked_var[i]));
+  for (const Step& step : steps) {
+    if (step.chunked != kNone) check_compressed(chunked[step.chunked], where(step.write->var));
+  }
+  for (const Step& step : steps) {
+    if (step.chunked != kNone) {
+      store_chunks(chunked[step.chunked], where(step.write->var));
+    } else if (H5Dwrite(step.dataset->id(), type, step.slab.memory_space.get(), step.slab.file_space.get(), k_default,
+                        step.write->data.data()) < 0) {
+      throw_io(where(step.write->var) + ": write failed");
+    }
+  }
 }
 
 void NcFileImpl::read(const std::string& var, std::span<const std::size_t> start, std::span<const std::size_t> count,

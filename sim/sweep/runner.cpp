@@ -385,7 +385,7 @@ SweepResult run_sweep(const Sweep& sweep, const SweepOptions& options) {
     return result;
   }
   guard_writes(out, quoted(out), "every run is done and kept in " + quoted(incomplete), [&] {
-    output::ResultFile::compact(incomplete, out, start.replace_out);
+    exec.run([&] { output::ResultFile::compact(incomplete, out, start.replace_out); });  // within --threads
     return 0;
   });
   result.file = out;

@@ -41,9 +41,14 @@ std::optional<ChunkedWrite> plan_chunked_write(hid_t dataset, hid_t memory_type,
                                                const std::vector<hsize_t>& count, const void* data,
                                                const std::string& context);
 
-/// Compresses every chunk of `writes`, in parallel (no HDF5 calls; the bytes do not depend
-/// on the thread count).
+/// Compresses every chunk of `writes`, in parallel on the caller's task arena (so within
+/// --threads when called inside Executor::run; no HDF5 calls; the bytes do not depend on
+/// the thread count).
 void compress_chunks(std::span<ChunkedWrite> writes);
+
+/// RuntimeFailure naming `context` if zlib failed on a chunk of `w` (check every write of a
+/// batch before storing any).
+void check_compressed(const ChunkedWrite& w, const std::string& context);
 
 /// Hands the compressed chunks of `w` to HDF5. Call under the HDF5 lock.
 void store_chunks(const ChunkedWrite& w, const std::string& context);
