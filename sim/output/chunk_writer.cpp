@@ -1,5 +1,6 @@
 #include "sim/output/detail/chunk_writer.hpp"
 
+#include <tbb/blocked_range.h>
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
@@ -202,13 +203,13 @@ void compress_chunks(std::span<ChunkedWrite> writes) {
   // waits here, and a thread waiting for these jobs must not pick up an unrelated task that
   // would take the same lock.
   const engine::HandOver handover;  // no-op unless built with ThreadSanitizer
-  tbb::this_task_arena::isolate([&] {
-    tbb::parallel_for(std::size_t{0}, jobs.size(), [&](std::size_t j) {
-      handover.begin();
-      compress_one(writes[jobs[j].first], jobs[j].second);
-      handover.end();
-    });
-  });
+  // The body as the engine's loops have it: a range body holding what it reads by value.
+  const auto body = [&handover, job = jobs.data(), write = writes.data()](const tbb::blocked_range<std::size_t>& r) {
+    handover.begin();
+    for (std::size_t j = r.begin(); j != r.end(); ++j) compress_one(write[job[j].first], job[j].second);
+    handover.end();
+  };
+  tbb::this_task_arena::isolate([&] { tbb::parallel_for(tbb::blocked_range<std::size_t>(0, jobs.size(), 1), body); });
   handover.joined();
 }
 
