@@ -40,9 +40,6 @@ class MemoryValues {
   std::size_t size() const { return size_; }
   hid_t type() const { return dtype_ == DType::str ? string_type_.get() : numeric_memory_type(dtype_); }
   const void* data() const { return data_; }
-  /// How to transfer them: strings need a conversion buffer (sized to them), numbers none.
-  Handle transfer() const { return dtype_ == DType::str ? conversion_transfer_plist(size_) : Handle{}; }
-  static hid_t id_or_default(const Handle& plist) { return plist.valid() ? plist.get() : k_default; }
 
  private:
   DType dtype_;
@@ -115,9 +112,8 @@ Slab NcFileImpl::select(const Dataset& dataset, const std::string& var, std::spa
 void NcFileImpl::write_coordinate(const std::string& dim, const ValueSpan& data, const std::vector<Attr>& attrs) {
   const MemoryValues values(data, where(dim));  // validate before creating
   const hid_t dataset = coordinate_dataset(dim, values.dtype(), values.size(), attrs);
-  const Handle transfer = values.transfer();
-  if (values.size() > 0 &&
-      H5Dwrite(dataset, values.type(), k_all, k_all, MemoryValues::id_or_default(transfer), values.data()) < 0) {
+  const Handle transfer = conversion_transfer_plist(values.size());  // strings convert
+  if (values.size() > 0 && H5Dwrite(dataset, values.type(), k_all, k_all, transfer.get(), values.data()) < 0) {
     throw_io(where(dim) + ": cannot write coordinate");
   }
   write_attrs(dataset, attrs, where(dim));
@@ -152,9 +148,9 @@ void NcFileImpl::write(const std::string& var, std::span<const std::size_t> star
                          std::vector<hsize_t>(count.begin(), count.end()), values.data(), where(var))) {
     return;
   }
-  const Handle transfer = values.transfer();
-  if (H5Dwrite(dataset.id(), values.type(), slab.memory_space.get(), slab.file_space.get(),
-               MemoryValues::id_or_default(transfer), values.data()) < 0) {
+  const Handle transfer = conversion_transfer_plist(values.size());  // strings convert
+  if (H5Dwrite(dataset.id(), values.type(), slab.memory_space.get(), slab.file_space.get(), transfer.get(),
+               values.data()) < 0) {
     throw_io(where(var) + ": write failed");
   }
 }
