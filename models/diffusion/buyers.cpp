@@ -152,13 +152,13 @@ Buyers make_buyers(const DiffusionParams& p, const BuyerInit& init, const BuyerI
   b.country.resize(n);
   b.base_demand.resize(n);
   b.nveu.assign(n, 0);
-  b.backlog.assign(n, 0.0);
+  b.backlog.assign(n, 0.0F);
   b.a_us.assign(n, static_cast<float>(p.initial.us_availability));
   b.lpp_used.assign(n, 0.0);
   b.lpp_requested.assign(n, 0.0);
-  b.nveu_used.assign(n, 0.0);
-  b.ib_us.assign(n, 0.0);
-  b.ib_cn.assign(n, 0.0);
+  b.nveu_used.assign(n, 0.0F);
+  b.ib_us.assign(n, 0.0F);
+  b.ib_cn.assign(n, 0.0F);
   b.alt1.assign(n, 0);
   b.alt2.assign(n, 0);
 
@@ -174,13 +174,13 @@ Buyers make_buyers(const DiffusionParams& p, const BuyerInit& init, const BuyerI
     for (std::size_t i = lo; i < hi; ++i) {
       b.country[i] = static_cast<std::uint32_t>(c);
       const double share = shares[i - lo];
-      b.base_demand[i] = init.monthly_demand_2025[c] * share;
+      b.base_demand[i] = static_cast<Quantity>(init.monthly_demand_2025[c] * share);
       const bool cn = stack_stream.uniform(i, 0) < init.cn_stack_share[c];
-      (cn ? b.ib_cn : b.ib_us)[i] = init.installed[c] * share;
+      (cn ? b.ib_cn : b.ib_us)[i] = static_cast<Quantity>(init.installed[c] * share);
       // An NVEU by the yearly demand of one of the consignees the buyer stands for.
       const double consignees = i < first_pareto ? 1.0 : init.consignees_per_buyer[c];
       if (p.policy.rule.nveu && init.nveu_eligible_country[c] &&
-          b.base_demand[i] * time::kMonthsPerYear >= p.policy.rule.nveu_min_demand * consignees) {
+          static_cast<double>(b.base_demand[i]) * time::kMonthsPerYear >= p.policy.rule.nveu_min_demand * consignees) {
         b.nveu[i] = 1;
       }
     }

@@ -1,7 +1,8 @@
 #pragma once
 // Buyers of AI compute: structure of arrays, sorted by country so each country's buyers
-// are one contiguous range. 73 bytes per buyer here, 111 with the choice inputs and the
+// are one contiguous range. 47 bytes per buyer here, 91 with the choice inputs and the
 // clearing's scratch (docs/performance.md, "Memory").
+#include <bit>
 #include <cstdint>
 #include <vector>
 
@@ -11,19 +12,37 @@
 
 namespace tiersim::models::diffusion {
 
+/// A buyer's stored H100e quantities (demand, backlog, NVEU allowance in use, installed
+/// bases) are single precision: every value is computed in double and rounded to the nearest float
+/// once, when it is stored (docs/ODD.md s.2). Seven significant digits, half the memory.
+using Quantity = float;
+
+/// Stores x + d, computed in double and rounded once.
+inline void add_to(Quantity& x, double d) { x = static_cast<Quantity>(static_cast<double>(x) + d); }
+
+/// The largest Quantity not above x >= 0 (x rounded towards zero): what a buyer can carry
+/// of x, so that x - stored >= 0 can be counted elsewhere and totals stay exact. Where
+/// rounding to nearest went up, q > 0 and the next float towards zero has the bit pattern
+/// one less. Without a branch: rounding goes up for about half the buyers, unpredictably.
+inline Quantity stored_down(double x) {
+  const auto q = static_cast<Quantity>(x);
+  const auto up = static_cast<std::uint32_t>(static_cast<double>(q) > x);
+  return std::bit_cast<Quantity>(std::bit_cast<std::uint32_t>(q) - up);
+}
+
 struct Buyers {
   // Identity and fixed traits.
   std::vector<std::uint32_t> country;  ///< index into the country table
-  std::vector<double> base_demand;     ///< H100e/month at the 2025 demand level
+  std::vector<Quantity> base_demand;   ///< H100e/month at the 2025 demand level
   std::vector<std::uint8_t> nveu;      ///< 1 if a National VEU (own allowance, outside the country cap)
   // State.
-  std::vector<double> backlog;        ///< unserved demand carried over, H100e
+  std::vector<Quantity> backlog;      ///< unserved demand carried over, H100e
   std::vector<float> a_us;            ///< expected availability of US compute, (0, 1]
   std::vector<double> lpp_used;       ///< LPP exemption used this calendar year, H100e
   std::vector<double> lpp_requested;  ///< US_direct requests under LPP/licence this calendar year, H100e
-  std::vector<double> nveu_used;      ///< NVEU allowance used (cumulative), H100e
-  std::vector<double> ib_us;          ///< installed base on the US stack, H100e
-  std::vector<double> ib_cn;          ///< installed base on the Chinese stack, H100e
+  std::vector<Quantity> nveu_used;    ///< NVEU allowance used (cumulative), H100e
+  std::vector<Quantity> ib_us;        ///< installed base on the US stack, H100e
+  std::vector<Quantity> ib_cn;        ///< installed base on the Chinese stack, H100e
   // Per-step scratch (discrete choice mode): chosen alternative in round 1 and 2.
   std::vector<std::uint8_t> alt1, alt2;
 

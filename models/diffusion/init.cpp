@@ -250,8 +250,8 @@ void init_countries(State& s, const DiffusionParams& p) {
   for (auto& v : k.installed) v.assign(n, 0.0);
   const auto& b = s.buyers;
   for (std::size_t i = 0; i < b.size(); ++i) {
-    k.installed[kStackUs][b.country[i]] += b.ib_us[i];
-    k.installed[kStackCn][b.country[i]] += b.ib_cn[i];
+    k.installed[kStackUs][b.country[i]] += static_cast<double>(b.ib_us[i]);
+    k.installed[kStackCn][b.country[i]] += static_cast<double>(b.ib_cn[i]);
   }
   for (std::size_t st = 0; st < kNumStacks; ++st) {
     k.installed_world[st] = std::accumulate(k.installed[st].begin(), k.installed[st].end(), 0.0);

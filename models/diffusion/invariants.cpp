@@ -10,8 +10,8 @@ namespace {
 
 constexpr double kTol = kInvariantTolerance;
 
-/// x <= limit, allowing for rounding in sums.
-bool within(double x, double limit) { return x <= limit * (1 + kTol) + kTol; }
+/// x <= limit, allowing for rounding in sums (or, with tol, in storing).
+bool within(double x, double limit, double tol = kTol) { return x <= limit * (1 + tol) + tol; }
 
 std::string at(const State& s, std::size_t c, const std::string& what) {
   return s.clock.now.to_string() + ", " + s.world.table.rows[c].iso3 + ": " + what;
@@ -118,8 +118,12 @@ std::string buyer_violation(const State& s, const DiffusionParams& p) {
   const double nveu = nveu_allowance(p.policy.rule, s.clock.now);
   for (std::size_t i = 0; i < b.size(); ++i) {
     const double consignees = s.world.consignees(i, b.country[i]);
-    if (!within(b.lpp_used[i], lpp * consignees)) return at(s, b.country[i], "a buyer's LPP exemption exceeded");
-    if (!within(b.nveu_used[i], nveu * consignees)) return at(s, b.country[i], "a buyer's NVEU allowance exceeded");
+    if (!within(b.lpp_used[i], lpp * consignees)) {
+      return at(s, b.country[i], "a buyer's LPP exemption exceeded");
+    }
+    if (!within(b.nveu_used[i], nveu * consignees, kStoredTolerance)) {
+      return at(s, b.country[i], "a buyer's NVEU allowance exceeded");
+    }
   }
   return {};
 }

@@ -6,6 +6,7 @@
 // compute only from Tier 2 to Tier 3, conserved, within its limits; the UVEU
 // placement limits hold while in force. Builds with TIERSIM_CHECKS (Debug, CI) check them
 // every month and stop the run at the first violation.
+#include <limits>
 #include <string>
 
 #include "models/diffusion/state.hpp"
@@ -14,6 +15,12 @@ namespace tiersim::models::diffusion {
 
 /// Relative tolerance of the checks: sums of doubles over up to 1e7 buyers.
 inline constexpr double kInvariantTolerance = 1e-9;
+
+/// Relative tolerance of the check on a buyer's NVEU allowance in use, a stored quantity:
+/// rounded to single precision when stored, it is at most half a unit in the last place
+/// (2^-24 relative) above the double it stands for; the headroom is recomputed from the
+/// stored value in every round, so the excess does not accumulate.
+inline constexpr double kStoredTolerance = std::numeric_limits<Quantity>::epsilon();
 
 /// The first violated invariant, as a message naming the quantity, the country and the
 /// month; empty if every invariant holds.

@@ -110,7 +110,9 @@ struct Pass {
   Buyers& buyers;
   ClearingScratch& scratch;
 
-  double demand(std::size_t b) const { return buyers.base_demand[b] * rules.demand_index + buyers.backlog[b]; }
+  double demand(std::size_t b) const {
+    return static_cast<double>(buyers.base_demand[b]) * rules.demand_index + static_cast<double>(buyers.backlog[b]);
+  }
   /// Buyer b's probabilities with its availability weight of this month (pass 1 sets it).
   std::array<double, kNumAlts> probabilities(std::size_t b, int removed = -1) const {
     return buyer_probabilities(buyers, inputs, b, scratch.avail_weight[b], removed);
@@ -150,10 +152,10 @@ BuyerService serve_buyer(const Pass& p, const RoundFactors& f, std::size_t b, co
       out.lpp = fill * sp.lpp;
       out.nveu = fill * sp.nveu;
       p.buyers.lpp_used[b] += out.lpp;
-      p.buyers.nveu_used[b] += out.nveu;
+      add_to(p.buyers.nveu_used[b], out.nveu);
       p.buyers.lpp_requested[b] += sp.lpp + sp.cap;
     }
-    (stack_of(k) == kStackUs ? p.buyers.ib_us : p.buyers.ib_cn)[b] += served;
+    add_to((stack_of(k) == kStackUs ? p.buyers.ib_us : p.buyers.ib_cn)[b], served);
   }
   return out;
 }
@@ -162,10 +164,10 @@ BuyerService serve_buyer(const Pass& p, const RoundFactors& f, std::size_t b, co
 
 void choose_and_request(const Pass& p, std::size_t b, Round1Tally& acc) {
   auto& buyers = p.buyers;
-  const double fresh = buyers.base_demand[b] * p.rules.demand_index;
-  const double demand = fresh + buyers.backlog[b];
+  const double fresh = static_cast<double>(buyers.base_demand[b]) * p.rules.demand_index;
+  const double demand = fresh + static_cast<double>(buyers.backlog[b]);
   acc.new_demand += fresh;
-  acc.backlog_in += buyers.backlog[b];
+  acc.backlog_in += static_cast<double>(buyers.backlog[b]);
   if (demand <= 0) {
     buyers.alt1[b] = kNoAlt;
     return;
@@ -340,7 +342,7 @@ std::array<double, kNumAlts> serve_round2(const Pass& p, const RoundFactors& fb,
     acc.served[kUsDirect] += got_compliant;
     acc.compliant_served += got_compliant;
     unserved[kUsDirect] += compliant - got_compliant;
-    p.buyers.ib_us[b] += got_compliant;
+    add_to(p.buyers.ib_us[b], got_compliant);
     us_got += got_compliant;
   }
   if (us_asked > 0) p.scratch.own_us_fill[b] = std::min(1.0, us_got / us_asked);
@@ -352,15 +354,19 @@ void serve_round2_and_carry(const Pass& p, const RoundFactors& fb, std::size_t b
   p.scratch.own_us_fill[b] = -1.0;
   std::array<double, kNumAlts> unserved{};
   if (demand > 0) unserved = serve_round2(p, fb, b, demand, acc);
-  // Backlog: what is still unserved; a share of it is abandoned.
+  // Backlog: what is still unserved; a share of it is abandoned. The buyer carries it to
+  // single precision, rounded down; the part below the last digit (at most 2^-23 of it)
+  // counts as abandoned, so demand is conserved across months as within them.
   const double abandon = p.env.p.demand.abandon_rate;
   const double left = std::accumulate(unserved.begin(), unserved.end(), 0.0);
-  for (std::size_t k = 0; k < kNumAlts; ++k) acc.backlog[k] += (1.0 - abandon) * unserved[k];
-  acc.abandoned += abandon * left;
-  acc.backlog_out += (1.0 - abandon) * left;
-  p.buyers.backlog[b] = (1.0 - abandon) * left;
-  acc.ib_us += p.buyers.ib_us[b];
-  acc.ib_cn += p.buyers.ib_cn[b];
+  const Quantity carried = stored_down((1.0 - abandon) * left);
+  const double kept = left > 0 ? static_cast<double>(carried) / left : 0.0;
+  for (std::size_t k = 0; k < kNumAlts; ++k) acc.backlog[k] += kept * unserved[k];
+  acc.abandoned += left - static_cast<double>(carried);
+  acc.backlog_out += static_cast<double>(carried);
+  p.buyers.backlog[b] = carried;
+  acc.ib_us += static_cast<double>(p.buyers.ib_us[b]);
+  acc.ib_cn += static_cast<double>(p.buyers.ib_cn[b]);
 }
 
 // ---- the month ----------------------------------------------------------------------------

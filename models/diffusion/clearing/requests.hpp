@@ -71,7 +71,8 @@ inline DirectSplit split_direct(const MonthRules& rules, const Policy& policy, c
     return sp;
   }
   const double consignees = rules.consignees(buyers, b);
-  if (buyers.nveu[b]) sp.nveu = std::min(r, std::max(0.0, rules.nveu_limit * consignees - buyers.nveu_used[b]));
+  if (buyers.nveu[b])
+    sp.nveu = std::min(r, std::max(0.0, rules.nveu_limit * consignees - static_cast<double>(buyers.nveu_used[b])));
   const double rest = r - sp.nveu;
   sp.lpp = rules.consignee_sizes == nullptr
                ? std::min(rest, std::max(0.0, rules.lpp_limit - buyers.lpp_used[b]))

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 
 #include "models/diffusion/buyers.hpp"
@@ -93,7 +94,7 @@ TEST_CASE("an NVEU is a buyer whose consignees each demand more than the thresho
   const auto four = make_buyers(w.p, w.init, w.index, 5, 0);
   int nveu_one = 0, nveu_four = 0;
   for (std::size_t i = 0; i < one.size(); ++i) {
-    const double yearly = 12.0 * one.base_demand[i];
+    const double yearly = 12.0 * static_cast<double>(one.base_demand[i]);
     CHECK(one.nveu[i] == (yearly >= 1.0e5 ? 1 : 0));
     CHECK(four.nveu[i] == (yearly >= 4.0e5 ? 1 : 0));
     nveu_one += one.nveu[i];
@@ -111,11 +112,13 @@ TEST_CASE("buyers' demand adds up to each country's demand and the national proj
     double sum = 0, installed = 0;
     for (std::size_t i = w.index.begin[c]; i < w.index.begin[c + 1]; ++i) {
       REQUIRE(b.country[i] == c);
-      sum += b.base_demand[i];
-      installed += b.ib_us[i] + b.ib_cn[i];
+      sum += static_cast<double>(b.base_demand[i]);
+      installed += static_cast<double>(b.ib_us[i]) + static_cast<double>(b.ib_cn[i]);
     }
-    CHECK(sum == Approx(w.init.monthly_demand_2025[c]).epsilon(1e-12));
-    CHECK(installed == Approx(1000.0).epsilon(1e-12));
+    // Each stored value is rounded to single precision, within 2^-24 of its double.
+    const double eps = std::numeric_limits<Quantity>::epsilon();
+    CHECK(sum == Approx(w.init.monthly_demand_2025[c]).epsilon(eps));
+    CHECK(installed == Approx(1000.0).epsilon(eps));
   }
   CHECK(b.base_demand[5000] == Approx(0.8 * 50.0));
 }
@@ -131,7 +134,8 @@ TEST_CASE("sizes are Pareto-tailed and training shares Beta(2,3)", "[diffusion][
   CHECK(top / 1.0e6 > 0.2);
   // Hill estimator of the tail index on the top 1% (4-sigma band: alpha/sqrt(k) = 0.038).
   double hill = 0;
-  for (int i = 0; i < 1000; ++i) hill += std::log(sizes[static_cast<std::size_t>(i)] / sizes[1000]);
+  for (int i = 0; i < 1000; ++i)
+    hill += std::log(static_cast<double>(sizes[static_cast<std::size_t>(i)]) / static_cast<double>(sizes[1000]));
   CHECK(1000.0 / hill == Approx(1.2).margin(0.15));
   // Beta(2, 3): mean 0.4, variance 0.04.
   double m = 0, m2 = 0;
@@ -170,4 +174,22 @@ TEST_CASE("only large buyers in eligible countries are National VEUs", "[diffusi
   CHECK(b.nveu[0] == 1);   // 90k/month x 12 >= 50k/year
   CHECK(b.nveu[1] == 0);   // a small buyer
   CHECK(b.nveu[10] == 0);  // not an eligible country
+}
+
+TEST_CASE("a stored quantity rounds a sum once, and a carried one down", "[diffusion][buyers]") {
+  // add_to: the sum of the stored value and a double, rounded to the nearest float once.
+  Quantity q = 1.0F;
+  add_to(q, 1e-8);  // below half a unit in the last place of 1: stays
+  CHECK(q == 1.0F);
+  add_to(q, 0.75e-7);  // above half of 2^-23: rounds up
+  CHECK(q == std::nextafter(1.0F, 2.0F));
+  // stored_down: the largest float not above x, exact where x is a float.
+  for (const double x : {0.0, 1.0, 0.1, 1.0 / 3.0, 2.0 / 3.0, 12345.678901, 1e-30, 3.4e38}) {
+    const Quantity down = stored_down(x);
+    INFO(x);
+    CHECK(static_cast<double>(down) <= x);
+    CHECK(static_cast<double>(std::nextafter(down, std::numeric_limits<Quantity>::infinity())) > x);
+    CHECK(x - static_cast<double>(down) <= x * static_cast<double>(std::numeric_limits<Quantity>::epsilon()));
+  }
+  CHECK(stored_down(0.5) == 0.5F);
 }
