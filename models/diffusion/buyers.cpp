@@ -149,7 +149,6 @@ Buyers make_buyers(const DiffusionParams& p, const BuyerInit& init, const BuyerI
   }
   const std::size_t n = index.begin[countries];
   Buyers b;
-  b.country.resize(n);
   b.base_demand.resize(n);
   b.nveu.assign(n, 0);
   b.backlog.assign(n, 0.0F);
@@ -172,7 +171,6 @@ Buyers make_buyers(const DiffusionParams& p, const BuyerInit& init, const BuyerI
     const std::size_t first_pareto = project > 0 ? lo + 1 : lo;
     const std::vector<double> shares = demand_shares(hi - lo, first_pareto - lo, project, p.demand.pareto_alpha);
     for (std::size_t i = lo; i < hi; ++i) {
-      b.country[i] = static_cast<std::uint32_t>(c);
       const double share = shares[i - lo];
       b.base_demand[i] = static_cast<Quantity>(init.monthly_demand_2025[c] * share);
       const bool cn = stack_stream.uniform(i, 0) < init.cn_stack_share[c];

@@ -1,7 +1,8 @@
 #pragma once
 // Buyers of AI compute: structure of arrays, sorted by country so each country's buyers
-// are one contiguous range. 47 bytes per buyer here, 91 with the choice inputs and the
+// are one contiguous range. 43 bytes per buyer here, 87 with the choice inputs and the
 // clearing's scratch (docs/performance.md, "Memory").
+#include <algorithm>
 #include <bit>
 #include <cstdint>
 #include <vector>
@@ -30,11 +31,12 @@ inline Quantity stored_down(double x) {
   return std::bit_cast<Quantity>(std::bit_cast<std::uint32_t>(q) - up);
 }
 
+/// Buyers of every country, sorted by country: a buyer's country is the range it is in
+/// (BuyerIndex), not a field.
 struct Buyers {
-  // Identity and fixed traits.
-  std::vector<std::uint32_t> country;  ///< index into the country table
-  std::vector<Quantity> base_demand;   ///< H100e/month at the 2025 demand level
-  std::vector<std::uint8_t> nveu;      ///< 1 if a National VEU (own allowance, outside the country cap)
+  // Fixed traits.
+  std::vector<Quantity> base_demand;  ///< H100e/month at the 2025 demand level
+  std::vector<std::uint8_t> nveu;     ///< 1 if a National VEU (own allowance, outside the country cap)
   // State.
   std::vector<Quantity> backlog;      ///< unserved demand carried over, H100e
   std::vector<float> a_us;            ///< expected availability of US compute, (0, 1]
@@ -46,7 +48,7 @@ struct Buyers {
   // Per-step scratch (discrete choice mode): chosen alternative in round 1 and 2.
   std::vector<std::uint8_t> alt1, alt2;
 
-  std::size_t size() const { return country.size(); }
+  std::size_t size() const { return base_demand.size(); }
   bool majority_cn(std::size_t b) const { return ib_cn[b] > ib_us[b]; }
 };
 
@@ -54,6 +56,21 @@ struct Buyers {
 struct BuyerIndex {
   std::vector<std::size_t> begin;
   std::size_t count(std::size_t c) const { return begin[c + 1] - begin[c]; }
+  std::size_t buyers() const { return begin.back(); }
+  /// The country of buyer i (< buyers()): the c with begin[c] <= i < begin[c + 1].
+  std::size_t country_of(std::size_t i) const {
+    return static_cast<std::size_t>(std::upper_bound(begin.begin(), begin.end(), i) - begin.begin()) - 1;
+  }
+  /// Calls fn(lo, hi, c) for each non-empty run [lo, hi) of country c's buyers within
+  /// [first, last), in order: how a block of buyers learns their countries.
+  template <class Fn>
+  void for_runs(std::size_t first, std::size_t last, Fn&& fn) const {
+    for (std::size_t c = first < last ? country_of(first) : 0; first < last; ++c) {
+      const std::size_t end = std::min(last, begin[c + 1]);
+      if (end > first) fn(first, end, c);
+      first = end;
+    }
+  }
 };
 
 struct BuyerInit {

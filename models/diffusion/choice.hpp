@@ -31,26 +31,27 @@ inline BuyerWeights buyer_weights(const ChoiceInputs& choice, const Buyers& buye
   return {avail * (majority_cn ? switching : 1.0), majority_cn ? 1.0 : switching};
 }
 
-/// Choice probabilities of buyer b, with alternative `removed` unavailable (-1: none), its
-/// availability weight given.
+/// Choice probabilities of buyer b of country c, with alternative `removed` unavailable
+/// (-1: none), its availability weight given.
 inline std::array<double, kNumAlts> buyer_probabilities(const Buyers& buyers, const ChoiceInputs& choice, std::size_t b,
-                                                        double avail, int removed = -1) {
+                                                        std::size_t c, double avail, int removed = -1) {
   const BuyerWeights w = buyer_weights(choice, buyers, b, avail);
-  return choice_probabilities(choice.tables[buyers.country[b]][static_cast<std::size_t>(removed + 1)], w.us, w.cn);
+  return choice_probabilities(choice.tables[c][static_cast<std::size_t>(removed + 1)], w.us, w.cn);
 }
 
 /// The same, computing the availability weight.
 inline std::array<double, kNumAlts> buyer_probabilities(const ChoiceParams& p, const Buyers& buyers,
-                                                        const ChoiceInputs& choice, std::size_t b, int removed = -1) {
-  return buyer_probabilities(buyers, choice, b, availability_weight(p, buyers, b), removed);
+                                                        const ChoiceInputs& choice, std::size_t b, std::size_t c,
+                                                        int removed = -1) {
+  return buyer_probabilities(buyers, choice, b, c, availability_weight(p, buyers, b), removed);
 }
 
-/// Re-choice probabilities of a Tier 2 buyer refused on the cap, US_direct being the
-/// compliant chip (ChoiceInputs::compliant).
+/// Re-choice probabilities of a Tier 2 buyer (b of country c) refused on the cap, US_direct
+/// being the compliant chip (ChoiceInputs::compliant).
 inline std::array<double, kNumAlts> compliant_probabilities(const Buyers& buyers, const ChoiceInputs& choice,
-                                                            std::size_t b, double avail) {
+                                                            std::size_t b, std::size_t c, double avail) {
   const BuyerWeights w = buyer_weights(choice, buyers, b, avail);
-  return choice_probabilities(choice.compliant[buyers.country[b]], w.us, w.cn);
+  return choice_probabilities(choice.compliant[c], w.us, w.cn);
 }
 
 }  // namespace tiersim::models::diffusion

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "models/diffusion/buyers.hpp"
 #include "sim/engine/executor.hpp"
 
 namespace tiersim::models::diffusion {
@@ -22,29 +23,43 @@ void add_into(std::array<double, N>& a, const std::array<double, N>& b) {
   for (std::size_t f = 0; f < N; ++f) a[f] += b[f];
 }
 
-/// out[c] = sum over buyers i of country c of the tally fn(i, acc) adds into acc.
+/// Calls fn(i, c) for every buyer i of every country c, in parallel blocks.
+template <class Fn>
+void for_each_buyer(const engine::Executor& ex, const BuyerIndex& index, Fn&& fn) {
+  ex.for_blocks(index.buyers(), [&](std::size_t lo, std::size_t hi) {
+    index.for_runs(lo, hi, [&](std::size_t first, std::size_t last, std::size_t c) {
+      for (std::size_t i = first; i < last; ++i) fn(i, c);
+    });
+  });
+}
+
+/// out[c] = sum over buyers i of country c of the tally fn(i, c, acc) adds into acc.
 template <class T, class Fn>
-std::vector<T> per_country_sums(const engine::Executor& ex, const std::vector<std::uint32_t>& country,
-                                std::size_t n_countries, Fn&& fn) {
-  const std::size_t n = country.size();
+std::vector<T> per_country_sums(const engine::Executor& ex, const BuyerIndex& index, Fn&& fn) {
+  const std::size_t n = index.buyers();
   const std::size_t block = engine::kBlockSize;
   const std::size_t blocks = (n + block - 1) / block;
-  std::vector<std::vector<std::pair<std::uint32_t, T>>> parts(blocks);
+  std::vector<std::vector<std::pair<std::size_t, T>>> parts(blocks);
   ex.for_blocks(n, [&](std::size_t lo, std::size_t hi) {
+    // The runs of BuyerIndex::for_runs, written out: one loop whose body the compiler
+    // inlines (a nested callback per run kept the passes' bodies out of line, 4% slower).
     auto& part = parts[lo / block];
-    std::uint32_t c = country[lo];
+    std::size_t c = index.country_of(lo);
+    std::size_t end = index.begin[c + 1];
     T acc{};
     for (std::size_t i = lo; i < hi; ++i) {
-      if (country[i] != c) {
+      if (i == end) {
         part.emplace_back(c, acc);
         acc = T{};
-        c = country[i];
+        ++c;
+        while (index.begin[c + 1] == i) ++c;  // countries without buyers
+        end = index.begin[c + 1];
       }
-      fn(i, acc);
+      fn(i, c, acc);
     }
     part.emplace_back(c, acc);
   });
-  std::vector<T> out(n_countries);
+  std::vector<T> out(index.begin.size() - 1);
   for (const auto& part : parts) {
     for (const auto& [c, acc] : part) add_into(out[c], acc);
   }

@@ -116,13 +116,13 @@ std::string buyer_violation(const State& s, const DiffusionParams& p) {
   const auto& b = s.buyers;
   const double lpp = p.policy.rule.lpp_h100e_per_year;
   const double nveu = nveu_allowance(p.policy.rule, s.clock.now);
-  for (std::size_t i = 0; i < b.size(); ++i) {
-    const double consignees = s.world.consignees(i, b.country[i]);
-    if (!within(b.lpp_used[i], lpp * consignees)) {
-      return at(s, b.country[i], "a buyer's LPP exemption exceeded");
-    }
-    if (!within(b.nveu_used[i], nveu * consignees, kStoredTolerance)) {
-      return at(s, b.country[i], "a buyer's NVEU allowance exceeded");
+  for (std::size_t c = 0; c < s.world.countries; ++c) {
+    for (std::size_t i = s.index.begin[c]; i < s.index.begin[c + 1]; ++i) {
+      const double consignees = s.world.consignees(i, c);
+      if (!within(b.lpp_used[i], lpp * consignees)) return at(s, c, "a buyer's LPP exemption exceeded");
+      if (!within(b.nveu_used[i], nveu * consignees, kStoredTolerance)) {
+        return at(s, c, "a buyer's NVEU allowance exceeded");
+      }
     }
   }
   return {};

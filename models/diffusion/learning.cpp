@@ -83,8 +83,8 @@ void update_buyer_expectations(State& s, const Env& env) {
   const auto& own = s.scratch.own_us_fill;
   const auto& us_fill = s.countries.us_fill;
   const auto sums = per_country_sums<std::array<double, 1>>(
-      env.executor, b.country, s.world.countries, [&](std::size_t i, std::array<double, 1>& acc) {
-        const double fill = own[i] >= 0 ? own[i] : us_fill[b.country[i]];
+      env.executor, s.index, [&](std::size_t i, std::size_t c, std::array<double, 1>& acc) {
+        const double fill = own[i] >= 0 ? own[i] : us_fill[c];
         b.a_us[i] = static_cast<float>((1.0 - eta) * static_cast<double>(b.a_us[i]) + eta * fill);
         acc[0] += static_cast<double>(b.a_us[i]);
       });

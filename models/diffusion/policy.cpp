@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "models/diffusion/country_sums.hpp"
 #include "models/diffusion/phases.hpp"
 
 namespace tiersim::models::diffusion {
@@ -137,10 +138,8 @@ void policy_phase(State& s, const Env& env) {
     // Microsoft's "customer confidence" channel: Tier 2 buyers expect less US supply at once.
     const auto keep = static_cast<float>(1.0 - env.p.expectations.announce_shock);
     const Policy& policy = *s.policy;
-    env.executor.for_blocks(b.size(), [&](std::size_t lo, std::size_t hi) {
-      for (std::size_t i = lo; i < hi; ++i) {
-        if (policy.tier(b.country[i]) == 2) b.a_us[i] *= keep;
-      }
+    for_each_buyer(env.executor, s.index, [&](std::size_t i, std::size_t c) {
+      if (policy.tier(c) == 2) b.a_us[i] *= keep;
     });
   }
 }

@@ -53,7 +53,7 @@ struct Award {
 /// pressure (only when such an award and pressure meet).
 Award tender(const State& s, const Env& env, std::size_t c, std::size_t b) {
   const auto& pp = env.p.projects;
-  const auto prob = buyer_probabilities(env.p.choice, s.buyers, s.choice, b);
+  const auto prob = buyer_probabilities(env.p.choice, s.buyers, s.choice, b, c);
   const auto step = static_cast<std::uint64_t>(s.clock.step);
   Award a;
   a.offer = best_offer(prob, false, false);

@@ -113,19 +113,20 @@ struct Pass {
   double demand(std::size_t b) const {
     return static_cast<double>(buyers.base_demand[b]) * rules.demand_index + static_cast<double>(buyers.backlog[b]);
   }
-  /// Buyer b's probabilities with its availability weight of this month (pass 1 sets it).
-  std::array<double, kNumAlts> probabilities(std::size_t b, int removed = -1) const {
-    return buyer_probabilities(buyers, inputs, b, scratch.avail_weight[b], removed);
+  /// Buyer b's (country c) probabilities with its availability weight of this month (pass 1
+  /// sets it).
+  std::array<double, kNumAlts> probabilities(std::size_t b, std::size_t c, int removed = -1) const {
+    return buyer_probabilities(buyers, inputs, b, c, scratch.avail_weight[b], removed);
   }
-  /// Whether buyer b, refused (part of) a US_direct request, re-chooses with the compliant
-  /// chip in place of US_direct: Tier 2 while caps apply and compliant chips are open to it.
-  bool offers_compliant(std::size_t b, int refused) const {
-    return refused == kUsDirect && rules.compliant && policy.tier(buyers.country[b]) == 2;
+  /// Whether a buyer of country c, refused (part of) a US_direct request, re-chooses with the
+  /// compliant chip in place of US_direct: Tier 2 while caps apply and compliant chips are open.
+  bool offers_compliant(std::size_t c, int refused) const {
+    return refused == kUsDirect && rules.compliant && policy.tier(c) == 2;
   }
-  /// Re-choice probabilities of buyer b after a refusal of alternative k.
-  std::array<double, kNumAlts> rechoice_probabilities(std::size_t b, int k) const {
-    return offers_compliant(b, k) ? compliant_probabilities(buyers, inputs, b, scratch.avail_weight[b])
-                                  : probabilities(b, k);
+  /// Re-choice probabilities of buyer b (country c) after a refusal of alternative k.
+  std::array<double, kNumAlts> rechoice_probabilities(std::size_t b, std::size_t c, int k) const {
+    return offers_compliant(c, k) ? compliant_probabilities(buyers, inputs, b, c, scratch.avail_weight[b])
+                                  : probabilities(b, c, k);
   }
 };
 
@@ -136,15 +137,14 @@ struct BuyerService {
 
 /// One round of service for buyer b: its requests r (by alternative) served with the
 /// round's factors f. The buyer's LPP and NVEU use and its installed base grow by what it got.
-BuyerService serve_buyer(const Pass& p, const RoundFactors& f, std::size_t b, const std::array<double, kNumAlts>& r,
-                         double grant) {
+BuyerService serve_buyer(const Pass& p, const RoundFactors& f, std::size_t b, std::size_t c,
+                         const std::array<double, kNumAlts>& r, double grant) {
   BuyerService out;
-  const std::size_t c = p.buyers.country[b];
   for (int k = 0; k < kDefer; ++k) {
     const auto uk = static_cast<std::size_t>(k);
     if (r[uk] <= 0) continue;
-    const DirectSplit sp = k == kUsDirect ? split_direct(p.rules, p.policy, p.buyers, b, r[uk]) : DirectSplit{};
-    const double res = k == kUsCloud ? p.rules.residency(p.buyers, b) : 0.0;
+    const DirectSplit sp = k == kUsDirect ? split_direct(p.rules, p.policy, p.buyers, b, c, r[uk]) : DirectSplit{};
+    const double res = k == kUsCloud ? p.rules.residency(b, c) : 0.0;
     const double served = std::min(r[uk], served_of(f, p.policy, p.china, c, k, r[uk], sp, grant, res));
     out.served[uk] = served;
     if (k == kUsDirect) {
@@ -162,7 +162,7 @@ BuyerService serve_buyer(const Pass& p, const RoundFactors& f, std::size_t b, co
 
 // ---- pass 1 -------------------------------------------------------------------------------
 
-void choose_and_request(const Pass& p, std::size_t b, Round1Tally& acc) {
+void choose_and_request(const Pass& p, std::size_t b, std::size_t c, Round1Tally& acc) {
   auto& buyers = p.buyers;
   const double fresh = static_cast<double>(buyers.base_demand[b]) * p.rules.demand_index;
   const double demand = fresh + static_cast<double>(buyers.backlog[b]);
@@ -181,19 +181,19 @@ void choose_and_request(const Pass& p, std::size_t b, Round1Tally& acc) {
     p.scratch.u_rechoice[b] = rng::to_unit(block[1]);
   }
   double cap_part = 0;
-  if (const int held = p.rules.contracted(buyers, b); held >= 0) {
+  if (const int held = p.rules.contracted(b, c); held >= 0) {
     // A national project under contract asks the awarded offer for all of it (projects.cpp).
     buyers.alt1[b] = static_cast<std::uint8_t>(held);
-    cap_part = acc.requests.add(p.rules, p.policy, buyers, b, held, demand).cap;
+    cap_part = acc.requests.add(p.rules, p.policy, buyers, b, c, held, demand).cap;
   } else if (p.rules.discrete) {
-    const int k = draw_alternative(p.probabilities(b), rng::to_unit(block[0]));
+    const int k = draw_alternative(p.probabilities(b, c), rng::to_unit(block[0]));
     buyers.alt1[b] = static_cast<std::uint8_t>(k);
-    cap_part = acc.requests.add(p.rules, p.policy, buyers, b, k, demand).cap;
+    cap_part = acc.requests.add(p.rules, p.policy, buyers, b, c, k, demand).cap;
   } else {
-    const auto prob = p.probabilities(b);
+    const auto prob = p.probabilities(b, c);
     for (int k = 0; k < kNumAlts; ++k) {
       const double r = prob[static_cast<std::size_t>(k)] * demand;
-      if (r > 0) cap_part += acc.requests.add(p.rules, p.policy, buyers, b, k, r).cap;
+      if (r > 0) cap_part += acc.requests.add(p.rules, p.policy, buyers, b, c, k, r).cap;
     }
   }
   if (p.rules.random_order) p.scratch.cap_part[b] = cap_part;
@@ -203,28 +203,28 @@ void choose_and_request(const Pass& p, std::size_t b, Round1Tally& acc) {
 
 /// Discrete mode: the rationed part of the round-1 choice draws again, with that
 /// alternative removed. Returns the request on the cap ledger.
-double rechoose_discrete(const Pass& p, std::size_t b, const std::array<double, kNumAlts>& rationed,
+double rechoose_discrete(const Pass& p, std::size_t b, std::size_t c, const std::array<double, kNumAlts>& rationed,
                          Round1Service& acc) {
   const int k1 = p.buyers.alt1[b];
   const double x = rationed[static_cast<std::size_t>(k1)];
   p.buyers.alt2[b] = kNoAlt;
   if (k1 == kDefer || x <= 0) return 0.0;
-  const auto prob = p.rechoice_probabilities(b, k1);
+  const auto prob = p.rechoice_probabilities(b, c, k1);
   const int k2 = draw_alternative(prob, p.scratch.u_rechoice[b]);
   p.scratch.amount2[b] = x;
-  if (k2 == kUsDirect && p.offers_compliant(b, k1)) {
+  if (k2 == kUsDirect && p.offers_compliant(c, k1)) {
     p.buyers.alt2[b] = kCompliantAlt;
     acc.requests2.add_compliant(x);
     return 0.0;
   }
   p.buyers.alt2[b] = static_cast<std::uint8_t>(k2);
   if (k2 != kDefer && stack_of(k2) != stack_of(k1)) acc.crossed2[static_cast<std::size_t>(stack_of(k2))] += x;
-  return acc.requests2.add(p.rules, p.policy, p.buyers, b, k2, x).cap;
+  return acc.requests2.add(p.rules, p.policy, p.buyers, b, c, k2, x).cap;
 }
 
 /// Expected mode: the rationed part of each alternative is split again by the
 /// probabilities without it. Returns the request on the cap ledger.
-double rechoose_expected(const Pass& p, std::size_t b, const std::array<double, kNumAlts>& r,
+double rechoose_expected(const Pass& p, std::size_t b, std::size_t c, const std::array<double, kNumAlts>& r,
                          const std::array<double, kNumAlts>& rationed, Round1Service& acc) {
   p.scratch.amount2[b] = r[kDefer];  // deferred in round 1; pass 3 must not recompute it (state moved)
   std::array<double, kNumAlts> r2{};
@@ -232,8 +232,8 @@ double rechoose_expected(const Pass& p, std::size_t b, const std::array<double, 
   for (int k = 0; k < kDefer; ++k) {
     const double x = rationed[static_cast<std::size_t>(k)];
     if (x <= 0) continue;
-    const auto prob = p.rechoice_probabilities(b, k);
-    const bool offered = p.offers_compliant(b, k);
+    const auto prob = p.rechoice_probabilities(b, c, k);
+    const bool offered = p.offers_compliant(c, k);
     for (std::size_t j = 0; j < kNumAlts; ++j) {
       if (j == kUsDirect && offered) {
         compliant += prob[j] * x;
@@ -250,12 +250,12 @@ double rechoose_expected(const Pass& p, std::size_t b, const std::array<double, 
   double cap_part = 0;
   for (int k = 0; k < kNumAlts; ++k) {
     const double x = r2[static_cast<std::size_t>(k)];
-    if (x > 0) cap_part += acc.requests2.add(p.rules, p.policy, p.buyers, b, k, x).cap;
+    if (x > 0) cap_part += acc.requests2.add(p.rules, p.policy, p.buyers, b, c, k, x).cap;
   }
   return cap_part;
 }
 
-void serve_round1(const Pass& p, const RoundFactors& fa, std::size_t b, Round1Service& acc) {
+void serve_round1(const Pass& p, const RoundFactors& fa, std::size_t b, std::size_t c, Round1Service& acc) {
   const double demand = p.demand(b);
   p.scratch.amount2[b] = 0.0;
   if (demand <= 0) {
@@ -268,10 +268,10 @@ void serve_round1(const Pass& p, const RoundFactors& fa, std::size_t b, Round1Se
   if (p.rules.discrete) {
     r[p.buyers.alt1[b]] = demand;
   } else {
-    const auto prob = p.probabilities(b);
+    const auto prob = p.probabilities(b, c);
     for (std::size_t k = 0; k < kNumAlts; ++k) r[k] = prob[k] * demand;
   }
-  const BuyerService got = serve_buyer(p, fa, b, r, grant);
+  const BuyerService got = serve_buyer(p, fa, b, c, r, grant);
   std::array<double, kNumAlts> rationed{};
   for (std::size_t k = 0; k < kDefer; ++k) {
     if (r[k] <= 0) continue;
@@ -282,7 +282,7 @@ void serve_round1(const Pass& p, const RoundFactors& fa, std::size_t b, Round1Se
   acc.lpp_served += got.lpp;
   acc.nveu_served += got.nveu;
   const double cap_part2 =
-      p.rules.discrete ? rechoose_discrete(p, b, rationed, acc) : rechoose_expected(p, b, r, rationed, acc);
+      p.rules.discrete ? rechoose_discrete(p, b, c, rationed, acc) : rechoose_expected(p, b, c, r, rationed, acc);
   if (p.rules.random_order) p.scratch.cap_part[b] = cap_part2;
 }
 
@@ -290,8 +290,8 @@ void serve_round1(const Pass& p, const RoundFactors& fa, std::size_t b, Round1Se
 
 /// Round-2 service of buyer b; returns its unserved demand by alternative and records its
 /// own US fill rate this month (discrete mode, if it asked for US compute).
-std::array<double, kNumAlts> serve_round2(const Pass& p, const RoundFactors& fb, std::size_t b, double demand,
-                                          Round2Service& acc) {
+std::array<double, kNumAlts> serve_round2(const Pass& p, const RoundFactors& fb, std::size_t b, std::size_t c,
+                                          double demand, Round2Service& acc) {
   std::array<double, kNumAlts> unserved{};
   // Round 1 was served in pass 2; its deferred part stays unserved, its rationed part was
   // re-chosen into r2.
@@ -317,7 +317,7 @@ std::array<double, kNumAlts> serve_round2(const Pass& p, const RoundFactors& fb,
     us_got += demand - p.scratch.amount2[b];
   }
   const double grant = p.rules.random_order ? p.scratch.cap_grant[b] : 0.0;
-  const BuyerService got = serve_buyer(p, fb, b, r2, grant);
+  const BuyerService got = serve_buyer(p, fb, b, c, r2, grant);
   for (int k = 0; k < kNumAlts; ++k) {
     const auto uk = static_cast<std::size_t>(k);
     if (r2[uk] <= 0) continue;
@@ -338,7 +338,7 @@ std::array<double, kNumAlts> serve_round2(const Pass& p, const RoundFactors& fb,
   if (compliant > 0) {
     // Outside the cap and the LPP exemption: only vendor output limits it. (Only a refused
     // US_direct request re-chooses compliant chips, so it was counted as asked above.)
-    const double got_compliant = fb.vendor_fill(p.policy, p.buyers.country[b]) * compliant;
+    const double got_compliant = fb.vendor_fill(p.policy, c) * compliant;
     acc.served[kUsDirect] += got_compliant;
     acc.compliant_served += got_compliant;
     unserved[kUsDirect] += compliant - got_compliant;
@@ -349,11 +349,11 @@ std::array<double, kNumAlts> serve_round2(const Pass& p, const RoundFactors& fb,
   return unserved;
 }
 
-void serve_round2_and_carry(const Pass& p, const RoundFactors& fb, std::size_t b, Round2Service& acc) {
+void serve_round2_and_carry(const Pass& p, const RoundFactors& fb, std::size_t b, std::size_t c, Round2Service& acc) {
   const double demand = p.demand(b);
   p.scratch.own_us_fill[b] = -1.0;
   std::array<double, kNumAlts> unserved{};
-  if (demand > 0) unserved = serve_round2(p, fb, b, demand, acc);
+  if (demand > 0) unserved = serve_round2(p, fb, b, c, demand, acc);
   // Backlog: what is still unserved; a share of it is abandoned. The buyer carries it to
   // single precision, rounded down; the part below the last digit (at most 2^-23 of it)
   // counts as abandoned, so demand is conserved across months as within them.
@@ -416,11 +416,11 @@ void record_month(State& s, const std::vector<Round1Tally>& acc1, const std::vec
 void clearing_phase(State& s, const Env& env) {
   const MonthRules rules = month_rules(s, env);
   const Pass pass{rules, env, *s.policy, s.choice, s.world.china, s.buyers, s.scratch};
-  const auto& country = s.buyers.country;
   const std::size_t n = s.world.countries;
 
   const auto acc1 = per_country_sums<Round1Tally>(
-      env.executor, country, n, [&](std::size_t b, Round1Tally& acc) { choose_and_request(pass, b, acc); });
+      env.executor, s.index,
+      [&](std::size_t b, std::size_t c, Round1Tally& acc) { choose_and_request(pass, b, c, acc); });
   Capacities cap = open_capacities(s);
   CapLedger ledger(*s.policy, rules, s.clock.now, n, env.ration_stream);
   for (std::size_t c = 0; c < n; ++c) {
@@ -433,7 +433,8 @@ void clearing_phase(State& s, const Env& env) {
   const RoundFactors fa = make_factors(s, env, req1, gk_orders, ledger, cap, s.scratch, 0);
 
   const auto acc2 = per_country_sums<Round1Service>(
-      env.executor, country, n, [&](std::size_t b, Round1Service& acc) { serve_round1(pass, fa, b, acc); });
+      env.executor, s.index,
+      [&](std::size_t b, std::size_t c, Round1Service& acc) { serve_round1(pass, fa, b, c, acc); });
   ledger.draw(fa.vendor, s.month.country);
   consume(s, fa, req1, served_direct(acc2), gk_orders, cap);
   for (std::size_t k = 0; k < s.gatekeepers.orders.size(); ++k)
@@ -442,7 +443,8 @@ void clearing_phase(State& s, const Env& env) {
   const auto req2 = round2_requests(acc2);
   const RoundFactors fb = make_factors(s, env, req2, 0.0, ledger, cap, s.scratch, 1);
   const auto acc3 = per_country_sums<Round2Service>(
-      env.executor, country, n, [&](std::size_t b, Round2Service& acc) { serve_round2_and_carry(pass, fb, b, acc); });
+      env.executor, s.index,
+      [&](std::size_t b, std::size_t c, Round2Service& acc) { serve_round2_and_carry(pass, fb, b, c, acc); });
   ledger.draw(fb.vendor, s.month.country);
   consume(s, fb, req2, served_direct(acc3), 0.0, cap);
   record_month(s, acc1, acc2, acc3);

@@ -31,21 +31,20 @@ struct MonthRules {
   bool compliant = false;         ///< Tier 2 buyers refused on the cap may buy compliant chips
   const std::vector<int>* project_contract = nullptr;  ///< per country: the project's contract (-1: none)
 
-  /// The alternative buyer b is contracted to this month (its country's national project
-  /// with a contract in force), else -1.
-  int contracted(const Buyers& buyers, std::size_t b) const {
+  /// The alternative buyer b of country c is contracted to this month (its country's
+  /// national project with a contract in force), else -1.
+  int contracted(std::size_t b, std::size_t c) const {
     if (project_contract == nullptr || project_buyer == nullptr) return -1;
-    const std::size_t c = buyers.country[b];
     return (*project_buyer)[c] == b ? (*project_contract)[c] : -1;
   }
 
-  /// Share of buyer b's US_cloud demand that must be served in its own country.
-  double residency(const Buyers& buyers, std::size_t b) const {
-    return project_buyer != nullptr && (*project_buyer)[buyers.country[b]] == b ? residency_projects : residency_buyers;
+  /// Share of buyer b's (country c) US_cloud demand that must be served in its own country.
+  double residency(std::size_t b, std::size_t c) const {
+    return project_buyer != nullptr && (*project_buyer)[c] == b ? residency_projects : residency_buyers;
   }
-  /// Consignees buyer b stands for (ConsigneeSizes::consignees; nullptr: one each).
-  double consignees(const Buyers& buyers, std::size_t b) const {
-    return consignee_sizes == nullptr ? 1.0 : consignee_sizes->consignees(b, buyers.country[b]);
+  /// Consignees buyer b of country c stands for (ConsigneeSizes::consignees; nullptr: one each).
+  double consignees(std::size_t b, std::size_t c) const {
+    return consignee_sizes == nullptr ? 1.0 : consignee_sizes->consignees(b, c);
   }
 };
 
@@ -57,20 +56,19 @@ struct DirectSplit {
   double free_ = 0;  ///< no cap applies (outside Tier 2, or no caps in force)
 };
 
-/// A US_direct request of buyer b under the rule: a National VEU first uses its own
+/// A US_direct request of buyer b (country c) under the rule: a National VEU first uses its own
 /// allowance; every Tier 2 consignee (an NVEU beyond its allowance too) then its LPP
 /// exemption; the rest needs a licence under the country's allocation (the cap ledger).
 /// NVEU allowances are per consignee, times the consignees the buyer stands for; the LPP
 /// exemption applies to each consignee's share of the import (ConsigneeSizes::lpp_exempt).
 inline DirectSplit split_direct(const MonthRules& rules, const Policy& policy, const Buyers& buyers, std::size_t b,
-                                double r) {
+                                std::size_t c, double r) {
   DirectSplit sp;
-  const std::size_t c = buyers.country[b];
   if (!rules.caps || policy.tier(c) != 2) {
     sp.free_ = r;
     return sp;
   }
-  const double consignees = rules.consignees(buyers, b);
+  const double consignees = rules.consignees(b, c);
   if (buyers.nveu[b])
     sp.nveu = std::min(r, std::max(0.0, rules.nveu_limit * consignees - static_cast<double>(buyers.nveu_used[b])));
   const double rest = r - sp.nveu;
@@ -99,12 +97,14 @@ struct RoundRequests {
     return *this;
   }
 
-  /// Add buyer b's request r for alternative k; returns the split of a US_direct request.
-  DirectSplit add(const MonthRules& rules, const Policy& policy, const Buyers& buyers, std::size_t b, int k, double r) {
+  /// Add buyer b's (country c) request r for alternative k; returns the split of a US_direct
+  /// request.
+  DirectSplit add(const MonthRules& rules, const Policy& policy, const Buyers& buyers, std::size_t b, std::size_t c,
+                  int k, double r) {
     by_alt[static_cast<std::size_t>(k)] += r;
-    if (k == kUsCloud) cloud_resident += r * rules.residency(buyers, b);
+    if (k == kUsCloud) cloud_resident += r * rules.residency(b, c);
     if (k != kUsDirect) return {};
-    const DirectSplit sp = split_direct(rules, policy, buyers, b, r);
+    const DirectSplit sp = split_direct(rules, policy, buyers, b, c, r);
     direct.cap += sp.cap;
     direct.lpp += sp.lpp;
     direct.nveu += sp.nveu;

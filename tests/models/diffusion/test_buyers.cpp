@@ -111,7 +111,7 @@ TEST_CASE("buyers' demand adds up to each country's demand and the national proj
   for (std::size_t c = 0; c < 3; ++c) {
     double sum = 0, installed = 0;
     for (std::size_t i = w.index.begin[c]; i < w.index.begin[c + 1]; ++i) {
-      REQUIRE(b.country[i] == c);
+      REQUIRE(w.index.country_of(i) == c);
       sum += static_cast<double>(b.base_demand[i]);
       installed += static_cast<double>(b.ib_us[i]) + static_cast<double>(b.ib_cn[i]);
     }
@@ -192,4 +192,29 @@ TEST_CASE("a stored quantity rounds a sum once, and a carried one down", "[diffu
     CHECK(x - static_cast<double>(down) <= x * static_cast<double>(std::numeric_limits<Quantity>::epsilon()));
   }
   CHECK(stored_down(0.5) == 0.5F);
+}
+
+TEST_CASE("a buyer's country is the range it is in, empty countries skipped", "[diffusion][buyers]") {
+  // Countries 1 and 3 have no buyers; 0 has 2, 2 has 3, 4 has 1.
+  BuyerIndex index;
+  index.begin = {0, 2, 2, 5, 5, 6};
+  REQUIRE(index.buyers() == 6);
+  const std::vector<std::size_t> expected{0, 0, 2, 2, 2, 4};
+  for (std::size_t i = 0; i < 6; ++i) CHECK(index.country_of(i) == expected[i]);
+  // Every block of buyers, at every split, is covered run by run with the runs' countries.
+  for (std::size_t first = 0; first <= 6; ++first) {
+    for (std::size_t last = first; last <= 6; ++last) {
+      std::vector<std::size_t> seen;
+      std::size_t next = first;
+      index.for_runs(first, last, [&](std::size_t lo, std::size_t hi, std::size_t c) {
+        CHECK(lo == next);
+        CHECK(hi > lo);
+        for (std::size_t i = lo; i < hi; ++i) seen.push_back(c);
+        next = hi;
+      });
+      CHECK(next == last);
+      CHECK(seen == std::vector<std::size_t>(expected.begin() + static_cast<std::ptrdiff_t>(first),
+                                             expected.begin() + static_cast<std::ptrdiff_t>(last)));
+    }
+  }
 }

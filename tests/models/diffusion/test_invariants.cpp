@@ -48,13 +48,15 @@ void check_month(const Harness& h, const std::string& label) {
   // Buyers' LPP and NVEU allowances.
   const auto& b = m.buyers;
   const double nveu_limit = nveu_allowance(rule, m.clock.now);
-  for (std::size_t i = 0; i < b.size(); ++i) {
-    // Per consignee: a buyer stands for m.world.consignees(i, c) of them.
-    const double consignees = m.world.consignees(i, b.country[i]);
-    REQUIRE(b.lpp_used[i] <= rule.lpp_h100e_per_year * consignees * (1 + 1e-12) + 1e-9);
-    REQUIRE(b.lpp_used[i] <= b.lpp_requested[i] * (1 + 1e-12) + 1e-9);
-    // Stored in single precision: at most half a unit in the last place over the limit.
-    REQUIRE(static_cast<double>(b.nveu_used[i]) <= nveu_limit * consignees * (1 + kStoredTolerance));
+  for (std::size_t c = 0; c < m.world.countries; ++c) {
+    for (std::size_t i = m.index.begin[c]; i < m.index.begin[c + 1]; ++i) {
+      // Per consignee: a buyer stands for m.world.consignees(i, c) of them.
+      const double consignees = m.world.consignees(i, c);
+      REQUIRE(b.lpp_used[i] <= rule.lpp_h100e_per_year * consignees * (1 + 1e-12) + 1e-9);
+      REQUIRE(b.lpp_used[i] <= b.lpp_requested[i] * (1 + 1e-12) + 1e-9);
+      // Stored in single precision: at most half a unit in the last place over the limit.
+      REQUIRE(static_cast<double>(b.nveu_used[i]) <= nveu_limit * consignees * (1 + kStoredTolerance));
+    }
   }
   // Global capacities.
   const auto& g = m.month.global;
