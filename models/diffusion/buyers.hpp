@@ -24,7 +24,9 @@ inline void add_to(Quantity& x, double d) { x = static_cast<Quantity>(static_cas
 /// The largest Quantity not above x >= 0 (x rounded towards zero): what a buyer can carry
 /// of x, so that x - stored >= 0 can be counted elsewhere and totals stay exact. Where
 /// rounding to nearest went up, q > 0 and the next float towards zero has the bit pattern
-/// one less. Without a branch: rounding goes up for about half the buyers, unpredictably.
+/// one less (x above the largest float casts to infinity on IEEE machines, and one less is
+/// the largest float). Without a branch: rounding goes up for about half the buyers,
+/// unpredictably. x must not be negative (-0 has no next float below in this sense).
 inline Quantity stored_down(double x) {
   const auto q = static_cast<Quantity>(x);
   const auto up = static_cast<std::uint32_t>(static_cast<double>(q) > x);
@@ -56,7 +58,7 @@ struct Buyers {
 struct BuyerIndex {
   std::vector<std::size_t> begin;
   std::size_t count(std::size_t c) const { return begin[c + 1] - begin[c]; }
-  std::size_t buyers() const { return begin.back(); }
+  std::size_t buyers() const { return begin.empty() ? 0 : begin.back(); }
   /// The country of buyer i (< buyers()): the c with begin[c] <= i < begin[c + 1].
   std::size_t country_of(std::size_t i) const {
     return static_cast<std::size_t>(std::upper_bound(begin.begin(), begin.end(), i) - begin.begin()) - 1;

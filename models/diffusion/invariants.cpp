@@ -120,7 +120,7 @@ std::string buyer_violation(const State& s, const DiffusionParams& p) {
     for (std::size_t i = s.index.begin[c]; i < s.index.begin[c + 1]; ++i) {
       const double consignees = s.world.consignees(i, c);
       if (!within(b.lpp_used[i], lpp * consignees)) return at(s, c, "a buyer's LPP exemption exceeded");
-      if (!within(b.nveu_used[i], nveu * consignees, kStoredTolerance)) {
+      if (!within(static_cast<double>(b.nveu_used[i]), nveu * consignees, kStoredTolerance)) {
         return at(s, c, "a buyer's NVEU allowance exceeded");
       }
     }

@@ -20,7 +20,7 @@ inline constexpr double kInvariantTolerance = 1e-9;
 /// rounded to single precision when stored, it is at most half a unit in the last place
 /// (2^-24 relative) above the double it stands for; the headroom is recomputed from the
 /// stored value in every round, so the excess does not accumulate.
-inline constexpr double kStoredTolerance = std::numeric_limits<Quantity>::epsilon();
+inline constexpr auto kStoredTolerance = static_cast<double>(std::numeric_limits<Quantity>::epsilon());
 
 /// The first violated invariant, as a message naming the quantity, the country and the
 /// month; empty if every invariant holds.

@@ -6,6 +6,7 @@
 #include <numeric>
 
 #include "models/diffusion/buyers.hpp"
+#include "models/diffusion/country_sums.hpp"
 
 using namespace tiersim;
 using namespace tiersim::models::diffusion;
@@ -116,7 +117,7 @@ TEST_CASE("buyers' demand adds up to each country's demand and the national proj
       installed += static_cast<double>(b.ib_us[i]) + static_cast<double>(b.ib_cn[i]);
     }
     // Each stored value is rounded to single precision, within 2^-24 of its double.
-    const double eps = std::numeric_limits<Quantity>::epsilon();
+    const auto eps = static_cast<double>(std::numeric_limits<Quantity>::epsilon());
     CHECK(sum == Approx(w.init.monthly_demand_2025[c]).epsilon(eps));
     CHECK(installed == Approx(1000.0).epsilon(eps));
   }
@@ -149,7 +150,7 @@ TEST_CASE("sizes are Pareto-tailed and training shares Beta(2,3)", "[diffusion][
   CHECK(m == Approx(0.4).margin(0.004));
   CHECK(m2 == Approx(0.04).margin(0.002));
   // Initial stacks: 25% of buyers on the Chinese stack (4 sigma of a binomial).
-  const auto cn = std::count_if(b.ib_cn.begin(), b.ib_cn.end(), [](double x) { return x > 0; });
+  const auto cn = std::count_if(b.ib_cn.begin(), b.ib_cn.end(), [](Quantity x) { return x > 0.0F; });
   CHECK(std::fabs(static_cast<double>(cn) / 1e5 - 0.25) < 4 * std::sqrt(0.25 * 0.75 / 1e5));
 }
 
@@ -183,20 +184,32 @@ TEST_CASE("a stored quantity rounds a sum once, and a carried one down", "[diffu
   CHECK(q == 1.0F);
   add_to(q, 0.75e-7);  // above half of 2^-23: rounds up
   CHECK(q == std::nextafter(1.0F, 2.0F));
+  // Once: 1 + (2^-24 + 2^-50) rounds up to 1 + 2^-23; rounding the addend to float first
+  // would leave a tie, 1 + 2^-24, which rounds to even, 1.
+  Quantity once = 1.0F;
+  add_to(once, 0x1p-24 + 0x1p-50);
+  CHECK(once == 1.0F + 0x1p-23F);
   // stored_down: the largest float not above x, exact where x is a float.
-  for (const double x : {0.0, 1.0, 0.1, 1.0 / 3.0, 2.0 / 3.0, 12345.678901, 1e-30, 3.4e38}) {
+  for (const double x : {0.0, 1.0, 0.1, 1.0 / 3.0, 2.0 / 3.0, 12345.678901, 1e-30, 3.4e38, 1e-40, 1.0 + 0x1p-24,
+                         static_cast<double>(std::numeric_limits<Quantity>::max())}) {
     const Quantity down = stored_down(x);
     INFO(x);
     CHECK(static_cast<double>(down) <= x);
     CHECK(static_cast<double>(std::nextafter(down, std::numeric_limits<Quantity>::infinity())) > x);
-    CHECK(x - static_cast<double>(down) <= x * static_cast<double>(std::numeric_limits<Quantity>::epsilon()));
+    // Within a unit in the last place: relative for normal floats, absolute for subnormal ones.
+    const double ulp = std::max(x * static_cast<double>(std::numeric_limits<Quantity>::epsilon()),
+                                static_cast<double>(std::numeric_limits<Quantity>::denorm_min()));
+    CHECK(x - static_cast<double>(down) <= ulp);
   }
   CHECK(stored_down(0.5) == 0.5F);
+  CHECK(stored_down(1.0 + 0x1p-24) == 1.0F);                         // a tie that rounding to nearest sends to even
+  CHECK(stored_down(1e39) == std::numeric_limits<Quantity>::max());  // beyond the largest float
 }
 
 TEST_CASE("a buyer's country is the range it is in, empty countries skipped", "[diffusion][buyers]") {
   // Countries 1 and 3 have no buyers; 0 has 2, 2 has 3, 4 has 1.
   BuyerIndex index;
+  CHECK(index.buyers() == 0);  // no countries yet
   index.begin = {0, 2, 2, 5, 5, 6};
   REQUIRE(index.buyers() == 6);
   const std::vector<std::size_t> expected{0, 0, 2, 2, 2, 4};
@@ -216,5 +229,42 @@ TEST_CASE("a buyer's country is the range it is in, empty countries skipped", "[
       CHECK(seen == std::vector<std::size_t>(expected.begin() + static_cast<std::ptrdiff_t>(first),
                                              expected.begin() + static_cast<std::ptrdiff_t>(last)));
     }
+  }
+}
+
+TEST_CASE("per-country sums equal serial sums, in the same order for any thread count", "[diffusion][buyers]") {
+  // Countries without buyers first, between and last; countries straddling the executor's
+  // blocks (2048 buyers) and one spanning several blocks.
+  const std::vector<std::size_t> counts{0, 0, 3, 2047, 0, 1, 5000, 2049, 0, 4096, 7, 0, 0};
+  BuyerIndex index;
+  index.begin.assign(counts.size() + 1, 0);
+  for (std::size_t c = 0; c < counts.size(); ++c) index.begin[c + 1] = index.begin[c] + counts[c];
+  const auto value = [](std::size_t i) { return 1.0 / static_cast<double>(i + 3); };
+  // Serial reference: each country's buyers in order, split where the blocks split them.
+  std::vector<double> serial(counts.size(), 0.0);
+  std::vector<std::size_t> visits(index.buyers(), 0);
+  for (std::size_t c = 0; c < counts.size(); ++c) {
+    double part = 0;
+    for (std::size_t i = index.begin[c]; i < index.begin[c + 1]; ++i) {
+      if (i != index.begin[c] && i % engine::kBlockSize == 0) {
+        serial[c] += part;
+        part = 0;
+      }
+      part += value(i);
+    }
+    serial[c] += part;
+  }
+  for (const int threads : {1, 2}) {
+    INFO(threads << " threads");
+    const engine::Executor ex(threads);
+    std::fill(visits.begin(), visits.end(), 0);
+    const auto sums = per_country_sums<std::array<double, 1>>(ex, index, [&](std::size_t i, std::size_t c, auto& acc) {
+      CHECK(index.country_of(i) == c);
+      ++visits[i];
+      acc[0] += value(i);
+    });
+    REQUIRE(sums.size() == counts.size());
+    for (std::size_t c = 0; c < counts.size(); ++c) CHECK(sums[c][0] == serial[c]);  // bit for bit
+    CHECK(std::all_of(visits.begin(), visits.end(), [](std::size_t v) { return v == 1; }));
   }
 }
