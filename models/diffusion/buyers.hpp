@@ -21,6 +21,15 @@ using Quantity = float;
 /// Stores x + d, computed in double and rounded once.
 inline void add_to(Quantity& x, double d) { x = static_cast<Quantity>(static_cast<double>(x) + d); }
 
+/// Stores x + d (x, d >= 0) rounded up: for a use counted against a limit, so that the stored
+/// use is never below the use it stands for, however many additions it took.
+inline void add_up(Quantity& x, double d) {
+  const double sum = static_cast<double>(x) + d;
+  const auto q = static_cast<Quantity>(sum);
+  const auto down = static_cast<std::uint32_t>(static_cast<double>(q) < sum);
+  x = std::bit_cast<Quantity>(std::bit_cast<std::uint32_t>(q) + down);
+}
+
 /// The largest Quantity not above x >= 0 (x rounded towards zero): what a buyer can carry
 /// of x, so that x - stored >= 0 can be counted elsewhere and totals stay exact. Where
 /// rounding to nearest went up, q > 0 and the next float towards zero has the bit pattern

@@ -17,9 +17,10 @@ namespace tiersim::models::diffusion {
 inline constexpr double kInvariantTolerance = 1e-9;
 
 /// Relative tolerance of the check on a buyer's NVEU allowance in use, a stored quantity:
-/// rounded to single precision when stored, it is at most half a unit in the last place
-/// (2^-24 relative) above the double it stands for; the headroom is recomputed from the
-/// stored value in every round, so the excess does not accumulate.
+/// each addition is rounded up to single precision, so the stored use is never below the
+/// compute served under the allowance, and the headroom is recomputed from it in every
+/// round, so the stored use ends at most one unit in the last place (2^-23 relative) above
+/// the allowance however many rounds it took.
 inline constexpr auto kStoredTolerance = static_cast<double>(std::numeric_limits<Quantity>::epsilon());
 
 /// The first violated invariant, as a message naming the quantity, the country and the

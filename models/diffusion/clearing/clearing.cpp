@@ -152,7 +152,7 @@ BuyerService serve_buyer(const Pass& p, const RoundFactors& f, std::size_t b, st
       out.lpp = fill * sp.lpp;
       out.nveu = fill * sp.nveu;
       p.buyers.lpp_used[b] += out.lpp;
-      add_to(p.buyers.nveu_used[b], out.nveu);
+      add_up(p.buyers.nveu_used[b], out.nveu);
       p.buyers.lpp_requested[b] += sp.lpp + sp.cap;
     }
     add_to((stack_of(k) == kStackUs ? p.buyers.ib_us : p.buyers.ib_cn)[b], served);

@@ -189,6 +189,17 @@ TEST_CASE("a stored quantity rounds a sum once, and a carried one down", "[diffu
   Quantity once = 1.0F;
   add_to(once, 0x1p-24 + 0x1p-50);
   CHECK(once == 1.0F + 0x1p-23F);
+  // add_up: never below the exact sum, even for additions below half a unit in the last place.
+  Quantity used = 1.0F;
+  double exact = 1.0;
+  for (int i = 0; i < 100; ++i) {
+    add_up(used, 1e-9);
+    exact += 1e-9;
+    REQUIRE(static_cast<double>(used) >= exact);
+  }
+  Quantity exact_sum = 0.5F;
+  add_up(exact_sum, 0.25);  // representable: no rounding
+  CHECK(exact_sum == 0.75F);
   // stored_down: the largest float not above x, exact where x is a float.
   for (const double x : {0.0, 1.0, 0.1, 1.0 / 3.0, 2.0 / 3.0, 12345.678901, 1e-30, 3.4e38, 1e-40, 1.0 + 0x1p-24,
                          static_cast<double>(std::numeric_limits<Quantity>::max())}) {
