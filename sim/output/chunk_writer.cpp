@@ -1,6 +1,5 @@
 #include "sim/output/detail/chunk_writer.hpp"
 
-#include <tbb/blocked_range.h>
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
@@ -203,13 +202,18 @@ void compress_chunks(std::span<ChunkedWrite> writes) {
   // waits here, and a thread waiting for these jobs must not pick up an unrelated task that
   // would take the same lock.
   const engine::HandOver handover;  // no-op unless built with ThreadSanitizer
-  // The body as the engine's loops have it: a range body holding what it reads by value.
-  const auto body = [&handover, job = jobs.data(), write = writes.data()](const tbb::blocked_range<std::size_t>& r) {
+  // One job per index. The loop over a task's range is TBB's (parallel_for's index form),
+  // and `one` stays on this stack, referenced by the tasks: project code on a worker reads
+  // only what was handed over, never fields of task objects, which TBB recycles through a
+  // pool ThreadSanitizer cannot see (a range body read them, and was reported now and then
+  // in threaded sweeps under TSan).
+  const auto one = [&](std::size_t j) {
     handover.begin();
-    for (std::size_t j = r.begin(); j != r.end(); ++j) compress_one(write[job[j].first], job[j].second);
+    compress_one(writes[jobs[j].first], jobs[j].second);
     handover.end();
   };
-  tbb::this_task_arena::isolate([&] { tbb::parallel_for(tbb::blocked_range<std::size_t>(0, jobs.size(), 1), body); });
+  [[maybe_unused]] const engine::HandOver one_written;  // `one` itself, made after `handover`
+  tbb::this_task_arena::isolate([&] { tbb::parallel_for(std::size_t{0}, jobs.size(), one); });
   handover.joined();
 }
 
