@@ -72,16 +72,6 @@ struct BuyerIndex {
   std::size_t country_of(std::size_t i) const {
     return static_cast<std::size_t>(std::upper_bound(begin.begin(), begin.end(), i) - begin.begin()) - 1;
   }
-  /// Calls fn(lo, hi, c) for each non-empty run [lo, hi) of country c's buyers within
-  /// [first, last), in order: how a block of buyers learns their countries.
-  template <class Fn>
-  void for_runs(std::size_t first, std::size_t last, Fn&& fn) const {
-    for (std::size_t c = first < last ? country_of(first) : 0; first < last; ++c) {
-      const std::size_t end = std::min(last, begin[c + 1]);
-      if (end > first) fn(first, end, c);
-      first = end;
-    }
-  }
 };
 
 struct BuyerInit {

@@ -23,16 +23,6 @@ void add_into(std::array<double, N>& a, const std::array<double, N>& b) {
   for (std::size_t f = 0; f < N; ++f) a[f] += b[f];
 }
 
-/// Calls fn(i, c) for every buyer i of every country c, in parallel blocks.
-template <class Fn>
-void for_each_buyer(const engine::Executor& ex, const BuyerIndex& index, Fn&& fn) {
-  ex.for_blocks(index.buyers(), [&](std::size_t lo, std::size_t hi) {
-    index.for_runs(lo, hi, [&](std::size_t first, std::size_t last, std::size_t c) {
-      for (std::size_t i = first; i < last; ++i) fn(i, c);
-    });
-  });
-}
-
 /// out[c] = sum over buyers i of country c of the tally fn(i, c, acc) adds into acc.
 template <class T, class Fn>
 std::vector<T> per_country_sums(const engine::Executor& ex, const BuyerIndex& index, Fn&& fn) {
@@ -41,8 +31,8 @@ std::vector<T> per_country_sums(const engine::Executor& ex, const BuyerIndex& in
   const std::size_t blocks = (n + block - 1) / block;
   std::vector<std::vector<std::pair<std::size_t, T>>> parts(blocks);
   ex.for_blocks(n, [&](std::size_t lo, std::size_t hi) {
-    // The runs of BuyerIndex::for_runs, written out: one loop whose body the compiler
-    // inlines (a nested callback per run kept the passes' bodies out of line, 4% slower).
+    // One loop that notes where the country changes: the compiler inlines its body (a
+    // nested callback per run of one country kept the passes' bodies out of line, 4% slower).
     auto& part = parts[lo / block];
     std::size_t c = index.country_of(lo);
     std::size_t end = index.begin[c + 1];

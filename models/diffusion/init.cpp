@@ -248,22 +248,18 @@ void init_countries(State& s, const DiffusionParams& p) {
   k.a_compliant.assign(n, p.initial.compliant_availability);
   k.us_fill.assign(n, 1.0);
   for (auto& v : k.installed) v.assign(n, 0.0);
+  k.a_us_sum.assign(n, 0.0);
+  k.cap_bound_months.assign(n, 0.0);
   const auto& b = s.buyers;
   for (std::size_t c = 0; c < n; ++c) {
     for (std::size_t i = s.index.begin[c]; i < s.index.begin[c + 1]; ++i) {
       k.installed[kStackUs][c] += static_cast<double>(b.ib_us[i]);
       k.installed[kStackCn][c] += static_cast<double>(b.ib_cn[i]);
+      k.a_us_sum[c] += static_cast<double>(b.a_us[i]);
     }
   }
   for (std::size_t st = 0; st < kNumStacks; ++st) {
     k.installed_world[st] = std::accumulate(k.installed[st].begin(), k.installed[st].end(), 0.0);
-  }
-  k.a_us_sum.assign(n, 0.0);
-  k.cap_bound_months.assign(n, 0.0);
-  for (std::size_t c = 0; c < n; ++c) {
-    for (std::size_t i = s.index.begin[c]; i < s.index.begin[c + 1]; ++i) {
-      k.a_us_sum[c] += static_cast<double>(b.a_us[i]);
-    }
   }
 }
 

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "models/diffusion/country_sums.hpp"
 #include "models/diffusion/phases.hpp"
 
 namespace tiersim::models::diffusion {
@@ -137,10 +136,10 @@ void policy_phase(State& s, const Env& env) {
   if (switched_on && s.policy->caps_active() && env.p.expectations.announce_shock > 0) {
     // Microsoft's "customer confidence" channel: Tier 2 buyers expect less US supply at once.
     const auto keep = static_cast<float>(1.0 - env.p.expectations.announce_shock);
-    const Policy& policy = *s.policy;
-    for_each_buyer(env.executor, s.index, [&](std::size_t i, std::size_t c) {
-      if (policy.tier(c) == 2) b.a_us[i] *= keep;
-    });
+    for (std::size_t c = 0; c < s.world.countries; ++c) {
+      if (s.policy->tier(c) != 2) continue;
+      for (std::size_t i = s.index.begin[c]; i < s.index.begin[c + 1]; ++i) b.a_us[i] *= keep;
+    }
   }
 }
 

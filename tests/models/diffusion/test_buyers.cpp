@@ -225,22 +225,6 @@ TEST_CASE("a buyer's country is the range it is in, empty countries skipped", "[
   REQUIRE(index.buyers() == 6);
   const std::vector<std::size_t> expected{0, 0, 2, 2, 2, 4};
   for (std::size_t i = 0; i < 6; ++i) CHECK(index.country_of(i) == expected[i]);
-  // Every block of buyers, at every split, is covered run by run with the runs' countries.
-  for (std::size_t first = 0; first <= 6; ++first) {
-    for (std::size_t last = first; last <= 6; ++last) {
-      std::vector<std::size_t> seen;
-      std::size_t next = first;
-      index.for_runs(first, last, [&](std::size_t lo, std::size_t hi, std::size_t c) {
-        CHECK(lo == next);
-        CHECK(hi > lo);
-        for (std::size_t i = lo; i < hi; ++i) seen.push_back(c);
-        next = hi;
-      });
-      CHECK(next == last);
-      CHECK(seen == std::vector<std::size_t>(expected.begin() + static_cast<std::ptrdiff_t>(first),
-                                             expected.begin() + static_cast<std::ptrdiff_t>(last)));
-    }
-  }
 }
 
 TEST_CASE("per-country sums equal serial sums, in the same order for any thread count", "[diffusion][buyers]") {
